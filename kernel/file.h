@@ -1,0 +1,41 @@
+// Open-file objects: what a capability slot refers to. One struct file may be
+// shared by many slots (dup, fork); the slot's rights, not the file, say what
+// each holder may do with it.
+#ifndef ZENITH_FILE_H
+#define ZENITH_FILE_H
+
+#include "types.h"
+#include "param.h"
+
+struct pipe;
+struct inode;
+struct stat;
+
+struct file {
+  enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE } type;
+  int ref;              // references (capability slots); ftable.lock protects it
+  struct pipe *pipe;    // FD_PIPE
+  int pipe_write_end;   // FD_PIPE: 1 for the write end
+  struct inode *ip;     // FD_INODE and FD_DEVICE
+  uint off;             // FD_INODE: current offset
+  short major;          // FD_DEVICE
+};
+
+// Device switch: drivers for device files, by major number.
+struct devsw {
+  int (*read)(int user_dst, uint64 dst, int n);
+  int (*write)(int user_src, uint64 src, int n);
+};
+extern struct devsw devsw[NDEV];
+
+#define CONSOLE 1   // major number of the console
+
+void fileinit(void);
+struct file *filealloc(void);           // 0 if the table is full
+struct file *filedup(struct file *f);
+void fileclose(struct file *f);
+int filestat(struct file *f, uint64 user_addr);
+int fileread(struct file *f, uint64 user_addr, int n);
+int filewrite(struct file *f, uint64 user_addr, int n);
+
+#endif

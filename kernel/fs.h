@@ -1,0 +1,51 @@
+// The file system proper: the inode cache, block mapping, directories and
+// path lookup. Every call that changes the disk must sit between begin_op()
+// and end_op() (log.h) so a crash leaves the disk consistent.
+#ifndef ZENITH_FS_H
+#define ZENITH_FS_H
+
+#include "types.h"
+#include "sleeplock.h"
+#include "fs_format.h"
+
+struct stat;
+
+// In-memory copy of an inode.
+struct inode {
+  uint dev;
+  uint inum;
+  int ref;                 // references in memory; itable.lock protects it
+  struct sleeplock lock;   // protects everything below
+  int valid;               // read from disk yet?
+
+  short type;              // copy of the disk inode
+  short major;
+  short minor;
+  short nlink;
+  uint size;
+  uint addrs[NDIRECT + 2];
+};
+
+extern struct superblock sb;
+
+void fsinit(int dev);
+struct inode *ialloc(uint dev, short type);   // 0 when out of inodes
+struct inode *idup(struct inode *ip);
+void ilock(struct inode *ip);
+void iunlock(struct inode *ip);
+void iput(struct inode *ip);
+void iunlockput(struct inode *ip);
+void iupdate(struct inode *ip);
+void itrunc(struct inode *ip);
+void stati(struct inode *ip, struct stat *st);
+// readi/writei: user_dst/user_src non-zero means dst/src is a user virtual
+// address of the current process. Return bytes moved or a negative error.
+int readi(struct inode *ip, int user_dst, uint64 dst, uint off, uint n);
+int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n);
+struct inode *dirlookup(struct inode *dp, const char *name, uint *poff);
+int dirlink(struct inode *dp, const char *name, uint inum);
+int namecmp(const char *s, const char *t);
+struct inode *namei(const char *path);                      // 0 if not found
+struct inode *nameiparent(const char *path, char *name);    // 0 if not found
+
+#endif

@@ -1,0 +1,118 @@
+// Processes and harts: the process table, per-hart state, and the calls that
+// create, switch, sleep, wake and end processes. The scheduling *decision*
+// (which runnable process goes next) lives behind the policy interface in
+// sched.h; proc.c owns the mechanism (states, locks, context switch).
+#ifndef ZENITH_PROC_H
+#define ZENITH_PROC_H
+
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "spinlock.h"
+#include "cap.h"
+#include "sched.h"
+
+// Callee-saved registers saved by swtch() when a kernel thread gives up the hart.
+struct context {
+  uint64 ra;
+  uint64 sp;
+  uint64 s[12];   // s0..s11
+};
+
+// Per-hart state.
+struct cpu {
+  struct proc *proc;        // process running here, or 0
+  struct context context;   // swtch() here to enter this hart's scheduler loop
+  int noff;                 // depth of push_off() nesting
+  int intena;               // were interrupts enabled before push_off()?
+  int started;              // hart has finished its boot
+  uint64 idle_time;         // rdtime units spent with nothing to run
+};
+
+// Saved user state. One page per process, mapped at TRAPFRAME in the user
+// address space; trampoline.S saves registers here on a trap from user mode.
+// regs[] is indexed by register number (regs[10] is a0); regs[0] is unused.
+// The offsets are used by trampoline.S: keep them in step.
+struct trapframe {
+  uint64 kernel_satp;    //   0: kernel page table
+  uint64 kernel_sp;      //   8: top of this process's kernel stack
+  uint64 kernel_trap;    //  16: address of usertrap()
+  uint64 epc;            //  24: user pc
+  uint64 kernel_hartid;  //  32: hart id, restored into tp
+  uint64 regs[32];       //  40: x0..x31
+};
+
+#define REG_RA 1
+#define REG_SP 2
+#define REG_A0 10
+#define REG_A1 11
+#define REG_A7 17
+
+enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
+
+struct inode;
+
+struct proc {
+  struct spinlock lock;
+
+  // p->lock must be held to use these:
+  enum procstate state;
+  void *chan;                // sleeping on chan, if non-zero
+  int killed;                // has been killed
+  int xstate;                // exit status for the parent's wait
+  int pid;
+
+  // wait_lock must be held to use this:
+  struct proc *parent;
+
+  // Scheduler bookkeeping; owned by the policy under the run-queue lock.
+  struct sched_entity se;
+
+  // Private to the process (or its creator before it first runs):
+  int slot;                  // index in proc[]; fixes the kernel stack address
+  uint64 kstack;             // kernel stack virtual address
+  uint64 sz;                 // bytes of user memory
+  pagetable_t pagetable;
+  struct trapframe *trapframe;
+  struct context context;    // swtch() here to run the process
+  struct captable caps;      // capability table; fds are its slots
+  struct inode *cwd;         // current directory
+  char name[16];
+
+  // CPU accounting, exact: charged from rdtime at every switch.
+  uint64 cputime;            // total rdtime units run
+  uint64 run_start;          // rdtime when it last got a hart
+  int last_cpu;              // hart it last ran on, -1 if never
+};
+
+extern struct cpu cpus[NCPU];
+extern struct proc proc[NPROC];
+
+int cpuid(void);
+struct cpu *mycpu(void);
+struct proc *myproc(void);
+
+void procinit(void);
+void userinit(void);
+void scheduler(void) __attribute__((noreturn));
+void sched(void);
+void yield(void);
+int fork(void);
+void exit(int status) __attribute__((noreturn));
+int wait(uint64 status_addr);
+int kill(int pid);
+void setkilled(struct proc *p);
+int killed(struct proc *p);
+void sleep(void *chan, struct spinlock *lk);
+void wakeup(void *chan);
+int growproc(int n);
+pagetable_t proc_pagetable(struct proc *p);
+void proc_freepagetable(pagetable_t pt, uint64 sz);
+void procdump(void);
+int procinfo_collect(uint64 user_buf, int max);
+int either_copyout(int user_dst, uint64 dst, void *src, uint64 len);
+int either_copyin(void *dst, int user_src, uint64 src, uint64 len);
+
+void swtch(struct context *old, struct context *new);
+
+#endif

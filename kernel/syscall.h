@@ -1,0 +1,37 @@
+// System-call numbers, shared by the kernel's dispatcher (syscall.c) and the
+// user library's stubs (user/lib/usys.S is generated from the list in
+// user/lib/syscalls.txt, which must match these numbers).
+#ifndef ZENITH_SYSCALL_H
+#define ZENITH_SYSCALL_H
+
+#define SYS_fork     1
+#define SYS_exit     2
+#define SYS_wait     3
+#define SYS_pipe     4
+#define SYS_read     5
+#define SYS_kill     6
+#define SYS_exec     7
+#define SYS_fstat    8
+#define SYS_chdir    9
+#define SYS_dup     10
+#define SYS_getpid  11
+#define SYS_sbrk    12
+#define SYS_sleep   13
+#define SYS_uptime  14
+#define SYS_open    15
+#define SYS_write   16
+#define SYS_mknod   17
+#define SYS_unlink  18
+#define SYS_link    19
+#define SYS_mkdir   20
+#define SYS_close   21
+// Zenith additions
+#define SYS_halt     22   // halt(int status): power off, QEMU exits with status
+#define SYS_procinfo 23   // procinfo(struct procinfo *buf, int max): process list
+#define SYS_bootargs 24   // bootargs(char *buf, int len): kernel command line
+#define SYS_cputime  25   // cputime(): CPU time used by the caller, rdtime units
+#define SYS_nfree    26   // nfree(): free physical pages (leak checks)
+
+#define NSYSCALL     27   // one more than the highest number
+
+#endif

@@ -1,0 +1,22 @@
+// System calls on processes, time and the machine (sysproc.c).
+#ifndef ZENITH_SYSPROC_H
+#define ZENITH_SYSPROC_H
+
+#include "types.h"
+
+uint64 sys_fork(void);
+uint64 sys_exit(void);
+uint64 sys_wait(void);
+uint64 sys_kill(void);
+uint64 sys_exec(void);
+uint64 sys_getpid(void);
+uint64 sys_sbrk(void);
+uint64 sys_sleep(void);
+uint64 sys_uptime(void);
+uint64 sys_halt(void);
+uint64 sys_procinfo(void);
+uint64 sys_bootargs(void);
+uint64 sys_cputime(void);
+uint64 sys_nfree(void);
+
+#endif

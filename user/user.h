@@ -1,0 +1,63 @@
+// The user-level API: system calls and the user library. Programs written for
+// xv6 include "kernel/types.h", "kernel/stat.h" and "user/user.h" and compile
+// unchanged. System calls return a negative error code (kernel/errno.h) on
+// failure; sbrk returns (char*)-1.
+#ifndef ZENITH_USER_H
+#define ZENITH_USER_H
+
+#include "kernel/types.h"
+
+struct stat;
+struct procinfo;
+
+// System calls (user/lib/usys.S, generated from user/lib/syscalls.txt)
+int fork(void);
+int exit(int status) __attribute__((noreturn));
+int wait(int *status);
+int pipe(int *fds);
+int write(int fd, const void *buf, int n);
+int read(int fd, void *buf, int n);
+int close(int fd);
+int kill(int pid);
+int exec(const char *path, char **argv);
+int open(const char *path, int omode);
+int mknod(const char *path, short major, short minor);
+int unlink(const char *path);
+int fstat(int fd, struct stat *st);
+int link(const char *old, const char *new);
+int mkdir(const char *path);
+int chdir(const char *path);
+int dup(int fd);
+int getpid(void);
+char *sbrk(int n);
+int sleep(int ticks);
+int uptime(void);
+int halt(int status) __attribute__((noreturn));
+int procinfo(struct procinfo *buf, int max);
+int bootargs(char *buf, int len);
+uint64 cputime(void);
+int nfree(void);
+
+// Library (user/lib/)
+int stat(const char *path, struct stat *st);
+char *strcpy(char *dst, const char *src);
+char *strncpy(char *dst, const char *src, int n);
+void *memmove(void *dst, const void *src, int n);
+char *strchr(const char *s, char c);
+int strcmp(const char *p, const char *q);
+int strncmp(const char *p, const char *q, uint n);
+void fprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int snprintf(char *buf, int size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+char *gets(char *buf, int max);
+uint strlen(const char *s);
+void *memset(void *dst, int c, uint n);
+int atoi(const char *s);
+int memcmp(const void *a, const void *b, uint n);
+void *memcpy(void *dst, const void *src, uint n);
+void *malloc(uint n);
+void free(void *p);
+const char *errstr(int err);          // text for a negative error code
+uint64 rdtime(void);                   // read the time CSR (10 MHz on QEMU virt)
+
+#endif
