@@ -15,6 +15,7 @@ struct platform {
   uint64 virtio_base[MAX_VIRTIO]; int virtio_irq[MAX_VIRTIO]; int nvirtio;
   uint64 testdev_base;
   uint64 timebase_hz;
+  int has_sstc;                    // harts implement the Sstc stimecmp CSR
   int harts[NCPU]; int nharts;     // hart ids found under /cpus
   char bootargs[BOOTARGS_MAX];
 };

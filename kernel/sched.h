@@ -30,7 +30,7 @@ struct sched_policy {
   void (*block)(struct proc *p, uint64 ran);   // p is going to sleep after running `ran`
 };
 
-void sched_init(const char *bootargs);
+void sched_init(void);   // reads sched=<name> from the boot arguments
 const char *sched_policy_name(void);
 // Hooks called by proc.c; each takes the run-queue lock itself.
 void sched_enqueue(struct proc *p);

@@ -10,5 +10,6 @@ void timerinit(void);            // detect Sstc (once, boot hart)
 void timer_start_hart(void);     // arm the first tick on this hart
 void timer_next(void);           // arm the next tick
 uint64 timebase_hz(void);
+int timer_uses_sstc(void);      // for the boot banner
 
 #endif

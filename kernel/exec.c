@@ -1,0 +1,190 @@
+// exec: load an ELF64 program into a fresh page table and switch the calling
+// process to it. Every field of the file is checked before it is trusted; a
+// bad file gives -E_NOEXEC (or -E_NOMEM) and leaves the caller unchanged.
+//
+// New user memory: the program's segments from address 0, then a guard page
+// (no user access, so a stack overflow faults) and USERSTACK stack pages
+// with argv at the top.
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "memlayout.h"
+#include "errno.h"
+#include "klib.h"
+#include "vm.h"
+#include "proc.h"
+#include "fs.h"
+#include "log.h"
+#include "elf.h"
+#include "stat.h"
+#include "exec.h"
+
+#define MAX_PHNUM 64
+
+static int elf_perm(uint32 flags)
+{
+  int perm = 0;
+  if (flags & PF_X)
+    perm |= PTE_X;
+  if (flags & PF_W)
+    perm |= PTE_W;
+  return perm;
+}
+
+// Read filesz bytes at file offset off into user memory at va (page aligned).
+static int loadseg(pagetable_t pt, uint64 va, struct inode *ip, uint off, uint filesz)
+{
+  for (uint i = 0; i < filesz; i += PGSIZE) {
+    uint64 pa = walkaddr(pt, va + i);
+    if (!pa)
+      return -E_NOEXEC;
+    uint n = filesz - i < PGSIZE ? filesz - i : PGSIZE;
+    if (readi(ip, 0, pa, off + i, n) != (int)n)
+      return -E_NOEXEC;
+  }
+  return 0;
+}
+
+static int check_header(struct elfhdr *eh)
+{
+  if (eh->magic != ELF_MAGIC || eh->ident[0] != ELFCLASS64 || eh->ident[1] != ELFDATA2LSB ||
+      eh->type != ET_EXEC || eh->machine != EM_RISCV ||
+      eh->phentsize != sizeof(struct proghdr) || eh->phnum > MAX_PHNUM)
+    return -E_NOEXEC;
+  return 0;
+}
+
+// Map and fill every loadable segment. Returns the end of the image or a
+// negative error.
+static int64 load_segments(pagetable_t pt, struct inode *ip, struct elfhdr *eh)
+{
+  uint64 sz = 0;
+  for (int i = 0; i < eh->phnum; i++) {
+    struct proghdr ph;
+    uint64 off = eh->phoff + (uint64)i * sizeof(ph);
+    if (off >= ip->size || readi(ip, 0, (uint64)&ph, (uint)off, sizeof(ph)) != sizeof(ph))
+      return -E_NOEXEC;
+    if (ph.type != PT_LOAD)
+      continue;
+    if (ph.memsz < ph.filesz || ph.vaddr % PGSIZE != 0 || ph.vaddr < sz ||
+        ph.vaddr + ph.memsz < ph.vaddr || ph.off + ph.filesz < ph.off ||
+        ph.off + ph.filesz > ip->size)
+      return -E_NOEXEC;
+    if (ph.vaddr + ph.memsz > USERTOP - (USERSTACK + 1) * PGSIZE)
+      return -E_NOMEM;
+    uint64 end = uvmalloc(pt, sz, ph.vaddr + ph.memsz, elf_perm(ph.flags));
+    if (end == 0) {
+      uvmunmap(pt, 0, PGROUNDUP(sz) / PGSIZE, 1);
+      return -E_NOMEM;
+    }
+    sz = end;
+    int r = loadseg(pt, ph.vaddr, ip, (uint)ph.off, (uint)ph.filesz);
+    if (r < 0) {
+      uvmunmap(pt, 0, PGROUNDUP(sz) / PGSIZE, 1);
+      return r;
+    }
+  }
+  return (int64)sz;
+}
+
+// Push the argument strings and the argv array onto the new stack.
+// Returns the new sp, or 0 if they don't fit.
+static uint64 push_args(pagetable_t pt, uint64 sp, uint64 stackbase, char **argv, int *argcp)
+{
+  uint64 ustack[MAXARG + 1];
+  int argc;
+  for (argc = 0; argv[argc]; argc++) {
+    if (argc >= MAXARG)
+      return 0;
+    sp -= strlen(argv[argc]) + 1;
+    sp -= sp % 16;   // RISC-V wants sp 16-byte aligned
+    if (sp < stackbase || copyout(pt, sp, argv[argc], strlen(argv[argc]) + 1) < 0)
+      return 0;
+    ustack[argc] = sp;
+  }
+  ustack[argc] = 0;
+  sp -= (argc + 1) * sizeof(uint64);
+  sp -= sp % 16;
+  if (sp < stackbase || copyout(pt, sp, ustack, (argc + 1) * sizeof(uint64)) < 0)
+    return 0;
+  *argcp = argc;
+  return sp;
+}
+
+int exec(char *path, char **argv)
+{
+  struct proc *p = myproc();
+  struct elfhdr eh;
+  pagetable_t pt = 0;
+  int64 sz;
+  int err;
+
+  begin_op();
+  struct inode *ip = namei(path);
+  if (!ip) {
+    end_op();
+    return -E_NOENT;
+  }
+  ilock(ip);
+  if (ip->type != T_FILE) {
+    err = ip->type == T_DIR ? -E_ISDIR : -E_NOEXEC;
+    goto bad;
+  }
+  if (readi(ip, 0, (uint64)&eh, 0, sizeof(eh)) != sizeof(eh) || check_header(&eh) < 0) {
+    err = -E_NOEXEC;
+    goto bad;
+  }
+  if ((pt = proc_pagetable(p)) == 0) {
+    err = -E_NOMEM;
+    goto bad;
+  }
+  if ((sz = load_segments(pt, ip, &eh)) < 0) {
+    err = (int)sz;
+    goto bad;
+  }
+  iunlockput(ip);
+  end_op();
+  ip = 0;
+
+  // Guard page, then the stack.
+  uint64 base = PGROUNDUP((uint64)sz);
+  uint64 top = uvmalloc(pt, base, base + (USERSTACK + 1) * PGSIZE, PTE_W);
+  if (top == 0) {
+    err = -E_NOMEM;
+    sz = base;
+    goto bad;
+  }
+  sz = top;
+  uvmclear(pt, base);
+  int argc;
+  uint64 sp = push_args(pt, top, base + PGSIZE, argv, &argc);
+  if (sp == 0) {
+    err = -E_TOOBIG;
+    goto bad;
+  }
+
+  // Commit: from here on exec cannot fail.
+  char *last = path;
+  for (char *s = path; *s; s++)
+    if (*s == '/')
+      last = s + 1;
+  safestrcpy(p->name, last, sizeof(p->name));
+  pagetable_t oldpt = p->pagetable;
+  uint64 oldsz = p->sz;
+  p->pagetable = pt;
+  p->sz = sz;
+  p->trapframe->epc = eh.entry;
+  p->trapframe->regs[REG_SP] = sp;
+  p->trapframe->regs[REG_A1] = sp;   // argv
+  proc_freepagetable(oldpt, oldsz);
+  return argc;   // lands in a0 as main's argc
+
+bad:
+  if (pt)
+    proc_freepagetable(pt, sz > 0 ? (uint64)sz : 0);
+  if (ip) {
+    iunlockput(ip);
+    end_op();
+  }
+  return err;
+}

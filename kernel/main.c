@@ -1,0 +1,90 @@
+// Kernel start-up. entry.S calls kmain() on the hart OpenSBI booted (any hart
+// id) and kmain_secondary() on each hart started later through SBI HSM.
+// The boot hart sets up everything shared, creates the first process, then
+// starts the other harts; every hart ends in its scheduler loop.
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "printf.h"
+#include "sbi.h"
+#include "dtb.h"
+#include "kalloc.h"
+#include "vm.h"
+#include "proc.h"
+#include "sched.h"
+#include "trap.h"
+#include "plic.h"
+#include "timer.h"
+#include "uart.h"
+#include "console.h"
+#include "bio.h"
+#include "file.h"
+#include "virtio_blk.h"
+
+void _secondary_entry(void);
+
+static volatile int harts_started;   // count, for the boot banner
+
+static void start_other_harts(int boot_hart)
+{
+  for (int i = 0; i < platform.nharts; i++) {
+    int h = platform.harts[i];
+    if (h == boot_hart)
+      continue;
+    if (h >= NCPU) {
+      printf("zenith: hart %d ignored (NCPU is %d)\n", h, NCPU);
+      continue;
+    }
+    long err = sbi_hart_start(h, (uint64)_secondary_entry, 0);
+    if (err)
+      printf("zenith: hart %d did not start (SBI error %ld)\n", h, err);
+  }
+}
+
+void kmain(uint64 hartid, uint64 dtb)
+{
+  dtb_parse(dtb);
+  uartinit();
+  printfinit();
+  consoleinit();
+  printf("\nzenith: booting on hart %d, %d harts, %lu MiB RAM\n", (int)hartid,
+         platform.nharts, platform.ram_size >> 20);
+  if (platform.bootargs[0])
+    printf("zenith: boot args: %s\n", platform.bootargs);
+
+  kinit(platform.ram_base + platform.ram_size);
+  kvminit();
+  kvminithart();
+  procinit();
+  trapinit();
+  trapinithart();
+  plicinit();
+  plicinithart();
+  timerinit();
+  binit();
+  fileinit();
+  virtio_blk_init();
+  sched_init();
+  printf("zenith: scheduler %s, timer %s, %lu free pages\n", sched_policy_name(),
+         timer_uses_sstc() ? "sstc" : "sbi", kfree_count());
+  userinit();
+
+  __sync_synchronize();
+  mycpu()->started = 1;
+  harts_started = 1;
+  start_other_harts((int)hartid);
+  timer_start_hart();
+  scheduler();
+}
+
+void kmain_secondary(uint64 hartid)
+{
+  kvminithart();
+  trapinithart();
+  plicinithart();
+  timer_start_hart();
+  mycpu()->started = 1;
+  int n = __sync_add_and_fetch(&harts_started, 1);
+  printf("zenith: hart %d started (%d of %d running)\n", (int)hartid, n, platform.nharts);
+  scheduler();
+}

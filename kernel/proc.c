@@ -1,0 +1,514 @@
+// Processes: the process table, creation (fork), exit and wait, sleep and
+// wakeup, kill, and each hart's scheduler loop. Which runnable process runs
+// next is the policy's choice (sched.h); this file is the mechanism.
+//
+// Locks: p->lock protects a process's state, chan, killed, xstate and pid and
+// is held across the switch into and out of it. wait_lock protects every
+// p->parent and makes exit's wakeup of a parent atomic with the parent's
+// check in wait(). Order: wait_lock, then p->lock, then the run-queue lock.
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "memlayout.h"
+#include "errno.h"
+#include "spinlock.h"
+#include "klib.h"
+#include "printf.h"
+#include "kalloc.h"
+#include "vm.h"
+#include "trap.h"
+#include "fs.h"
+#include "log.h"
+#include "file.h"
+#include "exec.h"
+#include "procinfo.h"
+#include "timer.h"
+#include "proc.h"
+
+struct cpu cpus[NCPU];
+struct proc proc[NPROC];
+
+static struct proc *initproc;
+static struct spinlock pid_lock;   // protects nextpid
+static int nextpid = 1;
+static struct spinlock wait_lock;  // see the top of the file
+
+extern char trampoline[];
+static void forkret(void);
+
+int cpuid(void)
+{
+  return (int)r_tp();
+}
+
+struct cpu *mycpu(void)
+{
+  return &cpus[cpuid()];
+}
+
+struct proc *myproc(void)
+{
+  push_off();
+  struct proc *p = mycpu()->proc;
+  pop_off();
+  return p;
+}
+
+void procinit(void)
+{
+  initlock(&pid_lock, "nextpid");
+  initlock(&wait_lock, "wait_lock");
+  for (int i = 0; i < NPROC; i++) {
+    struct proc *p = &proc[i];
+    initlock(&p->lock, "proc");
+    p->state = UNUSED;
+    p->slot = i;
+    p->kstack = KSTACK(i);
+    p->last_cpu = -1;
+  }
+}
+
+static int allocpid(void)
+{
+  acquire(&pid_lock);
+  int pid = nextpid++;
+  release(&pid_lock);
+  return pid;
+}
+
+pagetable_t proc_pagetable(struct proc *p)
+{
+  pagetable_t pt = uvmcreate();
+  if (!pt)
+    return 0;
+  if (mappages(pt, TRAMPOLINE, PGSIZE, (uint64)trampoline, PTE_R | PTE_X) < 0 ||
+      mappages(pt, TRAPFRAME, PGSIZE, (uint64)p->trapframe, PTE_R | PTE_W) < 0) {
+    uvmunmap(pt, TRAMPOLINE, 1, 0);
+    uvmfree(pt, 0);
+    return 0;
+  }
+  return pt;
+}
+
+void proc_freepagetable(pagetable_t pt, uint64 sz)
+{
+  uvmunmap(pt, TRAMPOLINE, 1, 0);
+  uvmunmap(pt, TRAPFRAME, 1, 0);
+  uvmfree(pt, sz);
+}
+
+// Give back everything a process slot holds. p->lock must be held.
+static void freeproc(struct proc *p)
+{
+  if (p->pagetable)
+    proc_freepagetable(p->pagetable, p->sz);
+  if (p->trapframe)
+    kfree(p->trapframe);
+  p->pagetable = 0;
+  p->trapframe = 0;
+  p->sz = 0;
+  p->pid = 0;
+  p->parent = 0;
+  p->name[0] = 0;
+  p->chan = 0;
+  p->killed = 0;
+  p->xstate = 0;
+  p->cputime = 0;
+  memset(&p->se, 0, sizeof(p->se));
+  p->last_cpu = -1;
+  p->state = UNUSED;
+}
+
+// Find a free slot and set it up to start in forkret(). Returns it with
+// p->lock held, or 0 with *err set.
+static struct proc *allocproc(int *err)
+{
+  struct proc *p;
+  for (p = proc; p < &proc[NPROC]; p++) {
+    acquire(&p->lock);
+    if (p->state == UNUSED)
+      break;
+    release(&p->lock);
+  }
+  if (p == &proc[NPROC]) {
+    *err = -E_PROCLIM;
+    return 0;
+  }
+  p->pid = allocpid();
+  p->state = USED;
+  p->trapframe = kalloc();
+  if (p->trapframe)
+    memset(p->trapframe, 0, sizeof(*p->trapframe));
+  if (!p->trapframe || !(p->pagetable = proc_pagetable(p))) {
+    freeproc(p);
+    release(&p->lock);
+    *err = -E_NOMEM;
+    return 0;
+  }
+  memset(&p->caps, 0, sizeof(p->caps));
+  memset(&p->context, 0, sizeof(p->context));
+  p->context.ra = (uint64)forkret;
+  p->context.sp = p->kstack + PGSIZE;
+  return p;
+}
+
+// Make p runnable and hand it to the policy. p->lock must be held.
+static void make_runnable(struct proc *p)
+{
+  p->state = RUNNABLE;
+  sched_enqueue(p);
+}
+
+// The first process. It has no memory yet: forkret() mounts the file
+// system and execs /init in it.
+void userinit(void)
+{
+  int err;
+  struct proc *p = allocproc(&err);
+  if (!p)
+    panic("userinit: no process slot");
+  initproc = p;
+  safestrcpy(p->name, "init", sizeof(p->name));
+  make_runnable(p);
+  release(&p->lock);
+}
+
+int growproc(int n)
+{
+  struct proc *p = myproc();
+  uint64 sz = p->sz;
+  if (n > 0) {
+    if (sz + n > USERTOP || (sz = uvmalloc(p->pagetable, sz, sz + n, PTE_W)) == 0)
+      return -E_NOMEM;
+  } else if (n < 0) {
+    if ((uint64)(-(int64)n) > sz)
+      return -E_INVAL;
+    sz = uvmdealloc(p->pagetable, sz, sz + n);
+  }
+  p->sz = sz;
+  return 0;
+}
+
+int fork(void)
+{
+  struct proc *p = myproc();
+  int err;
+  struct proc *np = allocproc(&err);
+  if (!np)
+    return err;
+  if (uvmcopy(p->pagetable, np->pagetable, p->sz) < 0) {
+    freeproc(np);
+    release(&np->lock);
+    return -E_NOMEM;
+  }
+  np->sz = p->sz;
+  *np->trapframe = *p->trapframe;
+  np->trapframe->regs[REG_A0] = 0;   // fork returns 0 in the child
+  cap_inherit(np, p);
+  np->cwd = idup(p->cwd);
+  safestrcpy(np->name, p->name, sizeof(np->name));
+  int pid = np->pid;
+  release(&np->lock);
+
+  acquire(&wait_lock);
+  np->parent = p;
+  release(&wait_lock);
+
+  acquire(&np->lock);
+  make_runnable(np);
+  release(&np->lock);
+  return pid;
+}
+
+// Hand p's children to init. wait_lock must be held.
+static void reparent(struct proc *p)
+{
+  for (struct proc *pp = proc; pp < &proc[NPROC]; pp++) {
+    if (pp->parent == p) {
+      pp->parent = initproc;
+      wakeup(initproc);
+    }
+  }
+}
+
+void exit(int status)
+{
+  struct proc *p = myproc();
+  if (p == initproc) {
+    printf("init exited with status %d\n", status);
+    panic("init exiting");
+  }
+  cap_close_all(p);
+  begin_op();
+  iput(p->cwd);
+  end_op();
+  p->cwd = 0;
+
+  acquire(&wait_lock);
+  reparent(p);
+  wakeup(p->parent);
+  acquire(&p->lock);
+  p->xstate = status;
+  p->state = ZOMBIE;
+  release(&wait_lock);
+  sched();
+  panic("zombie exit");
+}
+
+int wait(uint64 status_addr)
+{
+  struct proc *p = myproc();
+  acquire(&wait_lock);
+  for (;;) {
+    int have_kids = 0;
+    for (struct proc *pp = proc; pp < &proc[NPROC]; pp++) {
+      if (pp->parent != p)
+        continue;
+      acquire(&pp->lock);
+      have_kids = 1;
+      if (pp->state == ZOMBIE) {
+        int pid = pp->pid;
+        if (status_addr && copyout(p->pagetable, status_addr, &pp->xstate, sizeof(int)) < 0) {
+          release(&pp->lock);   // the child stays a zombie: nothing is lost
+          release(&wait_lock);
+          return -E_FAULT;
+        }
+        freeproc(pp);
+        release(&pp->lock);
+        release(&wait_lock);
+        return pid;
+      }
+      release(&pp->lock);
+    }
+    if (!have_kids) {
+      release(&wait_lock);
+      return -E_CHILD;
+    }
+    if (killed(p)) {
+      release(&wait_lock);
+      return -E_KILLED;
+    }
+    sleep(p, &wait_lock);
+  }
+}
+
+// Each hart's scheduler loop: ask the policy for a process, run it until it
+// gives the hart back, repeat. Sleeps in wfi when nothing is runnable.
+void scheduler(void)
+{
+  struct cpu *c = mycpu();
+  c->proc = 0;
+  for (;;) {
+    intr_on();   // let devices wake processes while we look
+    struct proc *p = sched_pick_next(cpuid());
+    if (!p) {
+      uint64 t0 = r_time();
+      asm volatile("wfi");
+      c->idle_time += r_time() - t0;
+      continue;
+    }
+    acquire(&p->lock);
+    if (p->state == RUNNABLE) {
+      p->state = RUNNING;
+      p->run_start = r_time();
+      p->last_cpu = cpuid();
+      c->proc = p;
+      swtch(&c->context, &p->context);
+      c->proc = 0;
+    }
+    release(&p->lock);
+  }
+}
+
+// Give up the hart. The caller holds p->lock (only) and has already changed
+// p->state. Charges the exact time run since the switch in, tells the
+// policy, and switches to this hart's scheduler loop.
+void sched(void)
+{
+  struct proc *p = myproc();
+  if (!holding(&p->lock))
+    panic("sched: p->lock not held");
+  if (mycpu()->noff != 1)
+    panic("sched: other locks held");
+  if (p->state == RUNNING)
+    panic("sched: still running");
+  if (intr_get())
+    panic("sched: interrupts on");
+
+  uint64 ran = r_time() - p->run_start;
+  p->cputime += ran;
+  if (p->state == RUNNABLE)
+    sched_enqueue(p);
+  else if (p->state == SLEEPING)
+    sched_block(p, ran);
+
+  int intena = mycpu()->intena;
+  swtch(&p->context, &mycpu()->context);
+  mycpu()->intena = intena;
+}
+
+void yield(void)
+{
+  struct proc *p = myproc();
+  acquire(&p->lock);
+  p->state = RUNNABLE;
+  sched();
+  release(&p->lock);
+}
+
+// A new process's first kernel code, entered from scheduler() via swtch()
+// with p->lock held. The very first process also mounts the root file
+// system and execs /init (both sleep, so they can't run in kmain).
+static void forkret(void)
+{
+  static int first = 1;
+  struct proc *p = myproc();
+  release(&p->lock);
+  if (first) {
+    first = 0;
+    fsinit(ROOTDEV);
+    __sync_synchronize();
+    p->cwd = namei("/");
+    char *argv[] = { "init", 0 };
+    int r = exec("/init", argv);
+    if (r < 0) {
+      printf("exec /init failed: error %d\n", r);
+      panic("no init");
+    }
+    p->trapframe->regs[REG_A0] = r;
+  }
+  usertrapret();
+}
+
+void sleep(void *chan, struct spinlock *lk)
+{
+  struct proc *p = myproc();
+  acquire(&p->lock);   // wakeup() needs it too, so no wakeup is missed
+  release(lk);
+  p->chan = chan;
+  p->state = SLEEPING;
+  sched();
+  p->chan = 0;
+  release(&p->lock);
+  acquire(lk);
+}
+
+void wakeup(void *chan)
+{
+  struct proc *me = myproc();
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    if (p == me)
+      continue;
+    acquire(&p->lock);
+    if (p->state == SLEEPING && p->chan == chan) {
+      p->state = RUNNABLE;
+      sched_wake(p);
+    }
+    release(&p->lock);
+  }
+}
+
+// Mark pid killed; it exits at its next return to user mode. A sleeping
+// process is woken so it notices. init cannot be killed: the system needs it.
+int kill(int pid)
+{
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    acquire(&p->lock);
+    if (p->pid == pid && p->state != UNUSED) {
+      if (p == initproc) {
+        release(&p->lock);
+        return -E_INVAL;
+      }
+      p->killed = 1;
+      if (p->state == SLEEPING) {
+        p->state = RUNNABLE;
+        sched_wake(p);
+      }
+      release(&p->lock);
+      return 0;
+    }
+    release(&p->lock);
+  }
+  return -E_SRCH;
+}
+
+void setkilled(struct proc *p)
+{
+  acquire(&p->lock);
+  p->killed = 1;
+  release(&p->lock);
+}
+
+int killed(struct proc *p)
+{
+  acquire(&p->lock);
+  int k = p->killed;
+  release(&p->lock);
+  return k;
+}
+
+int either_copyout(int user_dst, uint64 dst, void *src, uint64 len)
+{
+  if (user_dst)
+    return copyout(myproc()->pagetable, dst, src, len);
+  memmove((void *)dst, src, len);
+  return 0;
+}
+
+int either_copyin(void *dst, int user_src, uint64 src, uint64 len)
+{
+  if (user_src)
+    return copyin(myproc()->pagetable, dst, src, len);
+  memmove(dst, (void *)src, len);
+  return 0;
+}
+
+static void fill_procinfo(struct proc *p, struct procinfo *pi)
+{
+  pi->pid = p->pid;
+  pi->ppid = p->parent ? p->parent->pid : 0;   // racy read: fine for a listing
+  pi->state = p->state;
+  pi->cpu = p->last_cpu;
+  pi->size = p->sz;
+  pi->cputime = p->cputime;
+  if (p->state == RUNNING)
+    pi->cputime += r_time() - p->run_start;
+  safestrcpy(pi->name, p->name, sizeof(pi->name));
+}
+
+// Copy up to max procinfo records of live processes to user_buf.
+int procinfo_collect(uint64 user_buf, int max)
+{
+  if (max < 0)
+    return -E_INVAL;
+  int n = 0;
+  for (struct proc *p = proc; p < &proc[NPROC] && n < max; p++) {
+    struct procinfo pi;
+    acquire(&p->lock);
+    int live = p->state != UNUSED;
+    if (live)
+      fill_procinfo(p, &pi);
+    release(&p->lock);
+    if (!live)
+      continue;
+    if (copyout(myproc()->pagetable, user_buf + n * sizeof(pi), &pi, sizeof(pi)) < 0)
+      return -E_FAULT;
+    n++;
+  }
+  return n;
+}
+
+// ^P on the console: list processes. Takes no sleeping locks.
+void procdump(void)
+{
+  static const char *names[] = PROC_STATE_NAMES;
+  printf("\nPID  STATE   CPU  CPUTIME(us)  NAME\n");
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    if (p->state == UNUSED)
+      continue;
+    struct procinfo pi;
+    fill_procinfo(p, &pi);
+    printf("%d  %s  %d  %lu  %s\n", pi.pid, names[pi.state], pi.cpu,
+           pi.cputime * 1000000 / timebase_hz(), pi.name);
+  }
+}

@@ -1,0 +1,64 @@
+// Spinlocks. acquire() turns interrupts off on this hart first (push_off), so
+// an interrupt handler can never spin on a lock its own hart already holds.
+#include "spinlock.h"
+#include "riscv.h"
+#include "proc.h"
+#include "printf.h"
+
+void initlock(struct spinlock *lk, const char *name)
+{
+  lk->name = name;
+  lk->locked = 0;
+  lk->cpu = 0;
+}
+
+void acquire(struct spinlock *lk)
+{
+  push_off();
+  if (holding(lk))
+    panic(lk->name);   // recursive acquire: a kernel bug
+  while (__sync_lock_test_and_set(&lk->locked, 1) != 0)
+    ;
+  __sync_synchronize();   // critical section's accesses stay after the acquire
+  lk->cpu = mycpu();
+}
+
+void release(struct spinlock *lk)
+{
+  if (!holding(lk))
+    panic("release of a lock not held");
+  lk->cpu = 0;
+  __sync_synchronize();   // and before the release
+  __sync_lock_release(&lk->locked);
+  pop_off();
+}
+
+// Does this hart hold lk? Interrupts must be off.
+int holding(struct spinlock *lk)
+{
+  return lk->locked && lk->cpu == mycpu();
+}
+
+// Interrupts off, counting nesting; the outermost pop_off restores the state
+// that the outermost push_off found.
+void push_off(void)
+{
+  int was_on = intr_get();
+  intr_off();
+  struct cpu *c = mycpu();
+  if (c->noff == 0)
+    c->intena = was_on;
+  c->noff++;
+}
+
+void pop_off(void)
+{
+  struct cpu *c = mycpu();
+  if (intr_get())
+    panic("pop_off with interrupts on");
+  if (c->noff < 1)
+    panic("pop_off without push_off");
+  c->noff--;
+  if (c->noff == 0 && c->intena)
+    intr_on();
+}

@@ -1,0 +1,68 @@
+// System-call dispatch: the number in a7 picks a handler from the table, the
+// arguments are in a0..a5 of the trap frame, the result goes back in a0.
+// The arg* helpers fetch arguments; the ones that read user memory check
+// every address and return a negative error code on a bad one.
+#include "types.h"
+#include "param.h"
+#include "errno.h"
+#include "klib.h"
+#include "printf.h"
+#include "vm.h"
+#include "proc.h"
+#include "syscall.h"
+#include "sysfile.h"
+#include "sysproc.h"
+#include "syscall_args.h"
+
+static uint64 argraw(int n)
+{
+  struct trapframe *tf = myproc()->trapframe;
+  return tf->regs[REG_A0 + n];
+}
+
+int argint(int n)
+{
+  return (int)argraw(n);
+}
+
+uint64 argaddr(int n)
+{
+  return argraw(n);
+}
+
+int argstr(int n, char *buf, int max)
+{
+  return fetchstr(argaddr(n), buf, max);
+}
+
+int fetchaddr(uint64 addr, uint64 *ip)
+{
+  return copyin(myproc()->pagetable, ip, addr, sizeof(*ip));
+}
+
+int fetchstr(uint64 addr, char *buf, int max)
+{
+  return copyinstr(myproc()->pagetable, buf, addr, max);
+}
+
+static uint64 (*const handlers[NSYSCALL])(void) = {
+  [SYS_fork] = sys_fork,     [SYS_exit] = sys_exit,       [SYS_wait] = sys_wait,
+  [SYS_pipe] = sys_pipe,     [SYS_read] = sys_read,       [SYS_kill] = sys_kill,
+  [SYS_exec] = sys_exec,     [SYS_fstat] = sys_fstat,     [SYS_chdir] = sys_chdir,
+  [SYS_dup] = sys_dup,       [SYS_getpid] = sys_getpid,   [SYS_sbrk] = sys_sbrk,
+  [SYS_sleep] = sys_sleep,   [SYS_uptime] = sys_uptime,   [SYS_open] = sys_open,
+  [SYS_write] = sys_write,   [SYS_mknod] = sys_mknod,     [SYS_unlink] = sys_unlink,
+  [SYS_link] = sys_link,     [SYS_mkdir] = sys_mkdir,     [SYS_close] = sys_close,
+  [SYS_halt] = sys_halt,     [SYS_procinfo] = sys_procinfo, [SYS_bootargs] = sys_bootargs,
+  [SYS_cputime] = sys_cputime, [SYS_nfree] = sys_nfree,
+};
+
+void syscall(void)
+{
+  struct proc *p = myproc();
+  uint64 num = p->trapframe->regs[REG_A7];
+  if (num < NSYSCALL && handlers[num])
+    p->trapframe->regs[REG_A0] = handlers[num]();
+  else
+    p->trapframe->regs[REG_A0] = (uint64)-E_NOSYS;
+}

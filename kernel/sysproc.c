@@ -1,0 +1,149 @@
+// System calls about processes, time and the machine.
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "errno.h"
+#include "spinlock.h"
+#include "klib.h"
+#include "kalloc.h"
+#include "vm.h"
+#include "proc.h"
+#include "trap.h"
+#include "exec.h"
+#include "dtb.h"
+#include "power.h"
+#include "printf.h"
+#include "syscall_args.h"
+#include "sysproc.h"
+
+uint64 sys_fork(void)
+{
+  return fork();
+}
+
+uint64 sys_exit(void)
+{
+  exit(argint(0));
+}
+
+uint64 sys_wait(void)
+{
+  return wait(argaddr(0));
+}
+
+uint64 sys_kill(void)
+{
+  return kill(argint(0));
+}
+
+uint64 sys_getpid(void)
+{
+  return myproc()->pid;
+}
+
+// sbrk(n) returns the old break, or -1 as xv6 programs expect.
+uint64 sys_sbrk(void)
+{
+  uint64 old = myproc()->sz;
+  if (growproc(argint(0)) < 0)
+    return (uint64)-1;
+  return old;
+}
+
+uint64 sys_sleep(void)
+{
+  int n = argint(0);
+  if (n < 0)
+    return -E_INVAL;
+  acquire(&tickslock);
+  uint64 start = ticks;
+  while (ticks - start < (uint64)n) {
+    if (killed(myproc())) {
+      release(&tickslock);
+      return -E_KILLED;
+    }
+    sleep(&ticks, &tickslock);
+  }
+  release(&tickslock);
+  return 0;
+}
+
+uint64 sys_uptime(void)
+{
+  acquire(&tickslock);
+  uint64 t = ticks;
+  release(&tickslock);
+  return t;
+}
+
+// exec(path, argv): argv is a user array of string pointers ending in 0.
+uint64 sys_exec(void)
+{
+  char path[MAXPATH];
+  char *argv[MAXARG + 1];
+  int err = argstr(0, path, MAXPATH);
+  if (err < 0)
+    return err;
+  uint64 uargv = argaddr(1);
+  int n = 0;
+  memset(argv, 0, sizeof(argv));
+  for (;; n++) {
+    uint64 uarg;
+    if (n > MAXARG) {
+      err = -E_TOOBIG;
+      goto out;
+    }
+    if ((err = fetchaddr(uargv + n * sizeof(uint64), &uarg)) < 0)
+      goto out;
+    if (uarg == 0)
+      break;
+    if ((argv[n] = kalloc()) == 0) {
+      err = -E_NOMEM;
+      goto out;
+    }
+    if ((err = fetchstr(uarg, argv[n], PGSIZE)) < 0)
+      goto out;
+  }
+  argv[n] = 0;
+  err = exec(path, argv);
+out:
+  for (int i = 0; i <= MAXARG && argv[i]; i++)
+    kfree(argv[i]);
+  return err;
+}
+
+uint64 sys_halt(void)
+{
+  int status = argint(0);
+  printf("zenith: halt with status %d\n", status);
+  poweroff(status);
+}
+
+uint64 sys_procinfo(void)
+{
+  return procinfo_collect(argaddr(0), argint(1));
+}
+
+// bootargs(buf, len): copy the kernel command line; returns its length.
+uint64 sys_bootargs(void)
+{
+  uint64 buf = argaddr(0);
+  int len = argint(1);
+  int n = strlen(platform.bootargs);
+  if (len <= n)
+    return -E_INVAL;
+  if (copyout(myproc()->pagetable, buf, platform.bootargs, n + 1) < 0)
+    return -E_FAULT;
+  return n;
+}
+
+uint64 sys_cputime(void)
+{
+  struct proc *p = myproc();
+  return p->cputime + (r_time() - p->run_start);
+}
+
+uint64 sys_nfree(void)
+{
+  return kfree_count();
+}
