@@ -17,8 +17,9 @@
 .globl uservec
 .globl userret
 
+trampoline:                          # start of the page (kernel.ld aligns it)
+
 # Trap from user mode: stvec points here.
-.align 4
 uservec:
         csrrw a0, sscratch, a0       # a0 = TRAPFRAME, sscratch = user a0
         sd x1,  TF_REG(1)(a0)
