@@ -1,0 +1,75 @@
+// ls: list directories (one line per entry: name, type, inode, size) or,
+// for a file, the file itself. Types: 1 directory, 2 file, 3 device.
+#include "kernel/types.h"
+#include "kernel/stat.h"
+#include "kernel/fcntl.h"
+#include "kernel/param.h"
+#include "kernel/fs_format.h"
+#include "user/user.h"
+#include "user/lib/util.h"
+
+static void show(const char *name, const struct stat *st)
+{
+  printf("%-14s %d %4d %6lu\n", name, st->type, st->ino, st->size);
+}
+
+// Lists the directory open as fd, named path; returns an exit status.
+static int list_dir(int fd, const char *path)
+{
+  static char full[MAXPATH];
+  struct dirent de;
+  int plen = strlen(path);
+  if (plen + 1 + DIRSIZ + 1 > MAXPATH) {
+    fprintf(2, "ls: %s: path too long\n", path);
+    return 1;
+  }
+  memmove(full, path, plen);
+  full[plen++] = '/';
+  int status = 0;
+  while (read(fd, &de, sizeof(de)) == sizeof(de)) {
+    if (de.inum == 0)
+      continue;
+    char name[DIRSIZ + 1];
+    memmove(name, de.name, DIRSIZ);
+    name[DIRSIZ] = 0;
+    strcpy(full + plen, name);
+    struct stat st;
+    int r = stat(full, &st);
+    if (r < 0) {
+      status = complain("ls", full, r);
+      continue;
+    }
+    show(name, &st);
+  }
+  return status;
+}
+
+static int list(const char *path)
+{
+  struct stat st;
+  int fd = open(path, O_RDONLY);
+  if (fd < 0)
+    return complain("ls", path, fd);
+  int r = fstat(fd, &st);
+  if (r < 0) {
+    close(fd);
+    return complain("ls", path, r);
+  }
+  int status = 0;
+  if (st.type == T_DIR)
+    status = list_dir(fd, path);
+  else
+    show(path, &st);
+  close(fd);
+  return status;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 2)
+    return list(".");
+  int status = 0;
+  for (int i = 1; i < argc; i++)
+    status |= list(argv[i]);
+  return status;
+}

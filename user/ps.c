@@ -1,0 +1,31 @@
+// ps: list processes with their parent, state, last hart, memory size, CPU
+// time in milliseconds and name.
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/procinfo.h"
+#include "user/user.h"
+#include "user/lib/util.h"
+
+static struct procinfo procs[NPROC];
+static const char *const state_names[] = PROC_STATE_NAMES;
+#define NSTATES ((int)(sizeof(state_names) / sizeof(state_names[0])))
+
+#define TIME_UNITS_PER_MS 10000   // cputime counts 100 ns units
+
+int main(int argc, char **argv)
+{
+  int n = procinfo(procs, NPROC);
+  if (n < 0)
+    fail("ps", "procinfo", n);
+  printf("PID  PPID STATE  CPU SIZE     CPUTIME NAME\n");
+  for (int i = 0; i < n; i++) {
+    struct procinfo *p = &procs[i];
+    const char *state = p->state >= 0 && p->state < NSTATES ? state_names[p->state] : "?";
+    char name[PROC_NAME_LEN + 1];
+    memmove(name, p->name, PROC_NAME_LEN);
+    name[PROC_NAME_LEN] = 0;
+    printf("%-4d %-4d %-6s %-3d %-8lu %-7lu %s\n", p->pid, p->ppid, state, p->cpu,
+           p->size, p->cputime / TIME_UNITS_PER_MS, name);
+  }
+  return 0;
+}
