@@ -1,0 +1,170 @@
+"""pytest glue for the Zenith grader: build once, one fresh VM per test.
+
+Fixtures (see grade/zenith.py for the VM API):
+  vm            a VM booted with the Makefile's defaults, at the shell prompt
+  boot          factory: boot(cpus=1, append="...", icount=True) -> VM at the prompt
+  run_zenith    factory: run_zenith("usertests", cpus=1) -> RunResult(status, output)
+                (boots with run=<command>, waits for QEMU to power off)
+  zenith_tmp    a per-test scratch directory (disk copies live there)
+
+Markers:
+  @pytest.mark.zenith_timeout(seconds)   safety-net timeout for the whole test,
+                                         before ZENITH_TIMEOUT_SCALE (default 120)
+  @pytest.mark.slow                      scheduled first, so parallel runs end sooner
+
+Console logs: grade/out/logs/<test>.log, one per VM, kept after the run.
+"""
+
+import re
+import shutil
+
+import pytest
+
+import zenith
+
+DEFAULT_TEST_TIMEOUT = 120
+GRADE_DIR = zenith.REPO / "grade"
+
+
+def _is_grade_item(item):
+    return GRADE_DIR in item.path.parents
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "zenith_timeout(seconds): whole-test timeout "
+                            "before ZENITH_TIMEOUT_SCALE")
+    config.addinivalue_line("markers", "slow: long test, scheduled first")
+    if not config.pluginmanager.hasplugin("timeout"):
+        config.addinivalue_line("markers", "timeout(seconds): pytest-timeout (absent)")
+    zenith.timeout_scale()   # a bad ZENITH_TIMEOUT_SCALE stops the run here
+    if not hasattr(config, "workerinput") and zenith.LOG_DIR.exists():
+        shutil.rmtree(zenith.LOG_DIR)   # controller only: logs of this run only
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if not _is_grade_item(item):
+            continue
+        mark = item.get_closest_marker("zenith_timeout")
+        base = mark.args[0] if mark else DEFAULT_TEST_TIMEOUT
+        item.add_marker(pytest.mark.timeout(zenith.scaled(base)))
+    # Stable sort: slow tests first, so xdist does not start them last.
+    items.sort(key=lambda it: 0 if it.get_closest_marker("slow") else 1)
+
+
+# ---------------------------------------------------------------- build
+
+_build_error = None
+_built = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def zenith_build():
+    """`make all` once per worker (under a file lock, so workers do not race)."""
+    global _build_error, _built
+    if not _built:
+        _built = True
+        try:
+            zenith.build()
+        except zenith.BuildFailed as e:
+            _build_error = e
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_call(item):
+    # A failed build fails every test (in its call phase, so it counts as a
+    # failure with the compiler's message, not as a fixture error).
+    if _build_error is not None:
+        pytest.fail(str(_build_error), pytrace=False)
+
+
+# ---------------------------------------------------------------- VMs
+
+def _log_stem(nodeid):
+    name = nodeid.split("grade/tests/")[-1]
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_")
+
+
+class _Machines:
+    """The VMs one test started; named and logged per test."""
+
+    def __init__(self, request, tmp):
+        self.request = request
+        self.tmp = tmp
+        self.count = 0
+        self.vms = []
+        request.node.zenith_machines = self
+
+    def next_name(self):
+        self.count += 1
+        stem = _log_stem(self.request.node.nodeid)
+        suffix = "" if self.count == 1 else f"-{self.count}"
+        return f"vm{self.count}", zenith.LOG_DIR / f"{stem}{suffix}.log"
+
+    def close_all(self):
+        for vm in self.vms:
+            vm.close()
+
+    def last_log(self):
+        for vm in reversed(self.vms):
+            if vm.log_path:
+                return vm
+        return None
+
+
+@pytest.fixture
+def zenith_tmp(tmp_path):
+    return tmp_path
+
+
+@pytest.fixture
+def _machines(request, zenith_tmp):
+    machines = _Machines(request, zenith_tmp)
+    yield machines
+    machines.close_all()
+
+
+@pytest.fixture
+def boot(_machines):
+    """boot(cpus=3, append="", icount=False, extra=(), timeout=...) -> VM at "$ "."""
+    def _boot(cpus=3, append="", icount=False, extra=(), timeout=zenith.BOOT_TIMEOUT):
+        if _build_error is not None:
+            return None   # pytest_runtest_call fails the test before it runs
+        name, log = _machines.next_name()
+        vm = zenith.VM(name, zenith.BootOptions(cpus=cpus, append=append, icount=icount,
+                                                extra=list(extra)),
+                       _machines.tmp, log)
+        _machines.vms.append(vm)
+        return vm.start(timeout)
+    return _boot
+
+
+@pytest.fixture
+def vm(boot):
+    return boot()
+
+
+@pytest.fixture
+def run_zenith(_machines):
+    """run_zenith(command, cpus=3, append="", icount=False, timeout=...) -> RunResult."""
+    def _run(command, cpus=3, append="", icount=False, extra=(), timeout=zenith.EXIT_TIMEOUT):
+        if _build_error is not None:
+            return None
+        name, log = _machines.next_name()
+        opts = zenith.BootOptions(cpus=cpus, append=append, icount=icount, extra=list(extra))
+        return zenith.run_to_exit(command, opts, _machines.tmp, log, timeout, name)
+    return _run
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    machines = getattr(item, "zenith_machines", None)
+    if report.when != "call" or not report.failed or machines is None or not machines.vms:
+        return
+    if call.excinfo and call.excinfo.errisinstance((zenith.ZenithFailure, zenith.BuildFailed)):
+        return   # the message already shows the console
+    vm = machines.last_log()
+    if vm is not None:
+        report.sections.append((f"console tail ({vm.log_path})", vm.tail()))
