@@ -1,0 +1,174 @@
+// Open files: the objects capability slots point at. An open file is a pipe
+// end, an inode with a current offset, or a device file; fileread/filewrite
+// send each to the right layer. Rights are checked before we get here (by
+// cap_lookup in sysfile.c), so these functions trust their caller.
+#include "types.h"
+#include "param.h"
+#include "errno.h"
+#include "stat.h"
+#include "spinlock.h"
+#include "sleeplock.h"
+#include "proc.h"
+#include "printf.h"
+#include "vm.h"
+#include "fs.h"
+#include "log.h"
+#include "pipe.h"
+#include "file.h"
+
+struct devsw devsw[NDEV];
+
+static struct {
+  // Protects ref (and, through ref == 0, the free state) of every file.
+  struct spinlock lock;
+  struct file file[NFILE];
+} ftable;
+
+void fileinit(void)
+{
+  initlock(&ftable.lock, "ftable");
+}
+
+struct file *filealloc(void)
+{
+  acquire(&ftable.lock);
+  for (struct file *f = ftable.file; f < ftable.file + NFILE; f++) {
+    if (f->ref == 0) {
+      f->ref = 1;
+      f->type = FD_NONE;
+      release(&ftable.lock);
+      return f;
+    }
+  }
+  release(&ftable.lock);
+  return 0;
+}
+
+struct file *filedup(struct file *f)
+{
+  acquire(&ftable.lock);
+  if (f->ref < 1)
+    panic("filedup: file not open");
+  f->ref++;
+  release(&ftable.lock);
+  return f;
+}
+
+void fileclose(struct file *f)
+{
+  acquire(&ftable.lock);
+  if (f->ref < 1)
+    panic("fileclose: file not open");
+  if (--f->ref > 0) {
+    release(&ftable.lock);
+    return;
+  }
+  struct file copy = *f;   // the slot is free once type is NONE
+  f->type = FD_NONE;
+  f->pipe = 0;
+  f->ip = 0;
+  release(&ftable.lock);
+
+  if (copy.type == FD_PIPE) {
+    pipeclose(copy.pipe, copy.pipe_write_end);
+  } else if (copy.type == FD_INODE || copy.type == FD_DEVICE) {
+    begin_op();   // the last reference to an unlinked file frees it
+    iput(copy.ip);
+    end_op();
+  }
+}
+
+int filestat(struct file *f, uint64 user_addr)
+{
+  struct stat st;
+
+  if (f->type != FD_INODE && f->type != FD_DEVICE)
+    return -E_INVAL;
+  ilock(f->ip);
+  stati(f->ip, &st);
+  iunlock(f->ip);
+  if (copyout(myproc()->pagetable, user_addr, &st, sizeof(st)) < 0)
+    return -E_FAULT;
+  return 0;
+}
+
+static struct devsw *device_of(struct file *f)
+{
+  if (f->major < 0 || f->major >= NDEV)
+    return 0;
+  return &devsw[f->major];
+}
+
+static int inode_read(struct file *f, uint64 user_addr, int n)
+{
+  ilock(f->ip);
+  int r = readi(f->ip, 1, user_addr, f->off, n);
+  if (r > 0)
+    f->off += r;
+  iunlock(f->ip);
+  return r;
+}
+
+int fileread(struct file *f, uint64 user_addr, int n)
+{
+  if (n < 0)
+    return -E_INVAL;
+  switch (f->type) {
+  case FD_PIPE:
+    return piperead(f->pipe, user_addr, n);
+  case FD_DEVICE: {
+    struct devsw *d = device_of(f);
+    return d && d->read ? d->read(1, user_addr, n) : -E_INVAL;
+  }
+  case FD_INODE:
+    return inode_read(f, user_addr, n);
+  default:
+    panic("fileread: bad file type");
+  }
+}
+
+// Write to an inode in pieces small enough for one log operation each.
+// A piece of c blocks' worth of bytes, unaligned, spans c + 1 data blocks;
+// add the inode block, at most 3 index blocks (single indirect, double
+// indirect top, up to 2 of its middle blocks: never more than 3 at once)
+// and up to 2 bitmap blocks: c + 7 must stay within MAXOPBLOCKS.
+#define WRITE_CHUNK ((MAXOPBLOCKS - 7) * BSIZE)
+
+static int inode_write(struct file *f, uint64 user_addr, int n)
+{
+  int done = 0;
+  while (done < n) {
+    int m = n - done < WRITE_CHUNK ? n - done : WRITE_CHUNK;
+    begin_op();
+    ilock(f->ip);
+    int r = writei(f->ip, 1, user_addr + done, f->off, m);
+    if (r > 0)
+      f->off += r;
+    iunlock(f->ip);
+    end_op();
+    if (r < 0)
+      return done > 0 ? done : r;
+    done += r;
+    if (r != m)
+      break;   // disk full or bad buffer part way: report what got written
+  }
+  return done;
+}
+
+int filewrite(struct file *f, uint64 user_addr, int n)
+{
+  if (n < 0)
+    return -E_INVAL;
+  switch (f->type) {
+  case FD_PIPE:
+    return pipewrite(f->pipe, user_addr, n);
+  case FD_DEVICE: {
+    struct devsw *d = device_of(f);
+    return d && d->write ? d->write(1, user_addr, n) : -E_INVAL;
+  }
+  case FD_INODE:
+    return inode_write(f, user_addr, n);
+  default:
+    panic("filewrite: bad file type");
+  }
+}

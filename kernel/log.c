@@ -1,0 +1,208 @@
+// The write-ahead log that makes file-system updates crash safe.
+//
+// A system call brackets its disk changes with begin_op()/end_op() and writes
+// blocks with log_write(), which only records the block number and pins the
+// buffer in the cache. Operations that overlap in time form one group; when
+// the last of them ends, the group commits:
+//   1. copy every recorded block into the log area,
+//   2. write the log header with the count (the commit point),
+//   3. write every block to its home location,
+//   4. write the header again with count 0.
+// A crash before 2 loses the whole group, after 2 initlog() replays it.
+//
+// begin_op() admits an operation only if the group still has room for
+// MAXOPBLOCKS more blocks per outstanding operation, so a group never
+// overflows the log. The log area is written through a private staging
+// buffer, not the cache, so a commit needs no cache slot beyond the pinned
+// blocks themselves.
+#include "types.h"
+#include "param.h"
+#include "spinlock.h"
+#include "proc.h"
+#include "printf.h"
+#include "klib.h"
+#include "fs_format.h"
+#include "bio.h"
+#include "virtio_blk.h"
+#include "log.h"
+
+// Cache buffers kept out of the log's reach, so readers and running
+// operations always find a free one while the group's blocks are pinned.
+#define BUF_SPARE 6
+
+static struct {
+  // Protects outstanding, committing and lh. While committing is set no
+  // operation is running and begin_op() waits, so the committer uses lh
+  // and the staging buffer without holding the lock.
+  struct spinlock lock;
+  int dev;
+  uint start;           // block number of the log header
+  uint capacity;        // most blocks one group may write
+  int outstanding;      // operations between begin_op() and end_op()
+  int committing;       // a commit is running
+  struct logheader lh;  // blocks recorded by the current group
+} log;
+
+// Staging buffer for log-area reads and writes (commit and recovery only).
+static struct buf stage;
+
+static uint min_u(uint a, uint b)
+{
+  return a < b ? a : b;
+}
+
+static void stage_read(uint blockno)
+{
+  stage.dev = log.dev;
+  stage.blockno = blockno;
+  virtio_blk_rw(&stage, 0);
+}
+
+static void stage_write(uint blockno)
+{
+  stage.dev = log.dev;
+  stage.blockno = blockno;
+  virtio_blk_rw(&stage, 1);
+}
+
+static void write_head(void)
+{
+  struct logheader *h = (struct logheader *)stage.data;
+  memset(stage.data, 0, BSIZE);
+  h->n = log.lh.n;
+  for (uint i = 0; i < log.lh.n; i++)
+    h->block[i] = log.lh.block[i];
+  stage_write(log.start);
+}
+
+static void read_head(uint fs_size)
+{
+  stage_read(log.start);
+  memmove(&log.lh, stage.data, sizeof(log.lh));
+  if (log.lh.n > log.capacity)
+    panic("log: corrupt header (too many blocks); bad file-system image?");
+  for (uint i = 0; i < log.lh.n; i++)
+    if (log.lh.block[i] >= fs_size)
+      panic("log: corrupt header (block out of range); bad file-system image?");
+}
+
+// Replay a committed group found in the log at boot.
+static void recover(uint fs_size)
+{
+  read_head(fs_size);
+  for (uint i = 0; i < log.lh.n; i++) {
+    stage_read(log.start + 1 + i);
+    struct buf *home = bread(log.dev, log.lh.block[i]);
+    memmove(home->data, stage.data, BSIZE);
+    bwrite(home);
+    brelse(home);
+  }
+  if (log.lh.n > 0)
+    printf("log: replayed %d blocks\n", (int)log.lh.n);
+  log.lh.n = 0;
+  write_head();
+}
+
+void initlog(int dev, struct superblock *sb)
+{
+  initlock(&log.lock, "log");
+  log.dev = dev;
+  log.start = sb->logstart;
+  log.capacity = min_u(sb->nlog - 1, LOGBLOCKS);
+  log.capacity = min_u(log.capacity, NBUF - BUF_SPARE);
+  log.capacity = min_u(log.capacity, NELEM(log.lh.block));
+  if (sb->nlog < 1 || log.capacity < MAXOPBLOCKS)
+    panic("log: log area too small for one operation");
+  recover(sb->size);
+}
+
+// Step 1: copy the cached blocks into the log area.
+static void copy_to_log(void)
+{
+  for (uint i = 0; i < log.lh.n; i++) {
+    struct buf *b = bread(log.dev, log.lh.block[i]);   // pinned: a cache hit
+    memmove(stage.data, b->data, BSIZE);
+    brelse(b);
+    stage_write(log.start + 1 + i);
+  }
+}
+
+// Step 3: write the blocks home and let the cache recycle them again.
+static void install(void)
+{
+  for (uint i = 0; i < log.lh.n; i++) {
+    struct buf *b = bread(log.dev, log.lh.block[i]);
+    bwrite(b);
+    bunpin(b);
+    brelse(b);
+  }
+}
+
+static void commit(void)
+{
+  if (log.lh.n == 0)
+    return;
+  copy_to_log();
+  write_head();      // step 2: from here on the group survives a crash
+  install();
+  log.lh.n = 0;
+  write_head();      // step 4
+}
+
+// Would one more operation fit in the current group?
+static int room_for_one_more(void)
+{
+  return log.lh.n + (uint)(log.outstanding + 1) * MAXOPBLOCKS <= log.capacity;
+}
+
+void begin_op(void)
+{
+  acquire(&log.lock);
+  while (log.committing || !room_for_one_more())
+    sleep(&log, &log.lock);
+  log.outstanding++;
+  release(&log.lock);
+}
+
+void end_op(void)
+{
+  int do_commit = 0;
+
+  acquire(&log.lock);
+  if (log.outstanding < 1 || log.committing)
+    panic("end_op: not inside an operation");
+  log.outstanding--;
+  if (log.outstanding == 0) {
+    do_commit = 1;
+    log.committing = 1;
+  } else {
+    wakeup(&log);   // our reserved room may let a waiter in
+  }
+  release(&log.lock);
+
+  if (do_commit) {
+    commit();   // sleeps on disk I/O, so no spinlock held
+    acquire(&log.lock);
+    log.committing = 0;
+    wakeup(&log);
+    release(&log.lock);
+  }
+}
+
+void log_write(struct buf *b)
+{
+  acquire(&log.lock);
+  if (log.outstanding < 1)
+    panic("log_write: outside an operation");
+  uint i;
+  for (i = 0; i < log.lh.n; i++)
+    if (log.lh.block[i] == b->blockno)
+      break;   // already in this group: one log slot per block
+  if (i == log.lh.n) {
+    if (log.lh.n >= log.capacity)
+      panic("log_write: group too big for the log");
+    log.lh.block[log.lh.n++] = b->blockno;
+    bpin(b);
+  }
+  release(&log.lock);
+}

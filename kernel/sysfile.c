@@ -1,0 +1,477 @@
+// System calls on files, directories and pipes. Each one fetches and checks
+// its arguments, resolves descriptors through the caller's capability table
+// (cap.c) and calls into file.c, fs.c or pipe.c. Every bad argument comes
+// back as a negative error code from errno.h; none may panic the kernel.
+#include "types.h"
+#include "param.h"
+#include "errno.h"
+#include "fcntl.h"
+#include "stat.h"
+#include "spinlock.h"
+#include "sleeplock.h"
+#include "proc.h"
+#include "vm.h"
+#include "klib.h"
+#include "fs.h"
+#include "log.h"
+#include "file.h"
+#include "pipe.h"
+#include "cap.h"
+#include "syscall_args.h"
+#include "sysfile.h"
+
+// Rights every descriptor from open() or pipe() carries besides read/write.
+#define BASE_RIGHTS (CAP_R_STAT | CAP_R_DUP)
+
+#define NLINK_MAX 0x7fff   // nlink is a short on disk
+
+// ---------------------------------------------------------------- arguments
+
+// Reject paths with an element longer than a directory entry can hold (the
+// lookup would silently match a truncated name) and the empty path.
+static int check_path(const char *path)
+{
+  if (*path == 0)
+    return -E_NOENT;
+  int len = 0;
+  for (const char *s = path; *s; s++) {
+    if (*s == '/') {
+      len = 0;
+    } else if (++len > DIRSIZ) {
+      return -E_NAMETOOLONG;
+    }
+  }
+  return 0;
+}
+
+// Fetch path argument n into buf (MAXPATH bytes). 0 or a negative error.
+static int argpath(int n, char *buf)
+{
+  int r = argstr(n, buf, MAXPATH);
+  if (r < 0)
+    return r;
+  return check_path(buf);
+}
+
+// The file in descriptor argument n, if it grants `need`; else 0 and *err.
+static struct file *argfile(int n, uint32 need, int *err)
+{
+  return cap_lookup(myproc(), argint(n), need, err);
+}
+
+static int is_dot_or_dotdot(const char *name)
+{
+  return namecmp(name, ".") == 0 || namecmp(name, "..") == 0;
+}
+
+// ---------------------------------------------------------------- descriptors
+
+uint64 sys_read(void)
+{
+  int err;
+  struct file *f = argfile(0, CAP_R_READ, &err);
+  uint64 addr = argaddr(1);
+  int n = argint(2);
+  if (f == 0)
+    return err;
+  if (n < 0)
+    return -E_INVAL;
+  return fileread(f, addr, n);
+}
+
+uint64 sys_write(void)
+{
+  int err;
+  struct file *f = argfile(0, CAP_R_WRITE, &err);
+  uint64 addr = argaddr(1);
+  int n = argint(2);
+  if (f == 0)
+    return err;
+  if (n < 0)
+    return -E_INVAL;
+  return filewrite(f, addr, n);
+}
+
+uint64 sys_close(void)
+{
+  return cap_close(myproc(), argint(0));
+}
+
+uint64 sys_dup(void)
+{
+  return cap_dup(myproc(), argint(0));
+}
+
+uint64 sys_fstat(void)
+{
+  int err;
+  struct file *f = argfile(0, CAP_R_STAT, &err);
+  if (f == 0)
+    return err;
+  return filestat(f, argaddr(1));
+}
+
+// pipe(int fds[2]): fds[0] reads, fds[1] writes.
+uint64 sys_pipe(void)
+{
+  struct proc *p = myproc();
+  uint64 fdarray = argaddr(0);
+  struct file *rf, *wf;
+
+  int r = pipealloc(&rf, &wf);
+  if (r < 0)
+    return r;
+  int fd[2];
+  fd[0] = cap_install(p, rf, CAP_R_READ | BASE_RIGHTS);
+  if (fd[0] < 0) {
+    fileclose(rf);
+    fileclose(wf);
+    return fd[0];
+  }
+  fd[1] = cap_install(p, wf, CAP_R_WRITE | BASE_RIGHTS);
+  if (fd[1] < 0) {
+    cap_close(p, fd[0]);
+    fileclose(wf);
+    return fd[1];
+  }
+  if (copyout(p->pagetable, fdarray, fd, sizeof(fd)) < 0) {
+    cap_close(p, fd[0]);
+    cap_close(p, fd[1]);
+    return -E_FAULT;
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------- creating
+
+// Make a new inode of `type` at path, or (for T_FILE) return the existing
+// regular file or device there. Returns it locked, or 0 with *err set.
+// Caller is inside a log operation.
+static struct inode *create(const char *path, short type, short major,
+                            short minor, int *err)
+{
+  char name[DIRSIZ];
+  struct inode *dp, *ip;
+
+  if ((dp = nameiparent(path, name)) == 0) {
+    *err = -E_NOENT;
+    return 0;
+  }
+  ilock(dp);
+
+  if ((ip = dirlookup(dp, name, 0)) != 0) {
+    iunlockput(dp);
+    ilock(ip);
+    if (type == T_FILE && (ip->type == T_FILE || ip->type == T_DEVICE))
+      return ip;
+    *err = (type == T_FILE && ip->type == T_DIR) ? -E_ISDIR : -E_EXIST;
+    iunlockput(ip);
+    return 0;
+  }
+
+  if ((ip = ialloc(dp->dev, type)) == 0) {
+    iunlockput(dp);
+    *err = -E_NOSPC;
+    return 0;
+  }
+  ilock(ip);
+  ip->major = major;
+  ip->minor = minor;
+  ip->nlink = 1;
+  iupdate(ip);
+
+  int r = 0;
+  if (type == T_DIR) {
+    // "." does not count as a link (it would keep the directory alive);
+    // ".." is counted on the parent below.
+    if ((r = dirlink(ip, ".", ip->inum)) == 0)
+      r = dirlink(ip, "..", dp->inum);
+  }
+  if (r == 0)
+    r = dirlink(dp, name, ip->inum);
+  if (r < 0) {
+    ip->nlink = 0;   // iput frees it and whatever blocks it got
+    iupdate(ip);
+    iunlockput(ip);
+    iunlockput(dp);
+    *err = r;
+    return 0;
+  }
+
+  if (type == T_DIR) {
+    dp->nlink++;   // for the child's ".."
+    iupdate(dp);
+  }
+  iunlockput(dp);
+  return ip;
+}
+
+// Rights an open() mode grants; 0 for an invalid mode.
+static uint32 open_rights(int omode)
+{
+  switch (omode & (O_WRONLY | O_RDWR)) {
+  case O_RDONLY:
+    return CAP_R_READ | BASE_RIGHTS;
+  case O_WRONLY:
+    return CAP_R_WRITE | BASE_RIGHTS;
+  case O_RDWR:
+    return CAP_R_READ | CAP_R_WRITE | BASE_RIGHTS;
+  default:
+    return 0;
+  }
+}
+
+// The locked inode open() should use, or 0 with *err. Inside an op.
+static struct inode *open_inode(const char *path, int omode, int *err)
+{
+  struct inode *ip;
+
+  if (omode & O_CREATE)
+    return create(path, T_FILE, 0, 0, err);
+  if ((ip = namei(path)) == 0) {
+    *err = -E_NOENT;
+    return 0;
+  }
+  ilock(ip);
+  return ip;
+}
+
+// May an inode of this type be opened with this mode? 0 or an error.
+static int open_check(struct inode *ip, int omode)
+{
+  if (ip->type == T_DIR && (omode & (O_WRONLY | O_RDWR)))
+    return -E_ISDIR;
+  if (ip->type == T_DEVICE && (ip->major < 0 || ip->major >= NDEV))
+    return -E_INVAL;
+  return 0;
+}
+
+uint64 sys_open(void)
+{
+  char path[MAXPATH];
+  int err;
+
+  if ((err = argpath(0, path)) < 0)
+    return err;
+  int omode = argint(1);
+  uint32 rights = open_rights(omode);
+  if (rights == 0 || (omode & ~(O_WRONLY | O_RDWR | O_CREATE | O_TRUNC)))
+    return -E_INVAL;
+
+  begin_op();
+  struct inode *ip = open_inode(path, omode, &err);
+  if (ip == 0) {
+    end_op();
+    return err;
+  }
+  if ((err = open_check(ip, omode)) < 0) {
+    iunlockput(ip);
+    end_op();
+    return err;
+  }
+
+  struct file *f = filealloc();
+  int fd = f ? cap_install(myproc(), f, rights) : -E_NFILE;
+  if (fd < 0) {
+    if (f)
+      fileclose(f);   // still FD_NONE: only frees the table entry
+    iunlockput(ip);
+    end_op();
+    return fd;
+  }
+
+  f->ip = ip;   // takes over our reference
+  if (ip->type == T_DEVICE) {
+    f->type = FD_DEVICE;
+    f->major = ip->major;
+  } else {
+    f->type = FD_INODE;
+    f->off = 0;
+  }
+  if ((omode & O_TRUNC) && ip->type == T_FILE)
+    itrunc(ip);
+
+  iunlock(ip);
+  end_op();
+  return fd;
+}
+
+uint64 sys_mkdir(void)
+{
+  char path[MAXPATH];
+  int err;
+
+  if ((err = argpath(0, path)) < 0)
+    return err;
+  begin_op();
+  struct inode *ip = create(path, T_DIR, 0, 0, &err);
+  if (ip)
+    iunlockput(ip);
+  end_op();
+  return ip ? 0 : err;
+}
+
+// mknod(path, major, minor): a device file.
+uint64 sys_mknod(void)
+{
+  char path[MAXPATH];
+  int err;
+
+  if ((err = argpath(0, path)) < 0)
+    return err;
+  int major = argint(1), minor = argint(2);
+  if (major < 0 || major >= NDEV || minor < 0 || minor > 0x7fff)
+    return -E_INVAL;
+  begin_op();
+  struct inode *ip = create(path, T_DEVICE, major, minor, &err);
+  if (ip)
+    iunlockput(ip);   // a new device: create() reuses existing ones only for T_FILE
+  end_op();
+  return ip ? 0 : err;
+}
+
+// ---------------------------------------------------------------- names
+
+// Add a second name for the inode: undo our nlink++ on failure.
+static int link_into(struct inode *ip, const char *newpath)
+{
+  char name[DIRSIZ];
+  struct inode *dp = nameiparent(newpath, name);
+  if (dp == 0)
+    return -E_NOENT;
+  ilock(dp);
+  int r = dp->dev != ip->dev ? -E_XDEV : dirlink(dp, name, ip->inum);
+  iunlockput(dp);
+  return r;
+}
+
+// link(old, new)
+uint64 sys_link(void)
+{
+  char old[MAXPATH], new[MAXPATH];
+  int err;
+
+  if ((err = argpath(0, old)) < 0 || (err = argpath(1, new)) < 0)
+    return err;
+
+  begin_op();
+  struct inode *ip = namei(old);
+  if (ip == 0) {
+    end_op();
+    return -E_NOENT;
+  }
+  ilock(ip);
+  if (ip->type == T_DIR || ip->nlink >= NLINK_MAX) {
+    err = ip->type == T_DIR ? -E_ISDIR : -E_INVAL;
+    iunlockput(ip);
+    end_op();
+    return err;
+  }
+  // Count the new link before making it, so a crash between the two
+  // leaves one link too many (harmless) rather than one too few.
+  ip->nlink++;
+  iupdate(ip);
+  iunlock(ip);
+
+  err = link_into(ip, new);
+
+  ilock(ip);
+  if (err < 0) {
+    ip->nlink--;
+    iupdate(ip);
+  }
+  iunlockput(ip);
+  end_op();
+  return err;
+}
+
+// Is directory dp empty apart from "." and ".."? dp is locked.
+static int dir_is_empty(struct inode *dp)
+{
+  struct dirent de;
+  for (uint off = 2 * sizeof(de); off < dp->size; off += sizeof(de)) {
+    if (readi(dp, 0, (uint64)&de, off, sizeof(de)) != sizeof(de))
+      return 0;
+    if (de.inum != 0)
+      return 0;
+  }
+  return 1;
+}
+
+// Remove entry `name` from the locked directory dp. Inside an op.
+static int unlink_in(struct inode *dp, const char *name)
+{
+  uint off;
+  struct inode *ip = dirlookup(dp, name, &off);
+  if (ip == 0)
+    return -E_NOENT;
+  ilock(ip);
+  if (ip->type == T_DIR && !dir_is_empty(ip)) {
+    iunlockput(ip);
+    return -E_NOTEMPTY;
+  }
+
+  struct dirent de;
+  memset(&de, 0, sizeof(de));
+  if (writei(dp, 0, (uint64)&de, off, sizeof(de)) != sizeof(de)) {
+    iunlockput(ip);   // cannot happen: the entry's block exists
+    return -E_INVAL;
+  }
+  if (ip->type == T_DIR) {
+    dp->nlink--;   // the child's ".." is gone
+    iupdate(dp);
+  }
+  if (ip->nlink > 0)
+    ip->nlink--;
+  iupdate(ip);
+  iunlockput(ip);   // frees the inode if that was its last name and use
+  return 0;
+}
+
+uint64 sys_unlink(void)
+{
+  char path[MAXPATH], name[DIRSIZ];
+  int err;
+
+  if ((err = argpath(0, path)) < 0)
+    return err;
+
+  begin_op();
+  struct inode *dp = nameiparent(path, name);
+  if (dp == 0) {
+    end_op();
+    return -E_NOENT;
+  }
+  ilock(dp);
+  err = is_dot_or_dotdot(name) ? -E_INVAL : unlink_in(dp, name);
+  iunlockput(dp);
+  end_op();
+  return err;
+}
+
+uint64 sys_chdir(void)
+{
+  char path[MAXPATH];
+  struct proc *p = myproc();
+  int err;
+
+  if ((err = argpath(0, path)) < 0)
+    return err;
+  begin_op();
+  struct inode *ip = namei(path);
+  if (ip == 0) {
+    end_op();
+    return -E_NOENT;
+  }
+  ilock(ip);
+  if (ip->type != T_DIR) {
+    iunlockput(ip);
+    end_op();
+    return -E_NOTDIR;
+  }
+  iunlock(ip);
+  iput(p->cwd);
+  end_op();
+  p->cwd = ip;
+  return 0;
+}
