@@ -499,7 +499,7 @@ int main(int argc, char **argv)
 {
   if (argc == 3 && strcmp(argv[1], "-c") == 0)
     return run_line(argv[2]);
-  if (argc > 2) {
+  if (argc > 2 || (argc == 2 && strcmp(argv[1], "-c") == 0)) {
     fprintf(2, "usage: sh [-c LINE | FILE]\n");
     return 2;
   }
