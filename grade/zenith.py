@@ -343,10 +343,13 @@ class VM:
 
     def run(self, cmd, timeout=COMMAND_TIMEOUT):
         """Type `cmd`, wait for the next prompt, return what the command printed
-        (the echoed command line removed, CRs removed)."""
+        (the echoed command line removed, CRs removed). The prompt must start
+        a line, so a command whose output does not end in a newline makes
+        this time out: use sendline() and expect() for those."""
         self.sendline(cmd)
         self.expect(PROMPT_RE, timeout)
-        return strip_echo(clean(self.child.before), cmd)
+        # The prompt pattern ate the newline that ended the last line.
+        return strip_echo(clean(self.child.before) + "\n", cmd)
 
     def check(self, cmd, *expected, absent=(), timeout=COMMAND_TIMEOUT):
         """Run `cmd`; fail with WrongAnswer unless its output contains every
@@ -398,13 +401,9 @@ class VM:
 
 
 def strip_echo(text, cmd):
-    """Drop the console's echo of the typed command line from `text`."""
-    first, sep, rest = text.partition("\n")
-    if cmd.strip() and cmd.strip() in first:
-        return rest
-    if not sep and first.strip() == "":
-        return ""
-    return text
+    """Drop the console's echo of the typed command line (the first line)."""
+    first, _, rest = text.partition("\n")
+    return rest if cmd.strip() in first else text
 
 
 # ---------------------------------------------------------------- run mode

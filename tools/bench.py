@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""Zenith's figures (not tests): how long a boot takes, and what system calls
+cost inside the guest.
+
+  (a) wall time from starting QEMU to the first shell prompt, median of 5
+      boots, with 1 and with 3 harts (host-dependent, noisy by nature);
+  (b) the in-guest ubench results (`run=ubench`, 1 hart) under
+      `-icount shift=0,align=off,sleep=off`, so they repeat exactly for one
+      kernel binary: ubench times each operation with rdtime and prints
+      `BENCH <name> <median_ns> ns (n=<count>)` lines, then `BENCH-DONE`.
+
+Usage: tools/bench.py [--boots N]      (`make bench` builds first, then runs this)
+"""
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "grade"))
+import zenith  # noqa: E402  (grade/zenith.py: boots QEMU, reads the console)
+
+BENCH_LINE = re.compile(r"^BENCH (\S+) (\d+(?:\.\d+)?) ns \(n=(\d+)\)", re.M)
+
+
+def boot_times(cpus, boots, workdir):
+    times = []
+    for i in range(boots):
+        opts = zenith.BootOptions(cpus=cpus)
+        times.append(zenith.time_to_prompt(opts, workdir, name=f"bench-boot-{cpus}-{i}"))
+    return times
+
+
+def ubench(workdir, timeout):
+    opts = zenith.BootOptions(cpus=1, icount=True)
+    log = zenith.OUT_DIR / "bench-ubench.log"
+    res = zenith.run_to_exit("ubench", opts, workdir, log, timeout=timeout, name="bench-ubench")
+    rows = [(m.group(1), float(m.group(2)), int(m.group(3)))
+            for m in BENCH_LINE.finditer(res.output)]
+    done = "BENCH-DONE" in res.output
+    return rows, done, res
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--boots", type=int, default=5, help="boots per hart count (default 5)")
+    ap.add_argument("--timeout", type=float, default=600,
+                    help="seconds ubench may run, before ZENITH_TIMEOUT_SCALE (default 600)")
+    args = ap.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="zenith-bench-") as tmp:
+        print(f"Boot to first shell prompt (wall time, median of {args.boots}):")
+        print(f"  {'harts':>5}  {'median':>9}  {'min':>9}  {'max':>9}")
+        for cpus in (1, 3):
+            t = boot_times(cpus, args.boots, Path(tmp))
+            print(f"  {cpus:>5}  {statistics.median(t) * 1000:>7.1f}ms  "
+                  f"{min(t) * 1000:>7.1f}ms  {max(t) * 1000:>7.1f}ms", flush=True)
+
+        print("\nIn-guest costs (ubench, 1 hart, -icount shift=0,align=off,sleep=off; "
+              "median per operation):")
+        rows, done, res = ubench(Path(tmp), args.timeout)
+        if not rows:
+            print(f"  ubench printed no BENCH lines (QEMU exit status {res.status}); "
+                  f"console log: {res.log_path}\n{res.tail(20)}")
+            return 1
+        width = max(len(name) for name, _, _ in rows)
+        print(f"  {'operation':<{width}}  {'median':>12}  {'samples':>7}")
+        for name, ns, n in rows:
+            print(f"  {name:<{width}}  {ns / 1000:>9.2f} us  {n:>7}")
+        if not done or res.status != 0:
+            print(f"  (warning: BENCH-DONE {'seen' if done else 'missing'}, QEMU exit status "
+                  f"{res.status}; console log: {res.log_path})")
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
