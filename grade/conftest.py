@@ -16,7 +16,6 @@ Console logs: grade/out/logs/<test>.log, one per VM, kept after the run.
 """
 
 import re
-import shutil
 
 import pytest
 
@@ -37,8 +36,8 @@ def pytest_configure(config):
     if not config.pluginmanager.hasplugin("timeout"):
         config.addinivalue_line("markers", "timeout(seconds): pytest-timeout (absent)")
     zenith.timeout_scale()   # a bad ZENITH_TIMEOUT_SCALE stops the run here
-    if not hasattr(config, "workerinput") and zenith.LOG_DIR.exists():
-        shutil.rmtree(zenith.LOG_DIR)   # controller only: logs of this run only
+    # Logs are overwritten test by test, never wiped as a whole: another run
+    # in the same tree may be writing its own right now.
 
 
 def pytest_collection_modifyitems(config, items):
