@@ -1,7 +1,6 @@
 // ln: give an existing file a second name (a hard link).
 #include "kernel/types.h"
 #include "user/user.h"
-#include "user/lib/util.h"
 
 int main(int argc, char **argv)
 {
@@ -10,7 +9,10 @@ int main(int argc, char **argv)
     return 1;
   }
   int r = link(argv[1], argv[2]);
-  if (r < 0)
-    fail("ln", argv[2], r);
+  if (r < 0) {
+    // Either name may be at fault (old missing, new existing), so show both.
+    fprintf(2, "ln: cannot link %s to %s: %s\n", argv[1], argv[2], errstr(r));
+    return 1;
+  }
   return 0;
 }
