@@ -78,6 +78,10 @@ int main(void)
   for (;;) {
     printf("init: starting sh\n");
     char *argv[] = {"sh", 0};
-    wait_for(start_shell(argv));
+    int started = uptime();
+    int status = wait_for(start_shell(argv));
+    // A shell that fails at once (say, exec fails) must not make init spin.
+    if (status != 0 && uptime() - started < TICK_HZ)
+      sleep(TICK_HZ);
   }
 }

@@ -24,7 +24,8 @@ static int list_dir(int fd, const char *path)
     return 1;
   }
   memmove(full, path, plen);
-  full[plen++] = '/';
+  if (plen == 0 || full[plen - 1] != '/')
+    full[plen++] = '/';
   int status = 0;
   while (read(fd, &de, sizeof(de)) == sizeof(de)) {
     if (de.inum == 0)
