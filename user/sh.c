@@ -462,6 +462,10 @@ static int run(struct node *n)
 
 static int run_line(const char *line)
 {
+  if (strlen(line) >= LINEMAX) {   // the word store is sized for LINEMAX
+    fprintf(2, "sh: line too long\n");
+    return 2;
+  }
   struct node *tree = parse_line(line);
   if (parse_error) {
     fprintf(2, "sh: %s\n", parse_error);
