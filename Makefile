@@ -15,9 +15,10 @@ QEMU ?= qemu-system-riscv64
 PYTEST ?= /usr/bin/python3 -m pytest
 HOSTCC ?= gcc
 
-# Lab build switches (see labs/README.md): the reference tree has every
-# solution in; a handout is generated with unifdef and has them stripped.
-LABFLAGS ?=
+# Lab build switches (see labs/README.md): the reference tree builds with
+# every lab's scaffolding (LAB) and solution (SOL) in; a handout is made with
+# unifdef, which removes the markers, so these values no longer matter there.
+LABFLAGS ?= -DSOL=99 -DLAB=99
 
 CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -g -fno-omit-frame-pointer -ggdb \
 	-march=rv64gc -mabi=lp64d -mcmodel=medany -mno-relax \
