@@ -52,8 +52,9 @@ def test_pause_usage(vm):
 
 def test_pause_usage_status(run_zenith):
     res = run_zenith("pause abc", cpus=1)
-    assert res.status == 1, (f"`pause abc` exited with status {res.status}, expected 1\n"
-                             f"{res.tail()}")
+    assert "usage: pause" in res.output and res.status == 1, (
+        f"`pause abc` exited with status {res.status}; expected a usage line and status 1\n"
+        f"{res.tail()}")
 
 
 # ---------------------------------------------------------------- fanout
@@ -84,12 +85,15 @@ def test_fanout_usage(vm):
 
 def test_fanout_usage_status(run_zenith):
     res = run_zenith("fanout 0 10", cpus=1)
-    assert res.status == 1, (f"`fanout 0 10` exited with status {res.status}, expected 1\n"
-                             f"{res.tail()}")
+    assert "usage: fanout" in res.output and res.status == 1, (
+        f"`fanout 0 10` exited with status {res.status}; expected a usage line and status 1\n"
+        f"{res.tail()}")
 
 
 def test_fanout_leaves_no_processes(vm):
-    vm.run("fanout 6 600")
+    out = vm.run("fanout 6 600")
+    if out != _fanout_expected(6, 600):
+        vm.fail(f"`fanout 6 600` printed {out!r}, expected {_fanout_expected(6, 600)!r}")
     out = vm.run("ps")
     if "fanout" in out:
         vm.fail(f"after `fanout 6 600` returned, ps still lists fanout processes: {out!r}")
@@ -163,5 +167,6 @@ def test_find_errors(vm):
 
 def test_find_error_status(run_zenith):
     res = run_zenith("find nosuchdir x", cpus=1)
-    assert res.status == 1, (f"`find nosuchdir x` exited with status {res.status}, "
-                             f"expected 1\n{res.tail()}")
+    assert "find: nosuchdir" in res.output and res.status == 1, (
+        f"`find nosuchdir x` exited with status {res.status}; expected an error naming "
+        f"nosuchdir and status 1\n{res.tail()}")
