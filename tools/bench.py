@@ -5,8 +5,9 @@ cost inside the guest.
   (a) wall time from starting QEMU to the first shell prompt, median of 5
       boots, with 1 and with 3 harts (host-dependent, noisy by nature);
   (b) the in-guest ubench results (`run=ubench`, 1 hart) under
-      `-icount shift=0,align=off,sleep=off`, so they repeat exactly for one
-      kernel binary: ubench times each operation with rdtime and prints
+      `-icount shift=0,align=off,sleep=off`, so CPU-bound ones repeat exactly
+      for one kernel binary (disk-bound ones vary: QEMU completes disk
+      requests in host time): ubench times each operation with rdtime and prints
       `BENCH <name> <median_ns> ns (n=<count>)` lines, then `BENCH-DONE`.
 
 Usage: tools/bench.py [--boots N]      (`make bench` builds first, then runs this)
@@ -23,6 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "grade"))
 import zenith  # noqa: E402  (grade/zenith.py: boots QEMU, reads the console)
 
 BENCH_LINE = re.compile(r"^BENCH (\S+) (\d+(?:\.\d+)?) ns \(n=(\d+)\)", re.M)
+
+
+def human_time(ns):
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
+    return f"{ns / 1e3:.2f} us"
 
 
 def boot_times(cpus, boots, workdir):
@@ -68,7 +75,10 @@ def main():
         width = max(len(name) for name, _, _ in rows)
         print(f"  {'operation':<{width}}  {'median':>12}  {'samples':>7}")
         for name, ns, n in rows:
-            print(f"  {name:<{width}}  {ns / 1000:>9.2f} us  {n:>7}")
+            print(f"  {name:<{width}}  {human_time(ns):>12}  {n:>7}")
+        print("  (rdtime resolution is 100 ns. Under -icount, CPU-bound figures repeat\n"
+              "   exactly for one kernel binary; figures that wait for the disk do not,\n"
+              "   because QEMU completes disk requests in host time.)")
         if not done or res.status != 0:
             print(f"  (warning: BENCH-DONE {'seen' if done else 'missing'}, QEMU exit status "
                   f"{res.status}; console log: {res.log_path})")
