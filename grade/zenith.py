@@ -235,6 +235,10 @@ class VM:
         """Start QEMU without waiting for anything."""
         self.workdir.mkdir(parents=True, exist_ok=True)
         disk = self.workdir / f"{self.name}-fs.img"
+        for needed in (KERNEL, FS_IMG):
+            if not needed.exists():
+                raise BuildFailed(f"{needed} is missing (removed or being rebuilt "
+                                  "while the tests ran?): run `make all`")
         shutil.copyfile(FS_IMG, disk)
         if self.log_path:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
