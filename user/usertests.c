@@ -138,6 +138,28 @@ static void fill_bad_addrs(void)
   bad_addrs[NBAD - 1] = (uint64)aligned_top();                          // above the heap
 }
 
+// Removes a directory left behind by an earlier, crashed run: its files
+// (one level deep, which is all our cases make) and then the directory.
+static void remove_dir(const char *dir)
+{
+  int fd = open(dir, O_RDONLY);
+  if (fd < 0)
+    return;
+  struct dirent de;
+  char path[64];
+  while (read(fd, &de, sizeof(de)) == sizeof(de)) {
+    if (de.inum == 0 || strncmp(de.name, ".", DIRSIZ) == 0 || strncmp(de.name, "..", DIRSIZ) == 0)
+      continue;
+    char name[DIRSIZ + 1];
+    memmove(name, de.name, DIRSIZ);
+    name[DIRSIZ] = 0;
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    unlink(path);
+  }
+  close(fd);
+  unlink(dir);
+}
+
 static char bigbuf[16384];   // the user stack is one page: big buffers live here
 
 // ---------------------------------------------------------------------------
@@ -1242,6 +1264,7 @@ static void t_open_errors(void)
   EXPECT("chdir to file", chdir("ut_plain"), -E_NOTDIR);
   EXPECT("mkdir over file", mkdir("ut_plain"), -E_EXIST);
   EXPECT("unlink missing", unlink("ut_nothere"), -E_NOENT);
+  remove_dir("ut_odir");
   EXPECT("mkdir", mkdir("ut_odir"), 0);
   EXPECT("open dir write-only", open("ut_odir", O_WRONLY), -E_ISDIR);
   EXPECT("open dir read-write", open("ut_odir", O_RDWR), -E_ISDIR);
@@ -1276,9 +1299,8 @@ static void t_path_toolong(void)
 
 static void t_dirs(void)
 {
-  unlink("ut_d/sub");
-  unlink("ut_d/f");
-  unlink("ut_d");
+  remove_dir("ut_d/sub");
+  remove_dir("ut_d");
   EXPECT("mkdir", mkdir("ut_d"), 0);
   EXPECT("mkdir sub", mkdir("ut_d/sub"), 0);
   EXPECT("chdir", chdir("ut_d"), 0);
@@ -1388,9 +1410,9 @@ static void t_mknod(void)
 
 static void t_small_files(void)
 {
-  enum { N = 50 };
+  enum { N = 30 };
   char name[24];
-  unlink("ut_sm");
+  remove_dir("ut_sm");
   EXPECT("mkdir", mkdir("ut_sm"), 0);
   for (int i = 0; i < N; i++) {
     snprintf(name, sizeof(name), "ut_sm/f%d", i);
@@ -1416,8 +1438,9 @@ static void t_small_files(void)
 // Several processes create and delete files with the same names in one directory.
 static void t_concurrent_create(void)
 {
-  enum { KIDS = 4, ROUNDS = 60, NAMES = 8 };
+  enum { KIDS = 4, ROUNDS = 20, NAMES = 8 };
   char name[16];
+  remove_dir("ut_cc");
   EXPECT("mkdir", mkdir("ut_cc"), 0);
   EXPECT("chdir", chdir("ut_cc"), 0);
   for (int k = 0; k < KIDS; k++) {
@@ -1469,24 +1492,27 @@ static void t_concurrent_create(void)
 }
 
 #define BIGFILE_KB 300   // more than NDIRECT + NINDIRECT = 267 blocks
+#define BIG_CALL 8       // KB per write() call: fewer, larger log transactions
 
-static void write_big(const char *path, int salt)
+static void write_big(const char *path, int kb, int salt)
 {
   int fd = xopen(path, O_CREATE | O_TRUNC | O_WRONLY);
-  for (int b = 0; b < BIGFILE_KB; b++) {
+  for (int b0 = 0; b0 < kb; b0 += BIG_CALL) {
+    int nb = kb - b0 < BIG_CALL ? kb - b0 : BIG_CALL;
     uint *w = (uint *)bigbuf;
-    for (int i = 0; i < BSIZE / 4; i++)
-      w[i] = (uint)(b * 1000 + i + salt);
-    int r = write(fd, bigbuf, BSIZE);
-    CHECK(r == BSIZE, "write block %d: %d", b, r);
+    for (int b = 0; b < nb; b++)
+      for (int i = 0; i < BSIZE / 4; i++)
+        w[b * BSIZE / 4 + i] = (uint)((b0 + b) * 1000 + i + salt);
+    int r = write(fd, bigbuf, nb * BSIZE);
+    CHECK(r == nb * BSIZE, "write at block %d: %d", b0, r);
   }
   close(fd);
 }
 
-static void check_big(const char *path, int salt)
+static void check_big(const char *path, int kb, int salt)
 {
   int fd = xopen(path, O_RDONLY);
-  for (int b = 0; b < BIGFILE_KB; b++) {
+  for (int b = 0; b < kb; b++) {
     int r = read(fd, bigbuf, BSIZE);
     CHECK(r == BSIZE, "read block %d: %d", b, r);
     uint *w = (uint *)bigbuf;
@@ -1499,26 +1525,26 @@ static void check_big(const char *path, int salt)
 
 static void t_bigfile(void)
 {
-  write_big("ut_big", 0);
+  write_big("ut_big", BIGFILE_KB, 0);
   struct stat st;
   EXPECT("stat", stat("ut_big", &st), 0);
   EXPECT("size", st.size, BIGFILE_KB * BSIZE);
-  check_big("ut_big", 0);
+  check_big("ut_big", BIGFILE_KB, 0);
   EXPECT("unlink", unlink("ut_big"), 0);
-  // The freed blocks can be used again.
-  write_big("ut_big2", 7);
-  check_big("ut_big2", 7);
+  // The freed blocks (data and indirect) can be used again.
+  write_big("ut_big2", 64, 7);
+  check_big("ut_big2", 64, 7);
   EXPECT("unlink again", unlink("ut_big2"), 0);
 }
 
 static void t_fs_full(void)
 {
   int fd = xopen("ut_full", O_CREATE | O_TRUNC | O_WRONLY);
-  memset(bigbuf, 'F', 4096);
+  memset(bigbuf, 'F', sizeof(bigbuf));
   int total = 0, r;
   for (;;) {
-    r = write(fd, bigbuf, 4096);
-    if (r != 4096)
+    r = write(fd, bigbuf, sizeof(bigbuf));
+    if (r != (int)sizeof(bigbuf))
       break;
     total += r;
     CHECK(total < 64 * 1024 * 1024, "disk never filled");
@@ -1549,6 +1575,7 @@ static void t_fs_full(void)
 static void t_inode_full(void)
 {
   char name[16];
+  remove_dir("ut_ino");
   EXPECT("mkdir", mkdir("ut_ino"), 0);
   EXPECT("chdir", chdir("ut_ino"), 0);
   int n = 0, fd;
@@ -1769,7 +1796,7 @@ static void leak_check_elves(const char *const *what, int n)
   for (int k = 0; k < n; k++) {
     write_image("ut_leak", &bad_elves[elf_index(what[k])]);
     int before = nfree();
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < 2; i++)
       exec("ut_leak", argv);
     int after = nfree();
     CHECK(after == before, "exec '%s' leaked %d pages", what[k], before - after);
