@@ -54,11 +54,10 @@ static int check_header(struct elfhdr *eh)
   return 0;
 }
 
-// Map and fill every loadable segment. Returns the end of the image or a
-// negative error.
-static int64 load_segments(pagetable_t pt, struct inode *ip, struct elfhdr *eh)
+// Map and fill every loadable segment. *szp always holds the end of what is
+// mapped so far, so the caller can free it whatever happens. 0 or an error.
+static int load_segments(pagetable_t pt, struct inode *ip, struct elfhdr *eh, uint64 *szp)
 {
-  uint64 sz = 0;
   for (int i = 0; i < eh->phnum; i++) {
     struct proghdr ph;
     uint64 off = eh->phoff + (uint64)i * sizeof(ph);
@@ -66,25 +65,21 @@ static int64 load_segments(pagetable_t pt, struct inode *ip, struct elfhdr *eh)
       return -E_NOEXEC;
     if (ph.type != PT_LOAD)
       continue;
-    if (ph.memsz < ph.filesz || ph.vaddr % PGSIZE != 0 || ph.vaddr < sz ||
+    if (ph.memsz < ph.filesz || ph.vaddr % PGSIZE != 0 || ph.vaddr < *szp ||
         ph.vaddr + ph.memsz < ph.vaddr || ph.off + ph.filesz < ph.off ||
         ph.off + ph.filesz > ip->size)
       return -E_NOEXEC;
     if (ph.vaddr + ph.memsz > USERTOP - (USERSTACK + 1) * PGSIZE)
       return -E_NOMEM;
-    uint64 end = uvmalloc(pt, sz, ph.vaddr + ph.memsz, elf_perm(ph.flags));
-    if (end == 0) {
-      uvmunmap(pt, 0, PGROUNDUP(sz) / PGSIZE, 1);
+    uint64 end = uvmalloc(pt, *szp, ph.vaddr + ph.memsz, elf_perm(ph.flags));
+    if (end == 0)
       return -E_NOMEM;
-    }
-    sz = end;
+    *szp = end;
     int r = loadseg(pt, ph.vaddr, ip, (uint)ph.off, (uint)ph.filesz);
-    if (r < 0) {
-      uvmunmap(pt, 0, PGROUNDUP(sz) / PGSIZE, 1);
+    if (r < 0)
       return r;
-    }
   }
-  return (int64)sz;
+  return 0;
 }
 
 // Push the argument strings and the argv array onto the new stack.
@@ -116,7 +111,7 @@ int exec(char *path, char **argv)
   struct proc *p = myproc();
   struct elfhdr eh;
   pagetable_t pt = 0;
-  int64 sz;
+  uint64 sz = 0;
   int err;
 
   begin_op();
@@ -138,16 +133,14 @@ int exec(char *path, char **argv)
     err = -E_NOMEM;
     goto bad;
   }
-  if ((sz = load_segments(pt, ip, &eh)) < 0) {
-    err = (int)sz;
+  if ((err = load_segments(pt, ip, &eh, &sz)) < 0)
     goto bad;
-  }
   iunlockput(ip);
   end_op();
   ip = 0;
 
   // Guard page, then the stack.
-  uint64 base = PGROUNDUP((uint64)sz);
+  uint64 base = PGROUNDUP(sz);
   uint64 top = uvmalloc(pt, base, base + (USERSTACK + 1) * PGSIZE, PTE_W);
   if (top == 0) {
     err = -E_NOMEM;
@@ -181,7 +174,7 @@ int exec(char *path, char **argv)
 
 bad:
   if (pt)
-    proc_freepagetable(pt, sz > 0 ? (uint64)sz : 0);
+    proc_freepagetable(pt, sz);
   if (ip) {
     iunlockput(ip);
     end_op();
