@@ -169,6 +169,9 @@ int exec(char *path, char **argv)
   p->trapframe->epc = eh.entry;
   p->trapframe->regs[REG_SP] = sp;
   p->trapframe->regs[REG_A1] = sp;   // argv
+#if LAB >= 2
+  memset(&p->alarm, 0, sizeof(p->alarm));   // the old handler address means nothing now
+#endif
   proc_freepagetable(oldpt, oldsz);
   return argc;   // lands in a0 as main's argc
 

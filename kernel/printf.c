@@ -113,6 +113,7 @@ int printf(const char *fmt, ...)
 // -fno-omit-frame-pointer each frame keeps ra at fp-8 and the caller's fp at fp-16.
 void backtrace(void)
 {
+#if SOL >= 2
   uint64 fp = r_fp();
   uint64 page = PGROUNDDOWN(fp);
   printf("backtrace:\n");
@@ -121,6 +122,7 @@ void backtrace(void)
     printf("  %p\n", (void *)ra);
     fp = *(uint64 *)(fp - 16);
   }
+#endif
 }
 
 void panic(const char *s)

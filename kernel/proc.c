@@ -116,6 +116,9 @@ static void freeproc(struct proc *p)
   p->cputime = 0;
   memset(&p->se, 0, sizeof(p->se));
   p->last_cpu = -1;
+#if LAB >= 2
+  memset(&p->alarm, 0, sizeof(p->alarm));
+#endif
   p->state = UNUSED;
 }
 

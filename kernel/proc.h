@@ -48,6 +48,18 @@ struct trapframe {
 #define REG_A1 11
 #define REG_A7 17
 
+#if LAB >= 2
+// State of the alarm() timer callback (alarm.c). Only the process itself
+// uses it (in its system calls and its own timer traps), so no lock.
+struct alarm {
+  int interval;             // timer ticks between calls; 0 = off
+  int elapsed;              // ticks counted since the last call
+  uint64 handler;           // user address of the handler
+  int in_handler;           // 1 from the call until alarmret()
+  struct trapframe saved;   // user registers when the handler was called
+};
+#endif
+
 enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
 
 struct inode;
@@ -83,6 +95,12 @@ struct proc {
   uint64 cputime;            // total rdtime units run
   uint64 run_start;          // rdtime when it last got a hart
   int last_cpu;              // hart it last ran on, -1 if never
+#if LAB >= 2
+  struct alarm alarm;        // private: alarm() callback state
+#endif
+#if LAB >= 3
+  uint64 lazy_npages;        // private: pages in the lazymap() region, 0 if none
+#endif
 };
 
 extern struct cpu cpus[NCPU];

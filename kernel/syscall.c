@@ -55,6 +55,13 @@ static uint64 (*const handlers[NSYSCALL])(void) = {
   [SYS_link] = sys_link,     [SYS_mkdir] = sys_mkdir,     [SYS_close] = sys_close,
   [SYS_halt] = sys_halt,     [SYS_procinfo] = sys_procinfo, [SYS_bootargs] = sys_bootargs,
   [SYS_cputime] = sys_cputime, [SYS_nfree] = sys_nfree,
+#if LAB >= 2
+  [SYS_sysinfo] = sys_sysinfo, [SYS_kbacktrace] = sys_kbacktrace,
+  [SYS_alarm] = sys_alarm,     [SYS_alarmret] = sys_alarmret,
+#endif
+#if LAB >= 3
+  [SYS_pgdump] = sys_pgdump,   [SYS_mprotect] = sys_mprotect, [SYS_lazymap] = sys_lazymap,
+#endif
 };
 
 void syscall(void)

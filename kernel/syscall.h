@@ -31,7 +31,19 @@
 #define SYS_bootargs 24   // bootargs(char *buf, int len): kernel command line
 #define SYS_cputime  25   // cputime(): CPU time used by the caller, rdtime units
 #define SYS_nfree    26   // nfree(): free physical pages (leak checks)
+// Lab additions (docs/labs/)
+#if LAB >= 2
+#define SYS_sysinfo    27   // sysinfo(struct sysinfo *): memory, processes, time, harts
+#define SYS_kbacktrace 28   // kbacktrace(): print the kernel stack of this call
+#define SYS_alarm      29   // alarm(ticks, handler): call handler every ticks ticks
+#define SYS_alarmret   30   // alarmret(): leave the handler, resume the program
+#endif
+#if LAB >= 3
+#define SYS_pgdump     31   // pgdump(): print the caller's page table
+#define SYS_mprotect   32   // mprotect(addr, len, prot): change page permissions
+#define SYS_lazymap    33   // lazymap(npages): reserve a demand-zero region
+#endif
 
-#define NSYSCALL     27   // one more than the highest number
+#define NSYSCALL     64   // size of the dispatch table; a number without a handler gives -E_NOSYS
 
 #endif

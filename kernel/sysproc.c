@@ -147,3 +147,12 @@ uint64 sys_nfree(void)
 {
   return kfree_count();
 }
+
+#if LAB >= 2
+// kbacktrace(): print the kernel stack of this very system call.
+uint64 sys_kbacktrace(void)
+{
+  backtrace();
+  return 0;
+}
+#endif

@@ -1,4 +1,5 @@
-// System calls on processes, time and the machine (sysproc.c).
+// System calls on processes, time and the machine (sysproc.c), and the
+// handlers the labs add (each in its own file, named below).
 #ifndef ZENITH_SYSPROC_H
 #define ZENITH_SYSPROC_H
 
@@ -18,5 +19,16 @@ uint64 sys_procinfo(void);
 uint64 sys_bootargs(void);
 uint64 sys_cputime(void);
 uint64 sys_nfree(void);
+#if LAB >= 2
+uint64 sys_kbacktrace(void);   // sysproc.c
+uint64 sys_sysinfo(void);      // sysinfo.c
+uint64 sys_alarm(void);        // alarm.c
+uint64 sys_alarmret(void);
+#endif
+#if LAB >= 3
+uint64 sys_pgdump(void);       // pgdump.c
+uint64 sys_mprotect(void);     // mprotect.c
+uint64 sys_lazymap(void);      // lazymap.c
+#endif
 
 #endif

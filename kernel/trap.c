@@ -16,6 +16,9 @@
 #include "dtb.h"
 #include "syscall_args.h"
 #include "trap.h"
+#if LAB >= 2
+#include "alarm.h"
+#endif
 
 struct spinlock tickslock;   // protects ticks
 uint64 ticks;
@@ -129,8 +132,12 @@ void usertrap(void)
 
   if (killed(p))
     exit(-1);
-  if (kind == TIMER)
+  if (kind == TIMER) {
+#if LAB >= 2
+    alarm_tick(p);
+#endif
     tick_running(p);
+  }
   usertrapret();
 }
 

@@ -37,6 +37,18 @@ int procinfo(struct procinfo *buf, int max);
 int bootargs(char *buf, int len);
 uint64 cputime(void);
 int nfree(void);
+#if LAB >= 2
+struct sysinfo;
+int sysinfo(struct sysinfo *info);                 // kernel/sysinfo.h
+int kbacktrace(void);
+int alarm(int ticks, void (*handler)(void));
+int alarmret(void);
+#endif
+#if LAB >= 3
+int pgdump(void);
+int mprotect(void *addr, int len, int prot);       // prot: kernel/mman.h
+long lazymap(int npages);                          // base address or error
+#endif
 
 // Library (user/lib/)
 int stat(const char *path, struct stat *st);

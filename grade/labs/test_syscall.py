@@ -1,0 +1,131 @@
+"""Lab syscall: a system call with argument checks (sysinfo), a kernel
+backtrace (kbacktrace), and a user-level timer callback (alarm/alarmret).
+
+Most checks run inside the guest in user/systest.c, which prints one line
+per case: "ST <case> PASS" or "ST <case> FAIL <reason>".
+"""
+
+import re
+import subprocess
+
+import pytest
+
+import zenith
+
+ST_LINE = re.compile(r"^ST (\S+) (PASS|FAIL)\b ?(.*)$", re.M)
+
+
+def _systest(vm, case, timeout=60):
+    out = vm.run(f"systest {case}", timeout=timeout)
+    results = {m.group(1): (m.group(2), m.group(3)) for m in ST_LINE.finditer(out)}
+    if case not in results:
+        vm.fail(f"`systest {case}` printed no 'ST {case} ...' line; it printed {out!r}")
+    verdict, reason = results[case]
+    if verdict != "PASS":
+        vm.fail(f"systest case {case} failed: {reason}")
+    return out
+
+
+def _sysinfo_fields(vm):
+    out = vm.run("sysinfo")
+    fields = {}
+    for key, pattern in (("free", r"^free pages: (\d+)$"), ("procs", r"^processes: (\d+)$"),
+                         ("uptime", r"^uptime: (\d+) ticks$"), ("harts", r"^harts: (\d+)$")):
+        m = re.search(pattern, out, re.M)
+        if not m:
+            vm.fail(f"`sysinfo` printed {out!r}; expected a line like {pattern!r}")
+        fields[key] = int(m.group(1))
+    return fields
+
+
+# ---------------------------------------------------------------- sysinfo
+
+def test_sysinfo_program(vm):
+    f = _sysinfo_fields(vm)
+    if f["harts"] != 3:
+        vm.fail(f"sysinfo reports {f['harts']} harts on a machine booted with 3")
+    if f["procs"] != 3:
+        vm.fail(f"sysinfo reports {f['procs']} processes; expected 3 (init, sh, sysinfo)")
+    if not 1000 < f["free"] < 32768:
+        vm.fail(f"sysinfo reports {f['free']} free pages on a 128 MiB machine")
+    if f["uptime"] <= 0:
+        vm.fail("sysinfo reports an uptime of 0 ticks after booting")
+
+
+def test_sysinfo_one_hart(boot):
+    vm = boot(cpus=1)
+    f = _sysinfo_fields(vm)
+    if f["harts"] != 1:
+        vm.fail(f"sysinfo reports {f['harts']} harts on a machine booted with 1")
+
+
+def test_sysinfo_freepages(vm):
+    _systest(vm, "sysinfo-freepages")
+
+
+def test_sysinfo_nproc(vm):
+    _systest(vm, "sysinfo-nproc")
+
+
+def test_sysinfo_uptime(vm):
+    _systest(vm, "sysinfo-uptime")
+
+
+def test_sysinfo_bad_pointers(vm):
+    _systest(vm, "sysinfo-badptr")
+    vm.check("echo still alive", "still alive")
+
+
+# ---------------------------------------------------------------- backtrace
+
+def _addr2line(addresses):
+    proc = subprocess.run(["riscv64-unknown-elf-addr2line", "-f", "-e", str(zenith.KERNEL)]
+                          + addresses, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, check=False)
+    lines = proc.stdout.splitlines()
+    return lines[0::2]   # function names; the other lines are file:line
+
+
+def test_kbacktrace(vm):
+    out = _systest(vm, "kbacktrace")
+    lines = out.splitlines()
+    if "backtrace:" not in lines:
+        vm.fail(f"`systest kbacktrace` printed {out!r}; expected a 'backtrace:' line "
+                "followed by one return address per line")
+    after = lines[lines.index("backtrace:") + 1:]
+    addrs = []
+    for line in after:
+        m = re.match(r"^\s+(0x[0-9a-f]+)\s*$", line)
+        if not m:
+            break
+        addrs.append(m.group(1))
+    if not addrs:
+        vm.fail(f"no return addresses after 'backtrace:'; printed {out!r}")
+    funcs = _addr2line(addrs)
+    want = ["sys_kbacktrace", "syscall", "usertrap"]
+    if funcs[:3] != want:
+        vm.fail(f"the backtrace's addresses {addrs} are in functions {funcs}; expected it "
+                f"to start with {want} (resolved with addr2line -f -e build/kernel.elf)")
+
+
+# ---------------------------------------------------------------- alarm
+
+def test_alarm_args(vm):
+    _systest(vm, "alarm-args")
+
+
+def test_alarm_calls(vm):
+    _systest(vm, "alarm-calls")
+
+
+def test_alarm_regs(vm):
+    _systest(vm, "alarm-regs")
+
+
+def test_alarm_stop(vm):
+    _systest(vm, "alarm-stop")
+
+
+def test_alarm_interval(boot):
+    vm = boot(cpus=1, icount=True)
+    _systest(vm, "alarm-interval", timeout=120)
