@@ -39,22 +39,27 @@ def _qemu_for_gdb(tmp, serial_log):
 def _check_stop(out):
     assert re.search(r"Breakpoint 1, .*\bsyscall\b", out), \
         f"gdb did not stop at the breakpoint on syscall; its output:\n{out}"
-    m = re.search(r"zenith-sepc=0x([0-9a-f]+)", out)
-    assert m, f"gdb did not print $sepc; its output:\n{out}"
-    sepc = int(m.group(1), 16)
-    assert 0 < sepc < KERNEL_BASE, \
-        f"$sepc at syscall() = {sepc:#x}, expected the user pc of the ecall; gdb said:\n{out}"
+    m = re.search(r"zenith-epc=0x([0-9a-f]+)", out)
+    assert m, f"gdb did not print the trap frame's epc; its output:\n{out}"
+    epc = int(m.group(1), 16)
+    assert 0 < epc < KERNEL_BASE, \
+        f"user pc of the ecall (trapframe->epc) = {epc:#x}, expected a user address; " \
+        f"gdb said:\n{out}"
+    m = re.search(r"zenith-scause=(\d+)", out)
+    assert m and int(m.group(1)) >= 0, f"gdb did not read $scause; its output:\n{out}"
     m = re.search(r"zenith-a7=(-?\d+)", out)
     assert m, f"gdb did not print the trap frame's a7; its output:\n{out}"
     a7 = int(m.group(1))
     assert 1 <= a7 <= 64, f"the user's a7 (syscall number) read as {a7}; gdb said:\n{out}"
 
 
-# Commands run once stopped in syscall(): the saved user pc and the syscall
-# number the user put in a7 (saved in the trap frame; 17 = index of a7 there,
-# and tp holds the hart id in the kernel).
+# Commands run once stopped in syscall(): a CSR, then the user pc of the ecall
+# and the syscall number the user put in a7, both saved in the trap frame
+# (regs[17] is a7; tp holds the hart id in the kernel). $sepc itself is not
+# used: a kernel interrupt after the trap entry may have changed it.
 STOPPED = [
-    "-ex", 'printf "zenith-sepc=0x%lx\\n", $sepc',
+    "-ex", 'printf "zenith-scause=%lu\\n", $scause',
+    "-ex", 'printf "zenith-epc=0x%lx\\n", cpus[$tp].proc->trapframe->epc',
     "-ex", 'printf "zenith-a7=%ld\\n", cpus[$tp].proc->trapframe->regs[17]',
     "-ex", "bt",
 ]
@@ -94,12 +99,15 @@ def test_qemu_gdb_script_and_gdbinit(zenith_tmp):
         time.sleep(0.3)   # let QEMU open the port after the script printed it
         args = [GDB, "-batch", "-nx", "-x", ".gdbinit",
                 "-ex", "break syscall", "-ex", "continue", *STOPPED,
+                "-ex", "curproc",
                 "-ex", "uprog init",
                 "-ex", 'python print("zenith-uprog=%s" % any(o.filename.endswith("/_init") '
                        'for o in gdb.objfiles()))',
                 "-ex", "kill"]
         out = _run_gdb(args, work, timeout=90)
         _check_stop(out)
+        assert re.search(r"hart \d+: pid 1 \(init\), kernel mode", out), \
+            f"`curproc` at the first system call should name pid 1 (init):\n{out}"
         assert "zenith-uprog=True" in out, f"`uprog init` did not load build/user/_init:\n{out}"
         banner = script.stdout.readline() if script.stdout else ""
         assert "127.0.0.1:" in banner and "gdb-multiarch -nx -x .gdbinit" in banner, \
