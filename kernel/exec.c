@@ -18,6 +18,9 @@
 #include "elf.h"
 #include "stat.h"
 #include "exec.h"
+#if LAB >= 3
+#include "lazymap.h"
+#endif
 
 #define MAX_PHNUM 64
 
@@ -171,6 +174,9 @@ int exec(char *path, char **argv)
   p->trapframe->regs[REG_A1] = sp;   // argv
 #if LAB >= 2
   memset(&p->alarm, 0, sizeof(p->alarm));   // the old handler address means nothing now
+#endif
+#if LAB >= 3
+  lazy_drop(p, oldpt);   // the lazymap() region goes with the old image
 #endif
   proc_freepagetable(oldpt, oldsz);
   return argc;   // lands in a0 as main's argc

@@ -24,6 +24,9 @@
 #include "procinfo.h"
 #include "timer.h"
 #include "proc.h"
+#if LAB >= 3
+#include "lazymap.h"
+#endif
 
 struct cpu cpus[NCPU];
 struct proc proc[NPROC];
@@ -100,6 +103,11 @@ void proc_freepagetable(pagetable_t pt, uint64 sz)
 // Give back everything a process slot holds. p->lock must be held.
 static void freeproc(struct proc *p)
 {
+#if LAB >= 3
+  if (p->pagetable)
+    lazy_drop(p, p->pagetable);
+  p->lazy_npages = 0;
+#endif
   if (p->pagetable)
     proc_freepagetable(p->pagetable, p->sz);
   if (p->trapframe)
@@ -204,6 +212,13 @@ int fork(void)
     release(&np->lock);
     return -E_NOMEM;
   }
+#if LAB >= 3
+  if (lazy_fork(p, np) < 0) {
+    freeproc(np);
+    release(&np->lock);
+    return -E_NOMEM;
+  }
+#endif
   np->sz = p->sz;
   *np->trapframe = *p->trapframe;
   np->trapframe->regs[REG_A0] = 0;   // fork returns 0 in the child

@@ -19,6 +19,9 @@
 #if LAB >= 2
 #include "alarm.h"
 #endif
+#if LAB >= 3
+#include "lazymap.h"
+#endif
 
 struct spinlock tickslock;   // protects ticks
 uint64 ticks;
@@ -107,6 +110,20 @@ static void tick_running(struct proc *p)
     yield();
 }
 
+// An exception in user code. A page fault that the lazymap() region
+// serves is fixed up; anything else kills the process, with a message.
+static void user_exception(struct proc *p, uint64 scause)
+{
+  uint64 stval = csr_read(stval);
+#if LAB >= 3
+  if (lazy_fault(p, scause, stval) == 0)
+    return;   // the instruction runs again
+#endif
+  printf("pid %d (%s): killed by %s at va %p pc %p\n", p->pid, p->name,
+         cause_name(scause), (void *)stval, (void *)p->trapframe->epc);
+  setkilled(p);
+}
+
 void usertrap(void)
 {
   if (csr_read(sstatus) & SSTATUS_SPP)
@@ -125,9 +142,7 @@ void usertrap(void)
     intr_on();
     syscall();
   } else if ((kind = devintr(scause)) == NOT_INTERRUPT) {
-    printf("pid %d (%s): killed by %s at va %p pc %p\n", p->pid, p->name,
-           cause_name(scause), (void *)csr_read(stval), (void *)p->trapframe->epc);
-    setkilled(p);
+    user_exception(p, scause);
   }
 
   if (killed(p))
