@@ -7,6 +7,7 @@
 set confirm off
 set pagination off
 set architecture riscv:rv64
+set remotetimeout 10
 file build/kernel.elf
 
 python

@@ -14,6 +14,12 @@ GDB = "gdb-multiarch"
 KERNEL_BASE = 0x80000000   # user addresses are below this
 
 
+# GDB waits 2 s for each reply by default; a QEMU still starting on a busy
+# host answers later, and GDB then reads that late answer as the reply to its
+# next packet ("Remote replied unexpectedly").
+REMOTE_TIMEOUT = ["-ex", f"set remotetimeout {int(zenith.scaled(30))}"]
+
+
 def _run_gdb(args, cwd, timeout):
     """Run gdb in its own session (so a hang can be killed with its QEMU)."""
     proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -70,6 +76,7 @@ def test_gdb_breaks_in_syscall(zenith_tmp):
     args = [GDB, "-batch", "-nx",
             "-ex", "set pagination off", "-ex", "set confirm off",
             "-ex", "set architecture riscv:rv64",
+            *REMOTE_TIMEOUT,
             "-ex", f"file {zenith.KERNEL}",
             "-ex", f"target remote | exec {shlex.join(qemu)}",
             "-ex", "break syscall", "-ex", "continue", *STOPPED,
@@ -97,7 +104,7 @@ def test_qemu_gdb_script_and_gdbinit(zenith_tmp):
             assert script.poll() is None, f"tools/qemu-gdb.sh exited: {script.stdout.read()}"
             time.sleep(0.05)
         time.sleep(0.3)   # let QEMU open the port after the script printed it
-        args = [GDB, "-batch", "-nx", "-x", ".gdbinit",
+        args = [GDB, "-batch", "-nx", *REMOTE_TIMEOUT, "-x", ".gdbinit",
                 "-ex", "break syscall", "-ex", "continue", *STOPPED,
                 "-ex", "curproc",
                 "-ex", "uprog init",
