@@ -20,6 +20,7 @@ import re
 import pytest
 
 import zenith
+from scoring import score  # noqa: F401  (partial-credit fixture, grade/scoring.py)
 
 DEFAULT_TEST_TIMEOUT = 120
 GRADE_DIR = zenith.REPO / "grade"
