@@ -529,4 +529,7 @@ void procdump(void)
     printf("%d  %s  %d  %lu  %s\n", pi.pid, names[pi.state], pi.cpu,
            pi.cputime * 1000000 / timebase_hz(), pi.name);
   }
+  for (int i = 0; i < NCPU; i++)
+    if (cpus[i].started)
+      printf("hart %d idle %lu us\n", i, cpus[i].idle_time * 1000000 / timebase_hz());
 }

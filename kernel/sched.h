@@ -16,7 +16,6 @@ struct proc;
 struct sched_entity {
   struct proc *next;     // run-queue link
   int on_queue;          // in the run queue now?
-  uint64 slice_used;     // rdtime units run since it last got the hart
 };
 
 struct sched_policy {
