@@ -17,8 +17,9 @@
 #include "bio.h"
 
 static struct {
-  // Protects the list order, every buf's dev, blockno, valid-on-recycle and
-  // refcnt. Not the data: that is the buffer's sleep lock's job.
+  // Protects the list order and every buf's refcnt, dev and blockno (and
+  // valid when a buffer is recycled). Not the data: each buffer's sleep
+  // lock guards that.
   struct spinlock lock;
   struct buf buf[NBUF];
   struct buf head;   // list sentinel: head.next is the most recently used

@@ -268,9 +268,9 @@ static void reap_used(void)
       break;
     __sync_synchronize();   // read the entry only after seeing the index
     uint32 id = disk.used->ring[disk.used_seen % QSIZE].id;
-    struct request *r = &disk.req[id];
-    if (id >= QSIZE || r->b == 0)
+    if (id >= QSIZE || disk.req[id].b == 0)
       panic("virtio_blk: device finished an unknown request");
+    struct request *r = &disk.req[id];
     if (r->status != VIRTIO_BLK_S_OK)
       panic("virtio_blk: disk I/O error");
     r->b->disk = 0;
