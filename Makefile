@@ -38,7 +38,8 @@ UPROGS := $(patsubst user/%.c,$(B)/user/_%,$(UPROG_SRCS))
 
 DEPCHECK := $(B)/.deps-ok
 
-.PHONY: all kernel fs qemu qemu-gdb test test-host grade bench clean deps
+.PHONY: all kernel fs qemu qemu-gdb test test-host grade bench clean deps \
+	handout verify-labs gradescope
 
 all: $(B)/kernel.elf $(B)/fs.img
 
@@ -114,9 +115,37 @@ qemu-gdb: all
 # (grade/tests) and of every lab (grade/labs: the reference tree passes them
 # all), in parallel (JOBS=N workers, default one per core). pytest exits
 # non-zero, so make fails, when a test fails or when no test ran (status 5).
+# In a lab handout (labs/HANDOUT exists) the lab tests are what `make grade`
+# is for, and verify-labs needs the reference: `make test` runs the rest.
+HANDOUT_LAB := $(wildcard labs/HANDOUT)
+LAB_TESTS := $(if $(HANDOUT_LAB),,$(wildcard grade/labs))
+
 test: all
-	$(PYTEST) -q -p no:cacheprovider mkfs/tests grade/tests $(wildcard grade/labs) \
+	$(PYTEST) -q -p no:cacheprovider mkfs/tests grade/tests $(LAB_TESTS) \
 		-n $(or $(JOBS),auto)
+	$(if $(HANDOUT_LAB),,@$(MAKE) --no-print-directory verify-labs VERIFY_FLAGS=--skip-reference)
+
+# Labs (labs/README.md). `make grade [LAB=name]` grades the labs on this tree;
+# `make handout LAB=name [OUT=dir]` writes a student tree (build/handout/name);
+# `make verify-labs` checks every handout against its lab's tests, and that
+# the reference passes them all (reference tree only; `make test` skips the
+# reference part, its pytest run just did it); `make gradescope LAB=name`
+# builds build/gradescope-name.zip.
+PYTHON ?= /usr/bin/python3
+
+grade:
+	$(PYTHON) grade/run_grade.py $(if $(LAB),--lab $(LAB)) -n $(or $(JOBS),auto)
+
+handout:
+	@test -n "$(LAB)" || { echo "usage: make handout LAB=<name> [OUT=dir]" >&2; exit 2; }
+	$(PYTHON) tools/handout.py $(LAB) $(if $(OUT),--out $(OUT))
+
+verify-labs:
+	$(PYTHON) tools/verify_labs.py $(VERIFY_FLAGS)
+
+gradescope:
+	@test -n "$(LAB)" || { echo "usage: make gradescope LAB=<name>" >&2; exit 2; }
+	$(PYTHON) tools/gradescope.py $(LAB)
 
 bench: all
 	/usr/bin/python3 tools/bench.py

@@ -189,8 +189,10 @@ def run_job(job, out, workers):
     return job
 
 
-def verify(repo, parallel=None, log=print):
-    """Run every check; returns the list of problems (empty: all good)."""
+def verify(repo, parallel=None, log=print, reference=True):
+    """Run every check; returns the list of problems (empty: all good).
+    reference=False leaves out grading the reference tree (`make test` has
+    just run every lab test on it)."""
     repo = Path(repo).resolve()
     root = repo / "build" / "verify"
     root.mkdir(parents=True, exist_ok=True)
@@ -198,7 +200,7 @@ def verify(repo, parallel=None, log=print):
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
     labs = manifest.load_labs(repo)
-    jobs = [Job("reference", repo, labs)]
+    jobs = [Job("reference", repo, labs)] if reference else []
     problems = []
     for lab in labs:
         try:
