@@ -1,0 +1,109 @@
+"""Fake student submissions for the syscall lab, one of each kind grade/batch
+must handle, with the score each must get (lab syscall: sysinfo tests 40
+points, the kernel backtrace 20, alarm 40).
+
+    make_submissions(folder, handout_tree) -> {student: expected score}
+"""
+
+import io
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tools"))
+
+from labs import markers  # noqa: E402
+
+LAB = "syscall"
+LAB_NUMBER = 2
+FILES = ["kernel/sysinfo.c", "kernel/printf.c", "kernel/alarm.c"]
+
+
+def answer(rel):
+    """The reference answer for a file, as a student who solved the lab has it."""
+    return markers.strip(REPO / rel, LAB_NUMBER, LAB_NUMBER)
+
+
+def stub_with(handout, body):
+    """The handout's sysinfo stub with its body replaced."""
+    text = (handout / "kernel/sysinfo.c").read_text()
+    text = text.replace('#include "sysproc.h"', '#include "sysproc.h"\n#include "printf.h"')
+    assert "  return -E_NOSYS;\n" in text
+    return text.replace("  return -E_NOSYS;\n", body)
+
+
+def _tar(path, files, extra=()):
+    with tarfile.open(path, "w:gz") as tar:
+        for name, text in files.items():
+            data = text.encode()
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        for info in extra:
+            tar.addfile(info)
+
+
+def make_submissions(folder, handout):
+    folder, handout = Path(folder), Path(handout)
+    folder.mkdir(parents=True, exist_ok=True)
+    expected = {}
+
+    # A correct solution, as a tarball of the repository one level down.
+    _tar(folder / "correct.tar.gz", {f"zenith/{f}": answer(f) for f in FILES})
+    expected["correct"] = 100
+
+    # The untouched handout, as a git repository.
+    repo = folder / "untouched"
+    subprocess.run(["cp", "-a", str(handout), str(repo)], check=True)
+    subprocess.run(["rm", "-rf", str(repo / "build"), str(repo / "grade" / "out")], check=True)
+    env = {"GIT_AUTHOR_NAME": "s", "GIT_AUTHOR_EMAIL": "s@x", "GIT_COMMITTER_NAME": "s",
+           "GIT_COMMITTER_EMAIL": "s@x", "PATH": "/usr/bin:/bin", "HOME": str(folder)}
+    for cmd in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "handout"]):
+        subprocess.run(["git", "-C", str(repo)] + cmd, check=True, env=env)
+    expected["untouched"] = 0
+
+    # A syntax error, as a patch against the handout.
+    broken = (handout / "kernel/sysinfo.c").read_text().replace(
+        "return -E_NOSYS;", "return -E_NOSYS  /* forgot the semicolon */")
+    old, new = folder / "old.c", folder / "new.c"
+    old.write_text((handout / "kernel/sysinfo.c").read_text())
+    new.write_text(broken)
+    diff = subprocess.run(["diff", "-u", "--label", "a/kernel/sysinfo.c", "--label",
+                           "b/kernel/sysinfo.c", str(old), str(new)],
+                          stdout=subprocess.PIPE, text=True).stdout
+    old.unlink()
+    new.unlink()
+    (folder / "nobuild.patch").write_text(diff)
+    expected["nobuild"] = 0
+
+    # sysinfo panics the kernel; the rest is right. Loose files in a folder.
+    loose = folder / "panics"
+    loose.mkdir()
+    (loose / "sysinfo.c").write_text(stub_with(handout, '  panic("sysinfo: student bug");\n'))
+    (loose / "printf.c").write_text(answer("kernel/printf.c"))
+    (loose / "alarm.c").write_text(answer("kernel/alarm.c"))
+    expected["panics"] = 60
+
+    # sysinfo never returns; the rest is right. A zip file.
+    with zipfile.ZipFile(folder / "hangs.zip", "w") as z:
+        z.writestr("kernel/sysinfo.c", stub_with(handout, "  for (;;)\n    ;\n"))
+        z.writestr("kernel/printf.c", answer("kernel/printf.c"))
+        z.writestr("kernel/alarm.c", answer("kernel/alarm.c"))
+    expected["hangs"] = 60
+
+    # Only alarm is done, and the student also "fixed" the tests, tried to
+    # write outside the submission and linked printf.c to a host file.
+    link = tarfile.TarInfo("kernel/printf.c")
+    link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+    _tar(folder / "tampered.tgz", {
+        "kernel/alarm.c": answer("kernel/alarm.c"),
+        "grade/labs/test_syscall.py": "def test_sysinfo_program():\n    pass\n",
+        "labs/syscall/lab.toml": "# all points mine\n",
+        "../kernel/sysinfo.c": "int x;\n",
+        "Makefile": "all:\n\ttrue\n",
+    }, extra=[link])
+    expected["tampered"] = 40
+    return expected
