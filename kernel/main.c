@@ -24,6 +24,7 @@
 void _secondary_entry(void);
 
 static volatile int harts_started;   // count, for the boot banner
+volatile int kernel_ready;           // shared set-up done; entry.S waits on it
 
 static void start_other_harts(int boot_hart)
 {
@@ -36,7 +37,7 @@ static void start_other_harts(int boot_hart)
       continue;
     }
     long err = sbi_hart_start(h, (uint64)_secondary_entry, 0);
-    if (err)
+    if (err && err != SBI_ERR_ALREADY_AVAILABLE)   // already here through _entry
       printf("zenith: hart %d did not start (SBI error %ld)\n", h, err);
   }
 }
@@ -71,7 +72,8 @@ void kmain(uint64 hartid, uint64 dtb)
 
   __sync_synchronize();
   mycpu()->started = 1;
-  harts_started = 1;
+  __sync_fetch_and_add(&harts_started, 1);
+  kernel_ready = 1;
   start_other_harts((int)hartid);
   timer_start_hart();
   scheduler();

@@ -6,6 +6,8 @@
 
 struct sbiret { long error; long value; };
 
+#define SBI_ERR_ALREADY_AVAILABLE (-6)   // hart_start: the hart is already running
+
 struct sbiret sbi_call(long ext, long fid, long a0, long a1, long a2);
 void sbi_set_timer(uint64 when);
 long sbi_hart_start(uint64 hartid, uint64 start_addr, uint64 opaque);
