@@ -39,7 +39,7 @@ UPROGS := $(patsubst user/%.c,$(B)/user/_%,$(UPROG_SRCS))
 DEPCHECK := $(B)/.deps-ok
 
 .PHONY: all kernel fs qemu qemu-gdb test test-host grade bench clean deps \
-	handout verify-labs gradescope
+	handout verify-labs gradescope selftest
 
 all: $(B)/kernel.elf $(B)/fs.img
 
@@ -121,7 +121,7 @@ HANDOUT_LAB := $(wildcard labs/HANDOUT)
 LAB_TESTS := $(if $(HANDOUT_LAB),,$(wildcard grade/labs))
 
 test: all
-	$(PYTEST) -q -p no:cacheprovider mkfs/tests grade/tests $(LAB_TESTS) \
+	$(PYTEST) -q -p no:cacheprovider mkfs/tests grade/tests grade/selftest $(LAB_TESTS) \
 		-n $(or $(JOBS),auto)
 	$(if $(HANDOUT_LAB),,@$(MAKE) --no-print-directory verify-labs VERIFY_FLAGS=--skip-reference)
 
@@ -146,6 +146,11 @@ verify-labs:
 gradescope:
 	@test -n "$(LAB)" || { echo "usage: make gradescope LAB=<name>" >&2; exit 2; }
 	$(PYTHON) tools/gradescope.py $(LAB)
+
+# The lab machinery's slow end-to-end checks (grade/batch on a class of six
+# varied submissions, the Gradescope zip on a fake /autograder): minutes.
+selftest: all
+	ZENITH_SLOW_SELFTEST=1 $(PYTEST) -q -p no:cacheprovider grade/selftest
 
 bench: all
 	/usr/bin/python3 tools/bench.py

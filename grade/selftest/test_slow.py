@@ -1,0 +1,72 @@
+"""End-to-end runs of grade/batch and the Gradescope bundle; minutes, not
+seconds, so `make test` skips them: run `make selftest`
+(ZENITH_SLOW_SELFTEST=1)."""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tools"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from labs import gradescope, handout, markers  # noqa: E402
+import submissions  # noqa: E402
+
+pytestmark = [
+    pytest.mark.skipif(os.environ.get("ZENITH_SLOW_SELFTEST") != "1",
+                       reason="slow: run with `make selftest`"),
+    pytest.mark.zenith_timeout(3600),
+]
+
+
+def test_batch_grades_a_varied_class(tmp_path):
+    hand = tmp_path / "handout"
+    handout.make_handout(REPO, submissions.LAB, hand)
+    expected = submissions.make_submissions(tmp_path / "subs", hand)
+    out = tmp_path / "out"
+    proc = subprocess.run([str(REPO / "grade" / "batch"), str(tmp_path / "subs"),
+                           "--lab", submissions.LAB, "--out", str(out), "--jobs", "2"],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert proc.returncode == 0, proc.stdout
+    with open(out / "gradebook.csv") as f:
+        rows = {r["student"]: r for r in csv.DictReader(f)}
+    got = {name: float(r["score"]) for name, r in rows.items()}
+    assert got == {k: float(v) for k, v in expected.items()}, proc.stdout
+    assert rows["nobuild"]["note"] == "build failed"
+    assert "error:" in (out / "reports" / "nobuild.txt").read_text()
+    assert "kernel panic" in (out / "reports" / "panics.txt").read_text()
+    assert "timeout" in (out / "reports" / "hangs.txt").read_text()
+    assert not (tmp_path / "kernel").exists()         # the ../ path went nowhere
+    report = json.loads((out / "reports" / "correct.json").read_text())
+    assert report["score"] == 100 and len(report["tests"]) == 12
+
+
+def test_gradescope_bundle_grades_a_fake_autograder_tree(tmp_path):
+    z = gradescope.make_bundle(REPO, "util", tmp_path / "util.zip")
+    root = tmp_path / "autograder"
+    gradescope.unpack_bundle(z, root / "source")
+    sub = root / "submission"
+    sub.mkdir()
+    for name in ("pause.c", "fanout.c"):          # find.c not done: loses its 35 points
+        (sub / name).write_text(markers.strip(REPO / "user" / name, 1, 1))
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root))
+    for var in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
+        env.pop(var, None)
+    subprocess.run([str(root / "source" / "setup.sh")], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([str(root / "source" / "run_autograder")], env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert results["score"] == 65, results
+    by_name = {t["name"]: t for t in results["tests"]}
+    assert by_name["util: test_find_tree"]["status"] == "failed"
+    assert by_name["util: test_pause_waits"]["status"] == "passed"
+    assert "user/pause.c" in results["output"]
+    for t in results["tests"]:
+        assert "def test_" not in t["output"]             # never the test's source
