@@ -59,13 +59,16 @@ def test_pause_usage_status(run_zenith):
 
 # ---------------------------------------------------------------- fanout
 
-def test_fanout_small(vm):
-    for k, n in ((4, 100), (3, 10), (1, 1), (2, 3)):
+def test_fanout_small(vm, score):
+    # Partial credit (grade/scoring.py): each case is worth a quarter.
+    cases = ((4, 100), (3, 10), (1, 1), (2, 3))
+    score.expect(len(cases))
+    for k, n in cases:
         cmd = f"fanout {k} {n}"
         out = vm.run(cmd)
         want = _fanout_expected(k, n)
-        if out != want:
-            vm.fail(f"`{cmd}` printed {out!r}, expected {want!r}")
+        score.check(out == want, f"`{cmd}` printed {out!r}, expected {want!r}")
+    score.finish()
 
 
 def test_fanout_large(vm):
