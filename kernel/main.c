@@ -26,8 +26,10 @@ void _secondary_entry(void);
 static volatile int harts_started;   // count, for the boot banner
 volatile int kernel_ready;           // shared set-up done; entry.S waits on it
 
-static void start_other_harts(int boot_hart)
+// Ask OpenSBI to start every other hart. Returns how many should arrive.
+static int start_other_harts(int boot_hart)
 {
+  int asked = 0;
   for (int i = 0; i < platform.nharts; i++) {
     int h = platform.harts[i];
     if (h == boot_hart)
@@ -39,7 +41,20 @@ static void start_other_harts(int boot_hart)
     long err = sbi_hart_start(h, (uint64)_secondary_entry, 0);
     if (err && err != SBI_ERR_ALREADY_AVAILABLE)   // already here through _entry
       printf("zenith: hart %d did not start (SBI error %ld)\n", h, err);
+    else
+      asked++;
   }
+  return asked;
+}
+
+// Wait (at most a second) until `n` harts have announced themselves, so
+// their boot lines come before anything the first process prints.
+static void wait_for_harts(int n)
+{
+  uint64 start = r_time();
+  while (harts_started < n && r_time() - start < timebase_hz())
+    ;
+  printf("zenith: %d of %d harts running\n", harts_started, n);
 }
 
 void kmain(uint64 hartid, uint64 dtb)
@@ -68,14 +83,15 @@ void kmain(uint64 hartid, uint64 dtb)
   sched_init();
   printf("zenith: scheduler %s, timer %s, %lu free pages\n", sched_policy_name(),
          timer_uses_sstc() ? "sstc" : "sbi", kfree_count());
-  userinit();
 
   __sync_synchronize();
   mycpu()->started = 1;
   __sync_fetch_and_add(&harts_started, 1);
   kernel_ready = 1;
-  start_other_harts((int)hartid);
-  timer_start_hart();
+  int others = start_other_harts((int)hartid);
+  timer_start_hart();   // armed before spinning: under -icount a spin needs a timer
+  wait_for_harts(1 + others);
+  userinit();
   scheduler();
 }
 
@@ -86,7 +102,9 @@ void kmain_secondary(uint64 hartid)
   plicinithart();
   timer_start_hart();
   mycpu()->started = 1;
-  int n = __sync_add_and_fetch(&harts_started, 1);
-  printf("zenith: hart %d started (%d of %d running)\n", (int)hartid, n, platform.nharts);
+  // Printed under the printf lock before counting in, so the boot hart's
+  // wait_for_harts() also waits for this line.
+  printf("zenith: hart %d started\n", (int)hartid);
+  __sync_add_and_fetch(&harts_started, 1);
   scheduler();
 }
