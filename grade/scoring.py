@@ -156,13 +156,14 @@ _KINDS = [
     (re.compile(r"^(zenith\.)?DidNotBoot|kernel did not boot"), "did not boot"),
     (re.compile(r"^(zenith\.)?KernelPanic|kernel panicked"), "kernel panic"),
     (re.compile(r"^(zenith\.)?QemuExited|QEMU exited unexpectedly"), "QEMU exited"),
+    (re.compile(r"^(zenith\.)?ConsoleFlood|console flood"), "console flood"),
     (re.compile(r"^Failed: Timeout|^Timeout|^(zenith\.)?WrongAnswer: wrong answer: timed out"
                 r"|QEMU still running"), "timeout"),
     (re.compile(r"^(zenith\.)?WrongAnswer|wrong answer"), "wrong answer"),
     (re.compile(r"^partial credit"), "wrong answer"),
     (re.compile(r"^AssertionError"), "wrong answer"),
 ]
-_PREFIX = re.compile(r"^(?:[\w.]*(?:Failed|Error|Answer|Boot|Panic|Exited|Failure)): ")
+_PREFIX = re.compile(r"^(?:[\w.]*(?:Failed|Error|Answer|Boot|Panic|Exited|Failure|Flood)): ")
 
 
 def failure_kind(message):

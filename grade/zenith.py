@@ -17,6 +17,7 @@ happened, then shows the last lines of the console:
   KernelPanic    "panic: " on the console
   QemuExited     QEMU exited when the test did not expect it
   WrongAnswer    the guest answered, but not what the test expected
+  ConsoleFlood   the guest printed more than CONSOLE_LIMIT (runaway output)
 """
 
 import fcntl
@@ -44,6 +45,9 @@ PROMPT_RE = re.compile(r"\n\$ ")          # every prompt follows a newline
 PANIC_RE = re.compile(r"panic: ")
 ICOUNT_ARGS = ["-icount", "shift=0,align=off,sleep=off"]
 TAIL_LINES = 40
+# A guest that prints more than this is stopped and failed: a runaway kernel
+# must not fill the grader's memory or disk.
+CONSOLE_LIMIT = 8 * 1024 * 1024
 
 # Base timeouts in seconds, before ZENITH_TIMEOUT_SCALE.
 BOOT_TIMEOUT = 30
@@ -98,6 +102,10 @@ class QemuExited(ZenithFailure):
 
 class WrongAnswer(ZenithFailure):
     kind = "wrong answer"
+
+
+class ConsoleFlood(ZenithFailure):
+    kind = "console flood"
 
 
 class BuildFailed(AssertionError):
@@ -191,13 +199,21 @@ def tail_of(text, n=TAIL_LINES):
 
 
 class _Transcript:
-    """pexpect logfile: keeps everything QEMU printed, in memory and on disk."""
+    """pexpect logfile: keeps everything QEMU printed, in memory and on disk,
+    up to CONSOLE_LIMIT characters; past that it raises ConsoleFlood (out of
+    the pexpect call that was reading)."""
 
     def __init__(self, path):
         self.parts = []
+        self.size = 0
         self.file = open(path, "w", encoding="utf-8", errors="replace") if path else None
 
     def write(self, s):
+        if self.size + len(s) > CONSOLE_LIMIT:
+            raise ConsoleFlood(f"the guest printed more than {CONSOLE_LIMIT >> 20} MiB; "
+                               "stopped it", tail_of(self.text()[-65536:]),
+                               self.file.name if self.file else None)
+        self.size += len(s)
         self.parts.append(s)
         if self.file:
             self.file.write(s)

@@ -27,3 +27,11 @@ def test_unexpected_exit_is_reported(vm):
     vm.sendline("halt 9")
     with pytest.raises(zenith.QemuExited, match="exit status 9"):
         vm.expect("this never appears")
+
+
+def test_runaway_output_is_a_console_flood(vm, monkeypatch):
+    # A guest that never stops printing must be stopped with a clear reason,
+    # not fill the grader's memory: lower the limit to just past the boot.
+    monkeypatch.setattr(zenith, "CONSOLE_LIMIT", vm.transcript.size + 4000)
+    with pytest.raises(zenith.ConsoleFlood, match="console flood"):
+        vm.run("cat README; cat README; cat README; cat README; cat README")
