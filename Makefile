@@ -86,7 +86,7 @@ $(B)/user/_%: $(B)/user/%.o $(ULIB_OBJS) user/user.ld
 	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $< $(ULIB_OBJS)
 	$(OBJDUMP) -S $@ > $(B)/user/$*.asm
 
-.PRECIOUS: $(B)/user/%.o
+.PRECIOUS: $(B)/user/%.o $(B)/user/lib/%.o
 
 # Host tool that builds the disk image.
 $(B)/mkfs: mkfs/mkfs.c kernel/fs_format.h kernel/stat.h kernel/param.h
