@@ -1,103 +1,265 @@
 // Capability tables: each process names the objects it may use by slot
-// number, and each slot carries the rights its holder has. A file descriptor
-// is such a slot. Everything here checks the slot number it is given, so a
-// user program can pass any integer without harming the kernel.
+// number; each slot points at a capability record (capnode.c) carrying the
+// rights its holder has. A file descriptor is such a slot. Everything here
+// checks the slot number it is given, so a user program can pass any
+// integer without harming the kernel.
 //
-// Only the owning process (or its parent in fork, before the child runs)
-// touches a table, so no lock is needed; the file references inside are
-// counted by file.c under its own lock.
+// Locking: caplock (capnode.h) is held for every look at a slot or record,
+// so a revoke on another hart is seen by the very next use: once
+// cap_revoke() has released caplock, every lookup of a revoked record fails.
+// Each check is O(1). The file references held by records are counted by
+// file.c under ftable.lock; fileclose() may sleep, so it is always called
+// after releasing caplock.
 #include "types.h"
 #include "param.h"
 #include "errno.h"
+#include "spinlock.h"
 #include "proc.h"
 #include "file.h"
+#include "fs.h"
+#include "stat.h"
+#include "capnode.h"
+#include "capinfo.h"
 #include "cap.h"
 
-// The slot if it holds a live capability, else 0.
-static struct cap *live_slot(struct proc *p, int slot)
+// The record in slot, or 0 for a bad slot number or an empty slot.
+// Revoked records are returned: callers decide. caplock must be held.
+static struct capnode *slot_node(struct proc *p, int slot)
 {
   if (slot < 0 || slot >= NCAP)
     return 0;
-  struct cap *c = &p->caps.slot[slot];
-  return c->file ? c : 0;
+  return p->caps.slot[slot].node;
+}
+
+// The record in slot if it is live (present and not revoked), else 0.
+static struct capnode *live_node(struct proc *p, int slot)
+{
+  struct capnode *n = slot_node(p, slot);
+  return n && !n->revoked ? n : 0;
 }
 
 static int free_slot(struct proc *p)
 {
   for (int i = 0; i < NCAP; i++)
-    if (p->caps.slot[i].file == 0)
+    if (p->caps.slot[i].node == 0)
       return i;
   return -E_CAPFULL;
 }
 
 int cap_install(struct proc *p, struct file *f, uint32 rights)
 {
+  acquire(&caplock);
   int i = free_slot(p);
-  if (i < 0)
-    return i;
-  p->caps.slot[i].file = f;
-  p->caps.slot[i].rights = rights;
-  p->caps.slot[i].badge = 0;
+  if (i >= 0) {
+    struct capnode *n = capnode_alloc(0, f, rights, 0);
+    if (n)
+      p->caps.slot[i].node = n;
+    else
+      i = -E_CAPPOOL;
+  }
+  release(&caplock);
   return i;
 }
 
 struct file *cap_lookup(struct proc *p, int slot, uint32 need, int *err)
 {
-  struct cap *c = live_slot(p, slot);
-  if (c == 0) {
+  struct file *f = 0;
+  acquire(&caplock);
+  struct capnode *n = live_node(p, slot);
+  if (n == 0)
     *err = -E_BADCAP;
-    return 0;
-  }
-  if ((c->rights & need) != need) {
+  else if ((n->rights & need) != need)
     *err = -E_NORIGHT;
-    return 0;
+  else {
+    *err = 0;
+    f = n->file;
   }
-  *err = 0;
-  return c->file;
+  release(&caplock);
+  return f;
 }
 
 int cap_close(struct proc *p, int slot)
 {
-  struct cap *c = live_slot(p, slot);
-  if (c == 0)
+  acquire(&caplock);
+  struct capnode *n = slot_node(p, slot);
+  if (n == 0) {
+    release(&caplock);
     return -E_BADCAP;
-  struct file *f = c->file;
-  c->file = 0;   // empty the slot first: fileclose may sleep
-  c->rights = 0;
-  c->badge = 0;
-  fileclose(f);
+  }
+  struct file *f = n->file;
+  p->caps.slot[slot].node = 0;
+  capnode_free(n);
+  release(&caplock);
+  fileclose(f);   // may sleep
   return 0;
 }
 
-// Same object, same rights, same badge, in the lowest free slot. Needs the
-// DUP right: a holder may be given an object it must not pass on.
-int cap_dup(struct proc *p, int slot)
+int cap_dup(struct proc *p, int slot, uint32 rights, int same_rights)
 {
-  struct cap *c = live_slot(p, slot);
-  if (c == 0)
-    return -E_BADCAP;
-  if (!(c->rights & CAP_R_DUP))
-    return -E_NORIGHT;
-  int i = free_slot(p);
-  if (i < 0)
-    return i;
-  p->caps.slot[i] = *c;
-  filedup(c->file);
-  return i;
+  int r;
+  acquire(&caplock);
+  struct capnode *n = live_node(p, slot);
+  if (n == 0) {
+    r = -E_BADCAP;
+  } else if (!(n->rights & CAP_R_DUP)) {
+    r = -E_NORIGHT;
+  } else {
+    if (same_rights)
+      rights = n->rights;
+    if (rights & ~n->rights) {
+      r = -E_RIGHTS;
+    } else if ((r = free_slot(p)) >= 0) {
+      struct capnode *c = capnode_alloc(n, n->file, rights, n->badge);
+      if (c) {
+        filedup(n->file);
+        p->caps.slot[r].node = c;
+      } else {
+        r = -E_CAPPOOL;
+      }
+    }
+  }
+  release(&caplock);
+  return r;
 }
 
-void cap_inherit(struct proc *child, struct proc *parent)
+int cap_restrict(struct proc *p, int slot, uint32 rights)
 {
-  for (int i = 0; i < NCAP; i++) {
-    child->caps.slot[i] = parent->caps.slot[i];
-    if (child->caps.slot[i].file)
-      filedup(child->caps.slot[i].file);
+  int r = 0;
+  acquire(&caplock);
+  struct capnode *n = live_node(p, slot);
+  if (n == 0)
+    r = -E_BADCAP;
+  else if (rights & ~n->rights)
+    r = -E_RIGHTS;
+  else
+    n->rights = rights;
+  release(&caplock);
+  return r;
+}
+
+int cap_revoke(struct proc *p, int slot)
+{
+  int r;
+  acquire(&caplock);
+  struct capnode *n = live_node(p, slot);
+  if (n == 0)
+    r = -E_BADCAP;
+  else if (!(n->rights & CAP_R_REVOKE))
+    r = -E_NORIGHT;
+  else
+    r = capnode_revoke_below(n);
+  release(&caplock);
+  return r;
+}
+
+// The CAPT_* type of an open file. The inode's type cannot change while
+// the file holds a reference to it, so it is read without the inode lock.
+static uint32 file_captype(struct file *f)
+{
+  switch (f->type) {
+  case FD_PIPE:
+    return CAPT_PIPE;
+  case FD_DEVICE:
+    return CAPT_DEVICE;
+  case FD_INODE:
+    return f->ip->type == T_DIR ? CAPT_DIR : CAPT_FILE;
+  default:
+    return 0;
   }
+}
+
+int cap_describe(struct proc *p, int slot, struct capinfo *info)
+{
+  int r = 0;
+  acquire(&caplock);
+  struct capnode *n = live_node(p, slot);
+  if (n == 0) {
+    r = -E_BADCAP;
+  } else {
+    info->type = file_captype(n->file);
+    info->rights = n->rights;
+    info->badge = n->badge;
+    info->object = n->file->id;
+    info->id = n->id;
+    info->parent = n->parent ? n->parent->id : 0;
+  }
+  release(&caplock);
+  return r;
+}
+
+// Audit scratch space, protected by caplock: slots naming each record,
+// records naming each open file.
+static uchar slot_refs[NCAPNODE];
+static int file_refs[NFILE];
+
+int cap_check_all(struct capaudit *a)
+{
+  int bad = 0, slots = 0;
+  acquire(&caplock);
+  for (int i = 0; i < NCAPNODE; i++)
+    slot_refs[i] = 0;
+  for (int i = 0; i < NFILE; i++)
+    file_refs[i] = 0;
+
+  // Every slot must name a record in use, and no record two slots.
+  for (struct proc *p = proc; p < proc + NPROC; p++) {
+    for (int s = 0; s < NCAP; s++) {
+      struct capnode *n = p->caps.slot[s].node;
+      if (n == 0)
+        continue;
+      slots++;
+      int i = capnode_index(n);
+      if (i < 0 || !n->inuse) {
+        bad++;
+        continue;
+      }
+      if (slot_refs[i] < 255)
+        slot_refs[i]++;
+    }
+  }
+  // Every record in use must be named by exactly one slot and hold a
+  // reference to an open file; the tree links must agree.
+  bad += capnode_audit(slot_refs, file_refs, &a->records, &a->revoked);
+  // Each open file's reference count must equal the records naming it.
+  bad += file_audit(file_refs, &a->files);
+  release(&caplock);
+  a->pool = NCAPNODE;
+  a->slots = slots;
+  a->bad = bad;
+  return 0;
+}
+
+int cap_inherit(struct proc *child, struct proc *parent)
+{
+  acquire(&caplock);
+  for (int i = 0; i < NCAP; i++) {
+    struct capnode *n = parent->caps.slot[i].node;
+    child->caps.slot[i].node = 0;
+    if (n == 0)
+      continue;
+    struct capnode *c = capnode_alloc(n, n->file, n->rights, n->badge);
+    if (c == 0) {
+      // Undo: no file reference has been taken yet.
+      for (int j = 0; j < i; j++) {
+        if (child->caps.slot[j].node) {
+          capnode_free(child->caps.slot[j].node);
+          child->caps.slot[j].node = 0;
+        }
+      }
+      release(&caplock);
+      return -E_CAPPOOL;
+    }
+    child->caps.slot[i].node = c;
+  }
+  for (int i = 0; i < NCAP; i++)
+    if (child->caps.slot[i].node)
+      filedup(child->caps.slot[i].node->file);
+  release(&caplock);
+  return 0;
 }
 
 void cap_close_all(struct proc *p)
 {
   for (int i = 0; i < NCAP; i++)
-    if (p->caps.slot[i].file)
-      cap_close(p, i);
+    cap_close(p, i);   // -E_BADCAP for an empty slot: nothing to do
 }

@@ -1,10 +1,14 @@
 // The per-process capability table. A file descriptor is a slot index in it.
-// Each slot holds an object reference plus the rights this holder has on it;
-// every read/write checks the rights of the slot, not of the object, so two
-// processes can hold the same open file with different rights.
+// Each non-empty slot points at a capability record (capnode.h) holding the
+// object, the rights this holder has on it, a badge and the record's place
+// in the derivation tree; every read/write checks the rights of the record,
+// not of the object, so two processes can hold the same open file with
+// different rights, and revoking a record cuts off everything derived
+// from it.
 //
-// The table is private to its process: only the owning process (or its parent
-// during fork, before the child runs) changes it, so it needs no lock.
+// Slot contents change only under caplock (capnode.h), and only by the
+// owning process (or its parent during fork, before the child runs); other
+// processes change records (revoke), never slots.
 #ifndef ZENITH_CAP_H
 #define ZENITH_CAP_H
 
@@ -14,29 +18,49 @@
 
 struct file;
 struct proc;
+struct capnode;
+struct capinfo;
+struct capaudit;
 
 struct cap {
-  struct file *file;   // the object; 0 = empty slot
-  uint32 rights;       // CAP_R_* bits this slot grants
-  uint64 badge;        // holder-chosen tag, copied on duplicate
+  struct capnode *node;   // the capability record; 0 = empty slot
 };
 
 struct captable {
   struct cap slot[NCAP];
 };
 
-// Put f into the lowest free slot with the given rights. Returns the slot or
-// -E_CAPFULL. Takes over the caller's reference to f.
+// Every function below accepts any integer as a slot number.
+//
+// Put f into the lowest free slot as a new root capability with the given
+// rights. Returns the slot, -E_CAPFULL (table full) or -E_CAPPOOL (no
+// record left). Takes over the caller's reference to f only on success.
 int cap_install(struct proc *p, struct file *f, uint32 rights);
 // Look up slot for an operation needing all of `need`. Returns the file or 0
-// and sets *err to -E_BADCAP (empty/invalid slot) or -E_NORIGHT.
+// and sets *err to -E_BADCAP (empty, invalid or revoked slot) or -E_NORIGHT.
+// The file stays valid while the caller (the owner) does not close the slot.
 struct file *cap_lookup(struct proc *p, int slot, uint32 need, int *err);
-// Empty a slot, dropping its file reference. Returns 0 or -E_BADCAP.
+// Empty a slot, dropping its record and file reference. Works on a revoked
+// slot too (that is how its holder gets rid of it). 0 or -E_BADCAP.
 int cap_close(struct proc *p, int slot);
-// Duplicate slot into the lowest free slot with the same rights.
-int cap_dup(struct proc *p, int slot);
-// Copy every slot of parent into child (fork), taking references.
-void cap_inherit(struct proc *child, struct proc *parent);
+// Derive a new capability from slot into the lowest free slot, with exactly
+// `rights` (or the source's rights if same_rights). Needs CAP_R_DUP.
+// Errors: -E_BADCAP, -E_NORIGHT (no dup right), -E_RIGHTS (rights not a
+// subset of the source's), -E_CAPFULL, -E_CAPPOOL.
+int cap_dup(struct proc *p, int slot, uint32 rights, int same_rights);
+// Shrink the rights of slot in place to `rights`. -E_BADCAP, -E_RIGHTS.
+int cap_restrict(struct proc *p, int slot, uint32 rights);
+// Revoke every capability derived from slot, in every process; slot itself
+// stays. Needs CAP_R_REVOKE. Returns how many were revoked, or -E_BADCAP,
+// -E_NORIGHT.
+int cap_revoke(struct proc *p, int slot);
+// Describe slot. 0, -E_BADCAP.
+int cap_describe(struct proc *p, int slot, struct capinfo *info);
+// Check every table and record; fill in *a. Returns 0.
+int cap_check_all(struct capaudit *a);
+// Derive every slot of parent into child (fork). 0 or -E_CAPPOOL (then
+// the child's table is left empty). Never sleeps.
+int cap_inherit(struct proc *child, struct proc *parent);
 // Close every slot (exit).
 void cap_close_all(struct proc *p);
 

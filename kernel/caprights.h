@@ -1,11 +1,26 @@
 // Capability rights bits. Shared with user programs ("kernel/caprights.h").
+// A capability's rights mask is a set of these bits; rights only shrink:
+// cap_dup and cap_restrict may drop bits, never add them. The values are
+// part of the user API: never renumber one, only add new bits.
 #ifndef ZENITH_CAPRIGHTS_H
 #define ZENITH_CAPRIGHTS_H
 
-#define CAP_R_READ   (1u << 0)   // read bytes
-#define CAP_R_WRITE  (1u << 1)   // write bytes
-#define CAP_R_STAT   (1u << 2)   // fstat
-#define CAP_R_DUP    (1u << 3)   // duplicate the slot
-#define CAP_R_ALL    0xffffffffu
+#define CAP_R_READ     (1u << 0)    // read bytes
+#define CAP_R_WRITE    (1u << 1)    // write bytes
+#define CAP_R_STAT     (1u << 2)    // fstat
+#define CAP_R_DUP      (1u << 3)    // duplicate the slot (dup, cap_dup)
+#define CAP_R_TRANSFER (1u << 4)    // hand the capability to another process
+                                    // (channels, spawn: not built yet)
+#define CAP_R_REVOKE   (1u << 5)    // revoke everything derived from it
+#define CAP_R_EXEC     (1u << 6)    // execute the file (not checked yet)
+#define CAP_R_LOOKUP   (1u << 7)    // directory: resolve names (not checked yet)
+#define CAP_R_CREATE   (1u << 8)    // directory: create entries (not checked yet)
+#define CAP_R_DELETE   (1u << 9)    // directory: remove entries (not checked yet)
+#define CAP_R_KILL     (1u << 10)   // process: kill it (not checked yet)
+#define CAP_R_WAIT     (1u << 11)   // process: wait for it (not checked yet)
+#define CAP_R_SEND     (1u << 12)   // channel: send (not built yet)
+#define CAP_R_RECEIVE  (1u << 13)   // channel: receive (not built yet)
+#define CAP_R_GRANT    (1u << 14)   // channel: carry capabilities (not built yet)
+#define CAP_R_ALL      0xffffffffu
 
 #endif

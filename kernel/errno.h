@@ -31,7 +31,8 @@
 #define E_KILLED      24   // the calling process was killed while waiting
 #define E_TOOBIG      25   // file would exceed the largest file size
 #define E_NOSYS       26   // no such system call
+#define E_CAPPOOL     27   // the kernel's pool of capability records is exhausted
 
-#define E_MAX         26
+#define E_MAX         27
 
 #endif

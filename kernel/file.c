@@ -19,9 +19,11 @@
 struct devsw devsw[NDEV];
 
 static struct {
-  // Protects ref (and, through ref == 0, the free state) of every file.
+  // Protects ref (and, through ref == 0, the free state) of every file,
+  // and next_id.
   struct spinlock lock;
   struct file file[NFILE];
+  uint64 next_id;
 } ftable;
 
 void fileinit(void)
@@ -36,6 +38,7 @@ struct file *filealloc(void)
     if (f->ref == 0) {
       f->ref = 1;
       f->type = FD_NONE;
+      f->id = ++ftable.next_id;
       release(&ftable.lock);
       return f;
     }
@@ -76,6 +79,29 @@ void fileclose(struct file *f)
     iput(copy.ip);
     end_op();
   }
+}
+
+int file_index(const struct file *f)
+{
+  uint64 a = (uint64)f, lo = (uint64)ftable.file;
+  if (a < lo || a >= (uint64)(ftable.file + NFILE) || (a - lo) % sizeof(*f) != 0)
+    return -1;
+  return (int)((a - lo) / sizeof(*f));
+}
+
+int file_audit(const int *refs, int *open)
+{
+  int bad = 0;
+  *open = 0;
+  acquire(&ftable.lock);
+  for (int i = 0; i < NFILE; i++) {
+    if (ftable.file[i].ref > 0)
+      (*open)++;
+    if (ftable.file[i].ref != refs[i])
+      bad++;
+  }
+  release(&ftable.lock);
+  return bad;
 }
 
 int filestat(struct file *f, uint64 user_addr)

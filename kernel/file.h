@@ -19,6 +19,7 @@ struct file {
   struct inode *ip;     // FD_INODE and FD_DEVICE
   uint off;             // FD_INODE: current offset
   short major;          // FD_DEVICE
+  uint64 id;            // object id, never reused (set by filealloc)
 };
 
 // Device switch: drivers for device files, by major number.
@@ -37,5 +38,10 @@ void fileclose(struct file *f);
 int filestat(struct file *f, uint64 user_addr);
 int fileread(struct file *f, uint64 user_addr, int n);
 int filewrite(struct file *f, uint64 user_addr, int n);
+// For the capability audit (cap.c): f's index in the table or -1, and a
+// check of every file's ref against refs[index]; returns mismatches and
+// sets *open to the number of files in use.
+int file_index(const struct file *f);
+int file_audit(const int *refs, int *open);
 
 #endif

@@ -19,6 +19,7 @@
 #include "console.h"
 #include "bio.h"
 #include "file.h"
+#include "capnode.h"
 #include "virtio_blk.h"
 
 void _secondary_entry(void);
@@ -79,6 +80,7 @@ void kmain(uint64 hartid, uint64 dtb)
   timerinit();
   binit();
   fileinit();
+  capnode_init();
   virtio_blk_init();
   sched_init();
   printf("zenith: scheduler %s, timer %s, %lu free pages\n", sched_policy_name(),

@@ -222,7 +222,11 @@ int fork(void)
   np->sz = p->sz;
   *np->trapframe = *p->trapframe;
   np->trapframe->regs[REG_A0] = 0;   // fork returns 0 in the child
-  cap_inherit(np, p);
+  if ((err = cap_inherit(np, p)) < 0) {   // the child's slots derive from ours
+    freeproc(np);
+    release(&np->lock);
+    return err;
+  }
   np->cwd = idup(p->cwd);
   safestrcpy(np->name, p->name, sizeof(np->name));
   int pid = np->pid;

@@ -12,6 +12,7 @@
 #include "syscall.h"
 #include "sysfile.h"
 #include "sysproc.h"
+#include "syscap.h"
 #include "syscall_args.h"
 
 static uint64 argraw(int n)
@@ -62,6 +63,9 @@ static uint64 (*const handlers[NSYSCALL])(void) = {
 #if LAB >= 3
   [SYS_pgdump] = sys_pgdump,   [SYS_mprotect] = sys_mprotect, [SYS_lazymap] = sys_lazymap,
 #endif
+  [SYS_cap_dup] = sys_cap_dup,       [SYS_cap_restrict] = sys_cap_restrict,
+  [SYS_cap_delete] = sys_cap_delete, [SYS_cap_revoke] = sys_cap_revoke,
+  [SYS_cap_info] = sys_cap_info,     [SYS_cap_audit] = sys_cap_audit,
 };
 
 void syscall(void)

@@ -43,6 +43,13 @@
 #define SYS_mprotect   32   // mprotect(addr, len, prot): change page permissions
 #define SYS_lazymap    33   // lazymap(npages): reserve a demand-zero region
 #endif
+// Capabilities (kernel/syscap.c; docs/book/06-capabilities.md)
+#define SYS_cap_dup      34   // cap_dup(slot, rights): derive with fewer rights
+#define SYS_cap_restrict 35   // cap_restrict(slot, rights): shrink in place
+#define SYS_cap_delete   36   // cap_delete(slot): empty the slot
+#define SYS_cap_revoke   37   // cap_revoke(slot): revoke all derived from it
+#define SYS_cap_info     38   // cap_info(slot, struct capinfo *)
+#define SYS_cap_audit    39   // cap_audit(struct capaudit *): check everything
 
 #define NSYSCALL     64   // size of the dispatch table; a number without a handler gives -E_NOSYS
 

@@ -21,7 +21,7 @@
 #include "sysfile.h"
 
 // Rights every descriptor from open() or pipe() carries besides read/write.
-#define BASE_RIGHTS (CAP_R_STAT | CAP_R_DUP)
+#define BASE_RIGHTS (CAP_R_STAT | CAP_R_DUP | CAP_R_TRANSFER | CAP_R_REVOKE)
 
 #define NLINK_MAX 0x7fff   // nlink is a short on disk
 
@@ -97,9 +97,10 @@ uint64 sys_close(void)
   return cap_close(myproc(), argint(0));
 }
 
+// dup(fd): the xv6 call, a derived capability with the same rights.
 uint64 sys_dup(void)
 {
-  return cap_dup(myproc(), argint(0));
+  return cap_dup(myproc(), argint(0), 0, 1);
 }
 
 uint64 sys_fstat(void)

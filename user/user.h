@@ -49,6 +49,15 @@ int pgdump(void);
 int mprotect(void *addr, int len, int prot);       // prot: kernel/mman.h
 long lazymap(int npages);                          // base address or error
 #endif
+// Capabilities (kernel/caprights.h, kernel/capinfo.h, docs/book/06-capabilities.md)
+struct capinfo;
+struct capaudit;
+int cap_dup(int slot, uint rights);                // new slot with exactly rights
+int cap_restrict(int slot, uint rights);           // shrink rights in place
+int cap_delete(int slot);                          // empty the slot (= close)
+int cap_revoke(int slot);                          // count revoked below slot
+int cap_info(int slot, struct capinfo *info);
+int cap_audit(struct capaudit *audit);
 
 // Library (user/lib/)
 int stat(const char *path, struct stat *st);

@@ -33,6 +33,7 @@ static const char *const messages[E_MAX + 1] = {
   [E_KILLED]      = "killed",
   [E_TOOBIG]      = "file too big",
   [E_NOSYS]       = "no such system call",
+  [E_CAPPOOL]     = "capability record pool exhausted",
 };
 
 // Accepts the negative value a system call returned, or the positive code.

@@ -1,0 +1,159 @@
+// Capability records and the derivation tree (see capnode.h). Records
+// come from a fixed pool; a record's id comes from a 64-bit counter that is
+// never reset, so an id names one capability for the life of the system.
+// The tree is kept with parent, first-child and sibling links, so revoke
+// walks exactly the subtree below a record and deleting a record is O(its
+// children).
+#include "types.h"
+#include "param.h"
+#include "spinlock.h"
+#include "klib.h"
+#include "file.h"
+#include "capnode.h"
+
+struct spinlock caplock;
+
+static struct capnode pool[NCAPNODE];
+static uint64 next_id = 1;
+
+void capnode_init(void)
+{
+  initlock(&caplock, "caplock");
+}
+
+// Link n in as the first child of parent (parent != 0).
+static void link_child(struct capnode *parent, struct capnode *n)
+{
+  n->parent = parent;
+  n->prev = 0;
+  n->next = parent->child;
+  if (parent->child)
+    parent->child->prev = n;
+  parent->child = n;
+}
+
+// Take n out of its parent's child list (if it has a parent).
+static void unlink_child(struct capnode *n)
+{
+  if (n->prev)
+    n->prev->next = n->next;
+  else if (n->parent)
+    n->parent->child = n->next;
+  if (n->next)
+    n->next->prev = n->prev;
+  n->prev = n->next = 0;
+  n->parent = 0;
+}
+
+struct capnode *capnode_alloc(struct capnode *parent, struct file *f,
+                              uint32 rights, uint64 badge)
+{
+  for (struct capnode *n = pool; n < pool + NCAPNODE; n++) {
+    if (n->inuse)
+      continue;
+    memset(n, 0, sizeof(*n));
+    n->inuse = 1;
+    n->file = f;
+    n->rights = rights;
+    n->badge = badge;
+    n->id = next_id++;
+    if (parent) {
+      n->revoked = parent->revoked;
+      link_child(parent, n);
+    }
+    return n;
+  }
+  return 0;
+}
+
+void capnode_free(struct capnode *n)
+{
+  struct capnode *up = n->parent;
+  // Move every child to n's parent (or make it a root).
+  while (n->child) {
+    struct capnode *c = n->child;
+    unlink_child(c);
+    if (up)
+      link_child(up, c);
+  }
+  unlink_child(n);
+  memset(n, 0, sizeof(*n));
+}
+
+int capnode_revoke_below(struct capnode *top)
+{
+  int count = 0;
+  struct capnode *n = top->child;
+  // Depth-first over the subtree, without a stack: down through child,
+  // across through next, back up through parent.
+  while (n) {
+    if (!n->revoked) {
+      n->revoked = 1;
+      count++;
+    }
+    if (n->child) {
+      n = n->child;
+      continue;
+    }
+    while (n != top && n->next == 0)
+      n = n->parent;
+    if (n == top)
+      break;
+    n = n->next;
+  }
+  return count;
+}
+
+int capnode_index(const struct capnode *p)
+{
+  uint64 a = (uint64)p, lo = (uint64)pool;
+  if (a < lo || a >= (uint64)(pool + NCAPNODE) || (a - lo) % sizeof(*p) != 0)
+    return -1;
+  return (int)((a - lo) / sizeof(*p));
+}
+
+// Does link point at a record in use? (0 counts as fine when allowed.)
+static int good_link(const struct capnode *link, int may_be_null)
+{
+  if (link == 0)
+    return may_be_null;
+  return capnode_index(link) >= 0 && link->inuse;
+}
+
+int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revoked)
+{
+  int bad = 0;
+  *inuse = *revoked = 0;
+  for (struct capnode *n = pool; n < pool + NCAPNODE; n++) {
+    if (!n->inuse)
+      continue;
+    (*inuse)++;
+    if (n->revoked)
+      (*revoked)++;
+    if (slot_refs[n - pool] != 1)
+      bad++;   // leaked (no slot) or shared (two slots)
+    int fi = n->file ? file_index(n->file) : -1;
+    if (fi < 0)
+      bad++;
+    else
+      file_refs[fi]++;
+    if (n->id == 0 || n->id >= next_id)
+      bad++;
+    if (!good_link(n->parent, 1) || !good_link(n->child, 1) ||
+        !good_link(n->prev, 1) || !good_link(n->next, 1)) {
+      bad++;
+      continue;
+    }
+    if (n->child && n->child->parent != n)
+      bad++;
+    if (n->next && (n->next->prev != n || n->next->parent != n->parent))
+      bad++;
+    if (n->prev ? n->prev->next != n : (n->parent && n->parent->child != n))
+      bad++;
+    // Revocation reaches the whole subtree, and a child is younger than
+    // its parent: no cycle is possible.
+    if (n->parent && ((n->parent->revoked && !n->revoked) || n->parent->id >= n->id))
+      bad++;
+  }
+  return bad;
+}

@@ -1,0 +1,58 @@
+// Capability records and their derivation tree. Every non-empty capability
+// slot points at its own record (kernel/cap.c); a record says which object
+// the capability names, with which rights and badge, and which record it
+// was derived from (dup, fork). Revoking a record marks every record below
+// it in the tree revoked, whichever process's slot holds it.
+//
+// caplock protects every record (all fields, the tree links, the pool's
+// free state and the id counter) and the contents of every process's
+// capability slots. It is a leaf lock except that it may be held while
+// taking ftable.lock (file.c): never call anything that sleeps under it.
+#ifndef ZENITH_CAPNODE_H
+#define ZENITH_CAPNODE_H
+
+#include "types.h"
+#include "param.h"
+#include "spinlock.h"
+
+struct file;
+
+struct capnode {
+  int inuse;                 // 0 = free record in the pool
+  int revoked;               // an ancestor was revoked: every use fails
+  struct file *file;         // the object; the record holds one reference
+  uint32 rights;             // CAP_R_* bits
+  uint64 badge;
+  uint64 id;                 // unique, never reused (a 64-bit counter)
+  struct capnode *parent;    // derived from; 0 for a root
+  struct capnode *child;     // first record derived from this one
+  struct capnode *prev;      // siblings: records with the same parent
+  struct capnode *next;
+};
+
+#define NCAPNODE (NPROC * NCAP)   // enough for every slot of every process
+
+extern struct spinlock caplock;
+
+void capnode_init(void);
+// The rest need caplock held.
+// A new record below parent (0 = a root), or 0 if the pool is empty. A
+// record derived from a revoked one starts revoked.
+struct capnode *capnode_alloc(struct capnode *parent, struct file *f,
+                              uint32 rights, uint64 badge);
+// Give the record back to the pool. Its children move up to its parent,
+// so a later revoke of an ancestor still reaches them. Does not touch the
+// file reference: the caller drops it after releasing caplock.
+void capnode_free(struct capnode *n);
+// Mark every record derived from n (transitively, not n itself) revoked.
+// Returns how many were newly revoked.
+int capnode_revoke_below(struct capnode *n);
+// Is p a record of the pool (in use or not)? For the audit.
+int capnode_index(const struct capnode *p);
+// Check the pool and the tree links. slot_refs[i] is how many slots name
+// record i (the caller counted); each record in use must have exactly one.
+// Adds one to file_refs[file_index(f)] per record naming file f. Counts
+// records in use and revoked; returns the number of inconsistencies found.
+int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revoked);
+
+#endif

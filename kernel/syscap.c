@@ -1,0 +1,74 @@
+// System calls on capabilities: derive with fewer rights, restrict in
+// place, delete, revoke, describe, and audit the whole system. Each fetches
+// its arguments and calls cap.c; any integer is a safe slot number, any
+// address a safe buffer (a bad one gives -E_FAULT). The errors:
+//   -E_BADCAP   no such live capability: slot out of range, empty or revoked
+//   -E_NORIGHT  the capability lacks the right the call needs
+//   -E_RIGHTS   asked for rights the source capability does not have
+//   -E_CAPFULL  the caller's capability table is full
+//   -E_CAPPOOL  the kernel's pool of capability records is exhausted
+//   -E_FAULT    bad user address
+#include "types.h"
+#include "param.h"
+#include "errno.h"
+#include "spinlock.h"
+#include "proc.h"
+#include "vm.h"
+#include "cap.h"
+#include "capinfo.h"
+#include "syscall_args.h"
+#include "syscap.h"
+
+// cap_dup(slot, rights) -> new slot holding a capability derived from slot
+// with exactly `rights`. Needs CAP_R_DUP on slot. -E_BADCAP, -E_NORIGHT,
+// -E_RIGHTS, -E_CAPFULL, -E_CAPPOOL.
+uint64 sys_cap_dup(void)
+{
+  return cap_dup(myproc(), argint(0), (uint32)argint(1), 0);
+}
+
+// cap_restrict(slot, rights) -> 0: slot keeps only `rights`, which must be
+// a subset of what it has. Needs no right. -E_BADCAP, -E_RIGHTS.
+uint64 sys_cap_restrict(void)
+{
+  return cap_restrict(myproc(), argint(0), (uint32)argint(1));
+}
+
+// cap_delete(slot) -> 0: empty the slot (close). Allowed on a revoked slot,
+// so its holder can free it. -E_BADCAP if the slot is empty or invalid.
+uint64 sys_cap_delete(void)
+{
+  return cap_close(myproc(), argint(0));
+}
+
+// cap_revoke(slot) -> number of capabilities revoked: every capability
+// derived from slot, transitively, in every process, now fails with
+// -E_BADCAP; slot itself stays. Needs CAP_R_REVOKE. -E_BADCAP, -E_NORIGHT.
+uint64 sys_cap_revoke(void)
+{
+  return cap_revoke(myproc(), argint(0));
+}
+
+// cap_info(slot, struct capinfo *) -> 0. -E_BADCAP, -E_FAULT.
+uint64 sys_cap_info(void)
+{
+  struct capinfo info;
+  struct proc *p = myproc();
+  int r = cap_describe(p, argint(0), &info);
+  if (r < 0)
+    return r;
+  if (copyout(p->pagetable, argaddr(1), &info, sizeof(info)) < 0)
+    return -E_FAULT;
+  return 0;
+}
+
+// cap_audit(struct capaudit *) -> 0 (the counts, and inconsistencies found,
+// are in the struct). -E_FAULT.
+uint64 sys_cap_audit(void)
+{
+  struct capaudit a;
+  cap_check_all(&a);
+  if (copyout(myproc()->pagetable, argaddr(0), &a, sizeof(a)) < 0)
+    return -E_FAULT;
+  return 0;
+}
