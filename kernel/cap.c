@@ -20,6 +20,7 @@
 #include "stat.h"
 #include "capnode.h"
 #include "capinfo.h"
+#include "pcap.h"
 #include "cap.h"
 
 // The record in slot, or 0 for a bad slot number or an empty slot.
@@ -201,15 +202,21 @@ int cap_check_all(struct capaudit *a)
   for (int i = 0; i < NFILE; i++)
     file_refs[i] = 0;
 
-  // Every slot must name a record in use, and no record two slots.
+  // Every slot and process-capability entry must name a record in use of
+  // the right kind, and no record two of them.
+  int pcaps = 0;
   for (struct proc *p = proc; p < proc + NPROC; p++) {
-    for (int s = 0; s < NCAP; s++) {
-      struct capnode *n = p->caps.slot[s].node;
+    for (int s = 0; s < NCAP + NPCAP; s++) {
+      int is_slot = s < NCAP;
+      struct capnode *n = is_slot ? p->caps.slot[s].node : p->caps.proc[s - NCAP];
       if (n == 0)
         continue;
-      slots++;
+      if (is_slot)
+        slots++;
+      else
+        pcaps++;
       int i = capnode_index(n);
-      if (i < 0 || !n->inuse) {
+      if (i < 0 || !n->inuse || (is_slot ? n->file == 0 : n->proc == 0)) {
         bad++;
         continue;
       }
@@ -225,6 +232,7 @@ int cap_check_all(struct capaudit *a)
   release(&caplock);
   a->pool = NCAPNODE;
   a->slots = slots;
+  a->pcaps = pcaps;
   a->bad = bad;
   return 0;
 }
@@ -260,6 +268,7 @@ int cap_inherit(struct proc *child, struct proc *parent)
 
 void cap_close_all(struct proc *p)
 {
+  pcap_close_all(p);
   for (int i = 0; i < NCAP; i++)
     cap_close(p, i);   // -E_BADCAP for an empty slot: nothing to do
 }

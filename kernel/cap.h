@@ -26,8 +26,15 @@ struct cap {
   struct capnode *node;   // the capability record; 0 = empty slot
 };
 
+// Process capabilities, each naming a live process (pcap.c). They are
+// kept apart from the slots, so fork does not move a program's file
+// descriptors; user code names them by pid. A process holds at most one
+// per live process, so NPROC entries always suffice.
+#define NPCAP NPROC
+
 struct captable {
   struct cap slot[NCAP];
+  struct capnode *proc[NPCAP];   // process capabilities; 0 = empty entry
 };
 
 // Every function below accepts any integer as a slot number.
@@ -61,7 +68,7 @@ int cap_check_all(struct capaudit *a);
 // Derive every slot of parent into child (fork). 0 or -E_CAPPOOL (then
 // the child's table is left empty). Never sleeps.
 int cap_inherit(struct proc *child, struct proc *parent);
-// Close every slot (exit).
+// Close every slot and process capability (exit).
 void cap_close_all(struct proc *p);
 
 #endif

@@ -26,12 +26,14 @@ struct capinfo {
 // counts, and reports. Exact when no other process is opening or closing
 // at the same moment (the counts are a snapshot).
 struct capaudit {
-  int records;      // capability records in use (live and revoked)
+  int records;      // capability records in use (live and revoked):
+                    // one per slot in use and per process capability
   int revoked;      // of which revoked
   int pool;         // size of the record pool
   int slots;        // capability slots in use, all processes
   int files;        // open-file objects in use
   int bad;          // inconsistencies found (0 in a healthy kernel)
+  int pcaps;        // process capabilities held, all processes
 };
 
 #endif

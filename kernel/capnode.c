@@ -9,16 +9,22 @@
 #include "spinlock.h"
 #include "klib.h"
 #include "file.h"
+#include "pcap.h"
 #include "capnode.h"
 
 struct spinlock caplock;
 
 static struct capnode pool[NCAPNODE];
+static struct capnode *free_list;   // free records, linked through next
 static uint64 next_id = 1;
 
 void capnode_init(void)
 {
   initlock(&caplock, "caplock");
+  for (int i = NCAPNODE - 1; i >= 0; i--) {
+    pool[i].next = free_list;
+    free_list = &pool[i];
+  }
 }
 
 // Link n in as the first child of parent (parent != 0).
@@ -48,22 +54,21 @@ static void unlink_child(struct capnode *n)
 struct capnode *capnode_alloc(struct capnode *parent, struct file *f,
                               uint32 rights, uint64 badge)
 {
-  for (struct capnode *n = pool; n < pool + NCAPNODE; n++) {
-    if (n->inuse)
-      continue;
-    memset(n, 0, sizeof(*n));
-    n->inuse = 1;
-    n->file = f;
-    n->rights = rights;
-    n->badge = badge;
-    n->id = next_id++;
-    if (parent) {
-      n->revoked = parent->revoked;
-      link_child(parent, n);
-    }
-    return n;
+  struct capnode *n = free_list;
+  if (n == 0)
+    return 0;
+  free_list = n->next;
+  memset(n, 0, sizeof(*n));
+  n->inuse = 1;
+  n->file = f;
+  n->rights = rights;
+  n->badge = badge;
+  n->id = next_id++;
+  if (parent) {
+    n->revoked = parent->revoked;
+    link_child(parent, n);
   }
-  return 0;
+  return n;
 }
 
 void capnode_free(struct capnode *n)
@@ -78,6 +83,8 @@ void capnode_free(struct capnode *n)
   }
   unlink_child(n);
   memset(n, 0, sizeof(*n));
+  n->next = free_list;
+  free_list = n;
 }
 
 int capnode_revoke_below(struct capnode *top)
@@ -122,8 +129,13 @@ static int good_link(const struct capnode *link, int may_be_null)
 
 int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revoked)
 {
-  int bad = 0;
+  int bad = 0, nfree = 0;
   *inuse = *revoked = 0;
+  for (struct capnode *n = free_list; n && nfree <= NCAPNODE; n = n->next) {
+    if (capnode_index(n) < 0 || n->inuse)
+      return bad + 1;   // a broken free list: stop before walking into the weeds
+    nfree++;
+  }
   for (struct capnode *n = pool; n < pool + NCAPNODE; n++) {
     if (!n->inuse)
       continue;
@@ -132,11 +144,15 @@ int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revok
       (*revoked)++;
     if (slot_refs[n - pool] != 1)
       bad++;   // leaked (no slot) or shared (two slots)
-    int fi = n->file ? file_index(n->file) : -1;
-    if (fi < 0)
-      bad++;
-    else
-      file_refs[fi]++;
+    if (n->file) {
+      int fi = file_index(n->file);
+      if (fi < 0 || n->proc)
+        bad++;
+      else
+        file_refs[fi]++;
+    } else if (!pcap_target_ok(n)) {
+      bad++;   // neither a file nor a process that still has its pid
+    }
     if (n->id == 0 || n->id >= next_id)
       bad++;
     if (!good_link(n->parent, 1) || !good_link(n->child, 1) ||
@@ -155,5 +171,7 @@ int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revok
     if (n->parent && ((n->parent->revoked && !n->revoked) || n->parent->id >= n->id))
       bad++;
   }
+  if (nfree + *inuse != NCAPNODE)
+    bad++;   // a record lost from both the free list and use
   return bad;
 }

@@ -1,6 +1,6 @@
 // Capability records and their derivation tree. Every non-empty capability
-// slot points at its own record (kernel/cap.c); a record says which object
-// the capability names, with which rights and badge, and which record it
+// slot, and every process capability (pcap.c), points at its own record; a
+// record says which object (an open file or a process) the capability names, with which rights and badge, and which record it
 // was derived from (dup, fork). Revoking a record marks every record below
 // it in the tree revoked, whichever process's slot holds it.
 //
@@ -14,30 +14,37 @@
 #include "types.h"
 #include "param.h"
 #include "spinlock.h"
+#include "cap.h"
 
 struct file;
+struct proc;
 
 struct capnode {
   int inuse;                 // 0 = free record in the pool
   int revoked;               // an ancestor was revoked: every use fails
-  struct file *file;         // the object; the record holds one reference
+  struct file *file;         // the object if an open file; the record
+                             // holds one reference
+  struct proc *proc;         // the object if a process (file == 0)...
+  int pid;                   // ...with this pid (pids are never reused)
   uint32 rights;             // CAP_R_* bits
   uint64 badge;
   uint64 id;                 // unique, never reused (a 64-bit counter)
   struct capnode *parent;    // derived from; 0 for a root
   struct capnode *child;     // first record derived from this one
   struct capnode *prev;      // siblings: records with the same parent
-  struct capnode *next;
+  struct capnode *next;      // (for a free record: the next free one)
 };
 
-#define NCAPNODE (NPROC * NCAP)   // enough for every slot of every process
+// Enough for every slot and process capability of every process.
+#define NCAPNODE (NPROC * (NCAP + NPCAP))
 
 extern struct spinlock caplock;
 
 void capnode_init(void);
 // The rest need caplock held.
 // A new record below parent (0 = a root), or 0 if the pool is empty. A
-// record derived from a revoked one starts revoked.
+// record derived from a revoked one starts revoked. The caller sets the
+// object (file, or proc and pid). O(1).
 struct capnode *capnode_alloc(struct capnode *parent, struct file *f,
                               uint32 rights, uint64 badge);
 // Give the record back to the pool. Its children move up to its parent,

@@ -24,6 +24,7 @@
 #include "procinfo.h"
 #include "timer.h"
 #include "proc.h"
+#include "pcap.h"
 #if LAB >= 3
 #include "lazymap.h"
 #endif
@@ -103,6 +104,7 @@ void proc_freepagetable(pagetable_t pt, uint64 sz)
 // Give back everything a process slot holds. p->lock must be held.
 static void freeproc(struct proc *p)
 {
+  pcap_forget(p);   // before the pid goes: no capability may outlive it
 #if LAB >= 3
   if (p->pagetable)
     lazy_drop(p, p->pagetable);
@@ -222,7 +224,9 @@ int fork(void)
   np->sz = p->sz;
   *np->trapframe = *p->trapframe;
   np->trapframe->regs[REG_A0] = 0;   // fork returns 0 in the child
-  if ((err = cap_inherit(np, p)) < 0) {   // the child's slots derive from ours
+  // Our capability for the child and its copies of ours (freeproc drops
+  // them all again if the rest fails), then its slots, derived from ours.
+  if ((err = pcap_fork(p, np)) < 0 || (err = cap_inherit(np, p)) < 0) {
     freeproc(np);
     release(&np->lock);
     return err;
@@ -431,27 +435,28 @@ void wakeup(void *chan)
 }
 
 // Mark pid killed; it exits at its next return to user mode. A sleeping
-// process is woken so it notices. init cannot be killed: the system needs it.
+// process is woken so it notices. The caller needs a process capability
+// for pid with CAP_R_KILL (pcap.h): -E_NOCAP if it holds none for that
+// pid (whether or not such a process exists), -E_NORIGHT if it lacks the
+// right. No process holds one for init, which the system needs.
 int kill(int pid)
 {
-  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
-    acquire(&p->lock);
-    if (p->pid == pid && p->state != UNUSED) {
-      if (p == initproc) {
-        release(&p->lock);
-        return -E_INVAL;
-      }
-      p->killed = 1;
-      if (p->state == SLEEPING) {
-        p->state = RUNNABLE;
-        sched_wake(p);
-      }
-      release(&p->lock);
-      return 0;
-    }
-    release(&p->lock);
+  int err;
+  struct proc *p = pcap_lookup(myproc(), pid, CAP_R_KILL, &err);
+  if (p == 0)
+    return err;
+  acquire(&p->lock);
+  if (p->pid != pid || p->state == UNUSED || p == initproc) {
+    release(&p->lock);   // reaped since the lookup
+    return -E_SRCH;
   }
-  return -E_SRCH;
+  p->killed = 1;
+  if (p->state == SLEEPING) {
+    p->state = RUNNABLE;
+    sched_wake(p);
+  }
+  release(&p->lock);
+  return 0;
 }
 
 void setkilled(struct proc *p)

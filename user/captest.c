@@ -1,7 +1,8 @@
 // captest: adversarial in-guest tests of the capability core: slot numbers
 // that are forged or stale, rights that must only shrink on every duplicate
 // path, revocation across processes and against concurrent use on several
-// harts, inheritance at fork, table exhaustion. After every case the
+// harts, inheritance at fork, table exhaustion, kill needing a process
+// capability. After every case the
 // kernel's audit (cap_audit) must show the same counts as before it (no
 // record, slot or open file leaked) and no inconsistency.
 //
@@ -643,9 +644,107 @@ static int t_audit_sane(void)
   struct capaudit a;
   EXPECT("audit", cap_audit(&a), 0);
   EXPECT("inconsistencies", a.bad, 0);
-  EXPECT("records vs slots", a.records, a.slots);
-  EXPECT("pool", a.pool, NPROC * NCAP);
+  EXPECT("records vs slots", a.records, a.slots + a.pcaps);
+  EXPECT("pool", a.pool, NPROC * (NCAP + NPROC));
+  CHECK(a.pcaps >= 1, "captest holds no process capability (%d)", a.pcaps);
   CHECK(a.files > 0 && a.files <= a.records, "files %d, records %d", a.files, a.records);
+  return 1;
+}
+
+// kill needs a process capability: fork gives the parent one for the
+// child, and the child copies of the parent's. A child born earlier holds
+// none for a sibling born later; nobody holds one for init.
+static int t_kill_needs_cap(void)
+{
+  int p[2];
+  CHECK(pipe(p) == 0, "pipe");
+  int older = fork();
+  CHECK(older >= 0, "fork: %d", older);
+  if (older == 0) {
+    int younger;
+    close(p[1]);
+    if (read(p[0], &younger, sizeof(younger)) != sizeof(younger))
+      exit(1);
+    if (kill(younger) != -E_NOCAP)
+      exit(2);   // born before it: no capability for it
+    if (kill(1) != -E_NOCAP)
+      exit(3);   // init
+    if (kill(0x7fffffff) != -E_NOCAP || kill(-1) != -E_NOCAP)
+      exit(4);
+    exit(0);
+  }
+  int younger = fork();
+  CHECK(younger >= 0, "fork: %d", younger);
+  if (younger == 0) {
+    sleep(5000);   // until killed
+    exit(9);
+  }
+  EXPECT("send pid", write(p[1], &younger, sizeof(younger)), sizeof(younger));
+  EXPECT("older's status", wait_for(older), 0);
+  EXPECT("parent kills its child", kill(younger), 0);
+  EXPECT("younger's status", wait_for(younger), -1);
+  EXPECT("kill a reaped child", kill(younger), -E_NOCAP);
+  EXPECT("kill init", kill(1), -E_NOCAP);
+  close(p[0]);
+  close(p[1]);
+  return 1;
+}
+
+// A child holds its parent's process capabilities: it may kill itself,
+// a sibling born before it, and (as the `kill` command does with its
+// shell) its own parent.
+static int t_kill_inherited(void)
+{
+  int sib = fork();
+  CHECK(sib >= 0, "fork: %d", sib);
+  if (sib == 0) {
+    sleep(5000);
+    exit(9);
+  }
+  int killer = fork();
+  CHECK(killer >= 0, "fork: %d", killer);
+  if (killer == 0)
+    exit(kill(sib) == 0 ? 0 : 1);
+  int st_killer = -1000, st_sib = -1000;
+  for (int i = 0; i < 2; i++) {   // either may end first
+    int st = -1000, w = wait(&st);
+    if (w == killer)
+      st_killer = st;
+    else if (w == sib)
+      st_sib = st;
+  }
+  EXPECT("killer's status", st_killer, 0);
+  EXPECT("sibling's status", st_sib, -1);
+  int self = fork();
+  CHECK(self >= 0, "fork: %d", self);
+  if (self == 0) {
+    kill(getpid());
+    sleep(1);
+    exit(9);
+  }
+  EXPECT("self-killed status", wait_for(self), -1);
+  // Middle process m forks g; g kills m; g then exits (an orphan).
+  int done[2];
+  CHECK(pipe(done) == 0, "pipe");
+  int m = fork();
+  CHECK(m >= 0, "fork: %d", m);
+  if (m == 0) {
+    int me = getpid();
+    int g = fork();
+    if (g == 0) {
+      int r = kill(me);
+      write(done[1], &r, sizeof(r));
+      exit(0);
+    }
+    sleep(5000);
+    exit(9);
+  }
+  int r = 12345;
+  EXPECT("report", read(done[0], &r, sizeof(r)), sizeof(r));
+  EXPECT("grandchild's kill of its parent", r, 0);
+  EXPECT("middle's status", wait_for(m), -1);
+  close(done[0]);
+  close(done[1]);
   return 1;
 }
 
@@ -674,6 +773,8 @@ static const struct ctcase cases[] = {
   {"table_full", t_table_full},
   {"exit_releases", t_exit_releases},
   {"info_and_faults", t_info_and_faults},
+  {"kill_needs_cap", t_kill_needs_cap},
+  {"kill_inherited", t_kill_inherited},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
@@ -710,13 +811,21 @@ static int run_case(const struct ctcase *c)
       snprintf(why, sizeof(why), "left slot %d open", s);
     }
   }
-  cap_audit(&a1);
+  // An orphan a case left (it belongs to init now) may still be exiting:
+  // give the counts a while to settle.
+  for (int tries = 0; tries < 200; tries++) {
+    cap_audit(&a1);
+    if (a1.records == a0.records && a1.slots == a0.slots && a1.files == a0.files &&
+        a1.revoked == a0.revoked && a1.pcaps == a0.pcaps)
+      break;
+    sleep(1);
+  }
   if (ok && (a1.records != a0.records || a1.slots != a0.slots ||
-             a1.files != a0.files || a1.revoked != a0.revoked)) {
+             a1.files != a0.files || a1.revoked != a0.revoked || a1.pcaps != a0.pcaps)) {
     ok = 0;
-    snprintf(why, sizeof(why), "leak: records %d->%d slots %d->%d files %d->%d revoked %d->%d",
-             a0.records, a1.records, a0.slots, a1.slots, a0.files, a1.files,
-             a0.revoked, a1.revoked);
+    snprintf(why, sizeof(why), "leak: records %d->%d slots %d->%d pcaps %d->%d files %d->%d "
+             "revoked %d->%d", a0.records, a1.records, a0.slots, a1.slots, a0.pcaps, a1.pcaps,
+             a0.files, a1.files, a0.revoked, a1.revoked);
   }
   if (ok && a1.bad != 0) {
     ok = 0;

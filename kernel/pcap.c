@@ -1,0 +1,121 @@
+// Process capabilities (see pcap.h). Each is a capability record
+// (capnode.h) whose object is a process, kept in p->caps.proc[]; user code
+// names one by the pid of its process, so xv6's kill(pid) keeps its
+// signature while needing a capability with CAP_R_KILL.
+//
+// All of it runs under caplock. A record names (proc, pid); pids are never
+// reused, and freeproc() drops every record naming a process (pcap_forget)
+// before its pid changes, so a record never names the wrong process.
+#include "types.h"
+#include "param.h"
+#include "errno.h"
+#include "spinlock.h"
+#include "proc.h"
+#include "capnode.h"
+#include "pcap.h"
+
+static int free_entry(struct proc *p)
+{
+  for (int i = 0; i < NPCAP; i++)
+    if (p->caps.proc[i] == 0)
+      return i;
+  return -1;
+}
+
+// Drop entry i of p (caplock held).
+static void drop_entry(struct proc *p, int i)
+{
+  capnode_free(p->caps.proc[i]);
+  p->caps.proc[i] = 0;
+}
+
+int pcap_fork(struct proc *parent, struct proc *child)
+{
+  acquire(&caplock);
+  int slot = free_entry(parent);
+  struct capnode *root = slot >= 0 ? capnode_alloc(0, 0, PCAP_RIGHTS, 0) : 0;
+  if (root == 0) {
+    release(&caplock);
+    return -E_CAPPOOL;
+  }
+  root->proc = child;
+  root->pid = child->pid;
+  parent->caps.proc[slot] = root;
+  for (int i = 0; i < NPCAP; i++) {
+    struct capnode *n = parent->caps.proc[i];
+    child->caps.proc[i] = 0;
+    if (n == 0)
+      continue;
+    struct capnode *c = capnode_alloc(n, 0, n->rights, n->badge);
+    if (c == 0) {
+      for (int j = 0; j < i; j++)
+        if (child->caps.proc[j])
+          drop_entry(child, j);
+      drop_entry(parent, slot);
+      release(&caplock);
+      return -E_CAPPOOL;
+    }
+    c->proc = n->proc;
+    c->pid = n->pid;
+    child->caps.proc[i] = c;
+  }
+  release(&caplock);
+  return 0;
+}
+
+struct proc *pcap_lookup(struct proc *p, int pid, uint32 need, int *err)
+{
+  struct proc *target = 0;
+  *err = -E_NOCAP;
+  acquire(&caplock);
+  for (int i = 0; i < NPCAP; i++) {
+    struct capnode *n = p->caps.proc[i];
+    if (n == 0 || n->revoked || n->pid != pid)
+      continue;
+    if ((n->rights & need) == need) {
+      target = n->proc;
+      *err = 0;
+      break;
+    }
+    *err = -E_NORIGHT;   // keep looking: another may carry the right
+  }
+  release(&caplock);
+  return target;
+}
+
+void pcap_close_all(struct proc *p)
+{
+  acquire(&caplock);
+  for (int i = 0; i < NPCAP; i++)
+    if (p->caps.proc[i])
+      drop_entry(p, i);
+  release(&caplock);
+}
+
+void pcap_forget(struct proc *p)
+{
+  if (p->pid == 0)
+    return;
+  acquire(&caplock);
+  for (int i = 0; i < NPCAP; i++)   // its own, if it never ran exit
+    if (p->caps.proc[i])
+      drop_entry(p, i);
+  for (struct proc *q = proc; q < proc + NPROC; q++)
+    for (int i = 0; i < NPCAP; i++) {
+      struct capnode *n = q->caps.proc[i];
+      if (n && n->proc == p && n->pid == p->pid)
+        drop_entry(q, i);
+    }
+  release(&caplock);
+}
+
+int pcap_target_ok(const struct capnode *n)
+{
+  if (n->proc == 0)
+    return 0;
+  int i = n->proc - proc;
+  // pid is written under the target's p->lock; a torn read is impossible
+  // for an aligned int, and a pid only changes after pcap_forget.
+  return i >= 0 && i < NPROC && n->proc == &proc[i] &&
+         __atomic_load_n(&n->proc->pid, __ATOMIC_RELAXED) == n->pid;
+}

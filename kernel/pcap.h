@@ -1,0 +1,35 @@
+// Process capabilities: the authority to kill (and, later, wait for) a
+// process. Kept in each process's captable apart from the file slots.
+// fork gives the parent a new capability for the child; the child then
+// derives a copy of every process capability the parent holds, including
+// that one (so a process can kill itself and its parent's other children
+// born before it, and the processes its parent could). init starts with
+// none, and no process ever holds one for init.
+#ifndef ZENITH_PCAP_H
+#define ZENITH_PCAP_H
+
+#include "types.h"
+
+struct proc;
+struct capnode;
+
+// Rights of the capability fork gives the parent.
+#define PCAP_RIGHTS (CAP_R_KILL | CAP_R_WAIT | CAP_R_DUP | CAP_R_TRANSFER | CAP_R_REVOKE)
+
+// fork: the parent gets a capability for child, the child derives all of
+// the parent's. 0 or -E_CAPPOOL (nothing changed then). Never sleeps.
+int pcap_fork(struct proc *parent, struct proc *child);
+// The process pid, if p holds a live capability for it with every right
+// in need; else 0 and *err = -E_NOCAP (none for that pid) or -E_NORIGHT.
+// The result is only a hint: check its pid under its lock before use.
+struct proc *pcap_lookup(struct proc *p, int pid, uint32 need, int *err);
+// exit: drop every process capability p holds.
+void pcap_close_all(struct proc *p);
+// freeproc: p's pid is going away; drop every capability naming it, in
+// every process. Called with p->lock held (lock order: p->lock, caplock).
+void pcap_forget(struct proc *p);
+// For the audit (caplock held): does process record n still name a
+// process with its pid?
+int pcap_target_ok(const struct capnode *n);
+
+#endif
