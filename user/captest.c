@@ -10,6 +10,7 @@
 // then "CT-SUMMARY passed=N failed=M"; exits 0 only if nothing failed.
 //   captest            run every case
 //   captest NAME...    run only the named cases
+//   (captest -exec-probe SLOT RIGHTS is what exec_keeps_rights runs)
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/fcntl.h"
@@ -748,6 +749,84 @@ static int t_kill_inherited(void)
   return 1;
 }
 
+// Slot numbers copied from another process name nothing here: a child's
+// live slots, sent to the parent, give -E_BADCAP in the parent.
+static int t_slots_from_other_proc(void)
+{
+  int nums[2], go[2];
+  CHECK(pipe(nums) == 0 && pipe(go) == 0, "pipe");
+  int pid = fork();
+  CHECK(pid >= 0, "fork: %d", pid);
+  if (pid == 0) {
+    int mine[3];
+    mine[0] = open_data(O_RDONLY);
+    mine[1] = open_data(O_RDWR);
+    mine[2] = dup(mine[1]);
+    write(nums[1], mine, sizeof(mine));
+    char b;
+    read(go[0], &b, 1);   // stay alive (slots live) while the parent tries
+    exit(0);
+  }
+  int theirs[3];
+  EXPECT("numbers", read(nums[0], theirs, sizeof(theirs)), sizeof(theirs));
+  for (int i = 0; i < 3; i++) {
+    CHECK(theirs[i] >= 0, "child's open/dup failed: %d", theirs[i]);
+    CHECK(!is_live(theirs[i]), "slot %d is live in the parent too", theirs[i]);
+    if (!all_badcap(theirs[i]))
+      return 0;
+  }
+  EXPECT("go", write(go[1], "g", 1), 1);
+  EXPECT("child status", wait_for(pid), 0);
+  close(nums[0]); close(nums[1]); close(go[0]); close(go[1]);
+  return 1;
+}
+
+// exec keeps the slots and their exact rights: the new program cannot
+// widen them either (checked by `captest -exec-probe SLOT RIGHTS`).
+static int exec_probe(int slot, uint rights)
+{
+  struct capinfo ci;
+  char ch;
+  if (info_of(slot, &ci) != 0)
+    return 1;
+  if (ci.rights != rights)
+    return 2;
+  if (read(slot, &ch, 1) != 1)
+    return 3;
+  if (write(slot, "x", 1) != -E_NORIGHT)
+    return 4;
+  if (cap_dup(slot, rights | CAP_R_WRITE) != -E_RIGHTS)
+    return 5;
+  if (cap_restrict(slot, rights | CAP_R_STAT) != -E_RIGHTS)
+    return 6;
+  return 0;
+}
+
+static int t_exec_keeps_rights(void)
+{
+  int src = open_data(O_RDWR);
+  CHECK(src >= 0, "open: %d", src);
+  uint rights = CAP_R_READ | CAP_R_DUP;
+  int d = cap_dup(src, rights);
+  CHECK(d >= 0, "cap_dup: %d", d);
+  int pid = fork();
+  CHECK(pid >= 0, "fork: %d", pid);
+  if (pid == 0) {
+    char s[16], r[16];
+    snprintf(s, sizeof(s), "%d", d);
+    snprintf(r, sizeof(r), "%d", (int)rights);
+    char *argv[] = { "captest", "-exec-probe", s, r, 0 };
+    exec("/captest", argv);
+    exit(99);
+  }
+  int st = wait_for(pid);
+  CHECK(st != 99, "exec /captest failed");
+  EXPECT("probe status (1 no slot, 2 rights, 3 read, 4 write, 5 dup, 6 restrict)", st, 0);
+  close(d);
+  close(src);
+  return 1;
+}
+
 // ---------------------------------------------------------------- runner
 
 struct ctcase {
@@ -775,6 +854,8 @@ static const struct ctcase cases[] = {
   {"info_and_faults", t_info_and_faults},
   {"kill_needs_cap", t_kill_needs_cap},
   {"kill_inherited", t_kill_inherited},
+  {"slots_from_other_proc", t_slots_from_other_proc},
+  {"exec_keeps_rights", t_exec_keeps_rights},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
@@ -840,6 +921,8 @@ static int run_case(const struct ctcase *c)
 
 int main(int argc, char **argv)
 {
+  if (argc == 4 && strcmp(argv[1], "-exec-probe") == 0)
+    exit(exec_probe(atoi(argv[2]), (uint)atoi(argv[3])));
   int fd = open(DATA, O_CREATE | O_TRUNC | O_WRONLY);
   if (fd < 0 || write(fd, DATA_TEXT, sizeof(DATA_TEXT) - 1) != sizeof(DATA_TEXT) - 1) {
     printf("captest: cannot create %s: %s\n", DATA, errstr(fd));
