@@ -5,6 +5,7 @@ import re
 import shlex
 import shutil
 import signal
+import socket
 import subprocess
 import time
 
@@ -85,6 +86,19 @@ def test_gdb_breaks_in_syscall(zenith_tmp):
     _check_stop(out)
 
 
+def _wait_for_listener(port, deadline, script):
+    """Poll until QEMU accepts connections on the port the script wrote
+    (it writes the port before QEMU has opened it)."""
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, f"nothing listens on 127.0.0.1:{port}"
+            assert script.poll() is None, f"tools/qemu-gdb.sh exited: {script.stdout.read()}"
+            time.sleep(0.05)
+
+
 def test_qemu_gdb_script_and_gdbinit(zenith_tmp):
     # The student's loop: tools/qemu-gdb.sh in one terminal, gdb -x .gdbinit in
     # another. Run it in a scratch directory so .gdb-port is ours alone.
@@ -103,7 +117,7 @@ def test_qemu_gdb_script_and_gdbinit(zenith_tmp):
             assert time.monotonic() < deadline, "tools/qemu-gdb.sh wrote no .gdb-port"
             assert script.poll() is None, f"tools/qemu-gdb.sh exited: {script.stdout.read()}"
             time.sleep(0.05)
-        time.sleep(0.3)   # let QEMU open the port after the script printed it
+        _wait_for_listener(int(port_file.read_text().strip()), deadline, script)
         args = [GDB, "-batch", "-nx", *REMOTE_TIMEOUT, "-x", ".gdbinit",
                 "-ex", "break syscall", "-ex", "continue", *STOPPED,
                 "-ex", "curproc",
