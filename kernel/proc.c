@@ -170,6 +170,7 @@ static void make_runnable(struct proc *p)
 {
   p->state = RUNNABLE;
   sched_enqueue(p);
+  sched_kick_idle();
 }
 
 // The first process. It has no memory yet: forkret() mounts the file
@@ -326,6 +327,10 @@ void scheduler(void)
   c->proc = 0;
   for (;;) {
     intr_on();   // let devices wake processes while we look
+    // Idle from before the look: a process made runnable after it sends an
+    // IPI (sched_kick_idle), which makes the wfi below return at once.
+    c->idle = 1;
+    __sync_synchronize();
     struct proc *p = sched_pick_next(cpuid());
     if (!p) {
       uint64 t0 = r_time();
@@ -333,6 +338,7 @@ void scheduler(void)
       c->idle_time += r_time() - t0;
       continue;
     }
+    c->idle = 0;
     acquire(&p->lock);
     if (p->state == RUNNABLE) {
       p->state = RUNNING;

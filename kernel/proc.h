@@ -27,6 +27,7 @@ struct cpu {
   int intena;               // were interrupts enabled before push_off()?
   int started;              // hart has finished its boot
   uint64 idle_time;         // rdtime units spent with nothing to run
+  volatile int idle;        // looking for work or in wfi: kick with an IPI
 };
 
 // Saved user state. One page per process, mapped at TRAPFRAME in the user

@@ -6,6 +6,7 @@
 #include "klib.h"
 #include "printf.h"
 #include "dtb.h"
+#include "sbi.h"
 #include "proc.h"
 #include "sched.h"
 
@@ -77,6 +78,19 @@ void sched_wake(struct proc *p)
   acquire(&rq_lock);
   active->wake(p);
   release(&rq_lock);
+  sched_kick_idle();
+}
+
+void sched_kick_idle(void)
+{
+  int me = cpuid();
+  for (int i = 0; i < NCPU; i++) {
+    if (i != me && cpus[i].started && cpus[i].idle) {
+      cpus[i].idle = 0;   // one IPI is enough until it looks again
+      sbi_send_ipi(1UL << i, 0);
+      return;
+    }
+  }
 }
 
 void sched_block(struct proc *p, uint64 ran)

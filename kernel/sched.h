@@ -38,6 +38,9 @@ struct proc *sched_pick_next(int cpu);
 int sched_tick(struct proc *p, uint64 ran);
 void sched_wake(struct proc *p);
 void sched_block(struct proc *p, uint64 ran);
+// Wake one idle hart (other than this one) with an IPI so a process that just
+// became runnable need not wait for that hart's next tick.
+void sched_kick_idle(void);
 
 extern const struct sched_policy sched_rr;
 
