@@ -9,13 +9,10 @@
 #include "kernel/errno.h"
 #include "kernel/procinfo.h"
 #include "user/user.h"
+#include "user/lib/casekit.h"
 #if LAB >= 2
 #include "kernel/sysinfo.h"
 
-static char reason[128];
-
-// Records why the case failed; returns 0 so cases can `return why(...)`.
-#define why(...) (snprintf(reason, sizeof(reason), __VA_ARGS__), 0)
 
 // ---------------------------------------------------------------- sysinfo
 
@@ -292,10 +289,7 @@ static int case_alarm_regs(void)
 
 // ---------------------------------------------------------------- driver
 
-static const struct {
-  const char *name;
-  int (*run)(void);
-} cases[] = {
+static const struct testcase cases[] = {
   { "sysinfo-freepages", case_sysinfo_freepages },
   { "sysinfo-nproc", case_sysinfo_nproc },
   { "sysinfo-uptime", case_sysinfo_uptime },
@@ -309,41 +303,9 @@ static const struct {
 };
 #define NCASES (int)(sizeof(cases) / sizeof(cases[0]))
 
-static int run_case(int i)
-{
-  reason[0] = 0;
-  int ok = cases[i].run();
-  if (ok)
-    printf("ST %s PASS\n", cases[i].name);
-  else
-    printf("ST %s FAIL %s\n", cases[i].name, reason);
-  return ok;
-}
-
 int main(int argc, char **argv)
 {
-  if (argc < 2) {
-    fprintf(2, "usage: systest all | CASE...\ncases:");
-    for (int i = 0; i < NCASES; i++)
-      fprintf(2, " %s", cases[i].name);
-    fprintf(2, "\n");
-    return 1;
-  }
-  int failed = 0;
-  for (int a = 1; a < argc; a++) {
-    int found = 0;
-    for (int i = 0; i < NCASES; i++) {
-      if (strcmp(argv[a], "all") == 0 || strcmp(argv[a], cases[i].name) == 0) {
-        found = 1;
-        failed += !run_case(i);
-      }
-    }
-    if (!found) {
-      fprintf(2, "systest: no case %s\n", argv[a]);
-      failed++;
-    }
-  }
-  return failed != 0;
+  return run_cases("systest", "ST", cases, NCASES, 0, argc, argv);
 }
 #else
 int main(void)

@@ -8,15 +8,12 @@
 #include "kernel/types.h"
 #include "kernel/errno.h"
 #include "user/user.h"
+#include "user/lib/casekit.h"
 #if LAB >= 3
 #include "kernel/mman.h"
 
 #define PG 4096
 
-static char reason[160];
-
-// Records why the case failed; returns 0 so cases can `return why(...)`.
-#define why(...) (snprintf(reason, sizeof(reason), __VA_ARGS__), 0)
 
 // Runs fn in a child; returns the child's exit status (-1 when killed).
 static int in_child(void (*fn)(void))
@@ -355,10 +352,7 @@ static int case_lazy_oom(void)
 
 // ---------------------------------------------------------------- driver
 
-static const struct {
-  const char *name;
-  int (*run)(void);
-} cases[] = {
+static const struct testcase cases[] = {
   { "pgdump", case_pgdump },
   { "mprotect-args", case_mprotect_args },
   { "mprotect-readonly", case_mprotect_readonly },
@@ -372,55 +366,11 @@ static const struct {
 };
 #define NCASES (int)(sizeof(cases) / sizeof(cases[0]))
 
-// Each case runs in its own process, so regions and protections never leak
-// from one case into the next.
-static int run_case(int i)
-{
-  int pid = fork();
-  if (pid < 0) {
-    printf("VT %s FAIL fork: %s\n", cases[i].name, errstr(pid));
-    return 0;
-  }
-  if (pid == 0) {
-    reason[0] = 0;
-    if (cases[i].run()) {
-      printf("VT %s PASS\n", cases[i].name);
-      exit(0);
-    }
-    printf("VT %s FAIL %s\n", cases[i].name, reason);
-    exit(1);
-  }
-  int status = -1;
-  wait(&status);
-  if (status != 0 && status != 1)
-    printf("VT %s FAIL the test process died (status %d)\n", cases[i].name, status);
-  return status == 0;
-}
-
+// Each case runs in its own process (isolate = 1), so regions and
+// protections never leak from one case into the next.
 int main(int argc, char **argv)
 {
-  if (argc < 2) {
-    fprintf(2, "usage: vmtest all | CASE...\ncases:");
-    for (int i = 0; i < NCASES; i++)
-      fprintf(2, " %s", cases[i].name);
-    fprintf(2, "\n");
-    return 1;
-  }
-  int failed = 0;
-  for (int a = 1; a < argc; a++) {
-    int found = 0;
-    for (int i = 0; i < NCASES; i++) {
-      if (strcmp(argv[a], "all") == 0 || strcmp(argv[a], cases[i].name) == 0) {
-        found = 1;
-        failed += !run_case(i);
-      }
-    }
-    if (!found) {
-      fprintf(2, "vmtest: no case %s\n", argv[a]);
-      failed++;
-    }
-  }
-  return failed != 0;
+  return run_cases("vmtest", "VT", cases, NCASES, 1, argc, argv);
 }
 #else
 int main(void)

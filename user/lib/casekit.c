@@ -1,0 +1,60 @@
+// The case driver of user/lib/casekit.h.
+#include "kernel/types.h"
+#include "user/user.h"
+#include "user/lib/casekit.h"
+
+char case_reason[160];
+
+static int run_here(const char *tag, const struct testcase *c)
+{
+  case_reason[0] = 0;
+  int ok = c->run();
+  if (ok)
+    printf("%s %s PASS\n", tag, c->name);
+  else
+    printf("%s %s FAIL %s\n", tag, c->name, case_reason);
+  return ok;
+}
+
+static int run_isolated(const char *tag, const struct testcase *c)
+{
+  int pid = fork();
+  if (pid < 0) {
+    printf("%s %s FAIL fork: %s\n", tag, c->name, errstr(pid));
+    return 0;
+  }
+  if (pid == 0)
+    exit(run_here(tag, c) ? 0 : 1);
+  int status = -1;
+  wait(&status);
+  if (status != 0 && status != 1)
+    printf("%s %s FAIL the test process died (status %d)\n", tag, c->name, status);
+  return status == 0;
+}
+
+int run_cases(const char *prog, const char *tag, const struct testcase *cases, int n,
+              int isolate, int argc, char **argv)
+{
+  if (argc < 2) {
+    fprintf(2, "usage: %s all | CASE...\ncases:", prog);
+    for (int i = 0; i < n; i++)
+      fprintf(2, " %s", cases[i].name);
+    fprintf(2, "\n");
+    return 1;
+  }
+  int failed = 0;
+  for (int a = 1; a < argc; a++) {
+    int found = 0;
+    for (int i = 0; i < n; i++) {
+      if (strcmp(argv[a], "all") == 0 || strcmp(argv[a], cases[i].name) == 0) {
+        found = 1;
+        failed += !(isolate ? run_isolated(tag, &cases[i]) : run_here(tag, &cases[i]));
+      }
+    }
+    if (!found) {
+      fprintf(2, "%s: no case %s\n", prog, argv[a]);
+      failed++;
+    }
+  }
+  return failed != 0;
+}
