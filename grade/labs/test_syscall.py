@@ -8,22 +8,13 @@ per case: "ST <case> PASS" or "ST <case> FAIL <reason>".
 import re
 import subprocess
 
-import pytest
-
+import guest
 import zenith
 
-ST_LINE = re.compile(r"^ST (\S+) (PASS|FAIL)\b ?(.*)$", re.M)
 
 
 def _systest(vm, case, timeout=60):
-    out = vm.run(f"systest {case}", timeout=timeout)
-    results = {m.group(1): (m.group(2), m.group(3)) for m in ST_LINE.finditer(out)}
-    if case not in results:
-        vm.fail(f"`systest {case}` printed no 'ST {case} ...' line; it printed {out!r}")
-    verdict, reason = results[case]
-    if verdict != "PASS":
-        vm.fail(f"systest case {case} failed: {reason}")
-    return out
+    return guest.run_case(vm, "systest", "ST", case, timeout)
 
 
 def _sysinfo_fields(vm):

@@ -7,7 +7,8 @@ its own process and prints "VT <case> PASS" or "VT <case> FAIL <reason>".
 
 import re
 
-VT_LINE = re.compile(r"^VT (\S+) (PASS|FAIL)\b ?(.*)$", re.M)
+import guest
+
 LEAF = re.compile(r"^(\s*)L0 \[(\d+)\] va (0x[0-9a-f]+) pa (0x[0-9a-f]+) ([R-][W-][X-][U-])$",
                   re.M)
 TABLE = re.compile(r"^(\s*)L([12]) \[(\d+)\] table pa (0x[0-9a-f]+)$", re.M)
@@ -18,14 +19,7 @@ PAGE = 4096
 
 
 def _vmtest(vm, case, timeout=60):
-    out = vm.run(f"vmtest {case}", timeout=timeout)
-    results = {m.group(1): (m.group(2), m.group(3)) for m in VT_LINE.finditer(out)}
-    if case not in results:
-        vm.fail(f"`vmtest {case}` printed no 'VT {case} ...' line; it printed {out!r}")
-    verdict, reason = results[case]
-    if verdict != "PASS":
-        vm.fail(f"vmtest case {case} failed: {reason}")
-    return out
+    return guest.run_case(vm, "vmtest", "VT", case, timeout)
 
 
 def _expect_alive(vm):
