@@ -164,6 +164,8 @@ static uint32 file_captype(struct file *f)
     return CAPT_DEVICE;
   case FD_INODE:
     return f->ip->type == T_DIR ? CAPT_DIR : CAPT_FILE;
+  case FD_SCHEDCTL:
+    return CAPT_SCHEDCTL;
   default:
     return 0;
   }

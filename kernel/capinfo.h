@@ -10,6 +10,8 @@
 #define CAPT_DIR     2   // a directory (open inode)
 #define CAPT_PIPE    3   // one end of a pipe
 #define CAPT_DEVICE  4   // a device file (the console)
+// Scheduler (kernel/schedctl.h)
+#define CAPT_SCHEDCTL 7   // scheduler control: trace, statistics, policy
 
 // cap_info(slot, &info): one live capability.
 struct capinfo {

@@ -32,7 +32,9 @@
 #define E_TOOBIG      25   // file would exceed the largest file size
 #define E_NOSYS       26   // no such system call
 #define E_CAPPOOL     27   // the kernel's pool of capability records is exhausted
+// Scheduler (kernel/schedctl.h)
+#define E_NOPOLICY    32   // no scheduling policy of that name
 
-#define E_MAX         27
+#define E_MAX         32
 
 #endif

@@ -148,6 +148,8 @@ int fileread(struct file *f, uint64 user_addr, int n)
   }
   case FD_INODE:
     return inode_read(f, user_addr, n);
+  case FD_SCHEDCTL:
+    return -E_INVAL;   // no bytes: use the sched_* calls
   default:
     panic("fileread: bad file type");
   }
@@ -194,6 +196,8 @@ int filewrite(struct file *f, uint64 user_addr, int n)
   }
   case FD_INODE:
     return inode_write(f, user_addr, n);
+  case FD_SCHEDCTL:
+    return -E_INVAL;
   default:
     panic("filewrite: bad file type");
   }

@@ -12,7 +12,9 @@ struct inode;
 struct stat;
 
 struct file {
-  enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE } type;
+  enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE,
+         FD_SCHEDCTL,   // the scheduler-control object (schedctl.h): no data
+  } type;
   int ref;              // references (capability slots); ftable.lock protects it
   struct pipe *pipe;    // FD_PIPE
   int pipe_write_end;   // FD_PIPE: 1 for the write end

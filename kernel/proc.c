@@ -25,6 +25,7 @@
 #include "timer.h"
 #include "proc.h"
 #include "pcap.h"
+#include "syssched.h"
 #if LAB >= 3
 #include "lazymap.h"
 #endif
@@ -183,6 +184,8 @@ void userinit(void)
     panic("userinit: no process slot");
   initproc = p;
   safestrcpy(p->name, "init", sizeof(p->name));
+  schedctl_give_init(p);
+  sched_fork(0, p);
   make_runnable(p);
   release(&p->lock);
 }
@@ -242,6 +245,7 @@ int fork(void)
   release(&wait_lock);
 
   acquire(&np->lock);
+  sched_fork(p, np);
   make_runnable(np);
   release(&np->lock);
   return pid;
@@ -345,6 +349,7 @@ void scheduler(void)
       p->run_start = r_time();
       p->last_cpu = cpuid();
       c->proc = p;
+      sched_running(p, cpuid());
       swtch(&c->context, &p->context);
       c->proc = 0;
     }
@@ -370,9 +375,11 @@ void sched(void)
   uint64 ran = r_time() - p->run_start;
   p->cputime += ran;
   if (p->state == RUNNABLE)
-    sched_enqueue(p);
+    sched_preempt(p, ran);
   else if (p->state == SLEEPING)
     sched_block(p, ran);
+  else if (p->state == ZOMBIE)
+    sched_exit(p, ran);
 
   int intena = mycpu()->intena;
   swtch(&p->context, &mycpu()->context);

@@ -28,6 +28,8 @@ struct cpu {
   int started;              // hart has finished its boot
   uint64 idle_time;         // rdtime units spent with nothing to run
   volatile int idle;        // looking for work or in wfi: kick with an IPI
+  volatile int need_resched;  // a wake-up preempts the process here (sched.c)
+  int in_intr;              // handling a device or timer interrupt (trap.c)
 };
 
 // Saved user state. One page per process, mapped at TRAPFRAME in the user

@@ -1,38 +1,62 @@
 // The scheduling-policy switchboard: holds the table of policies, picks one
-// at boot from sched=<name> on the kernel command line, and wraps every hook
-// in the run-queue lock so policies need no locking of their own.
+// at boot from sched=<name> on the kernel command line, switches at run
+// time (sched_switch), and wraps every hook in the run-queue lock so
+// policies need no locking of their own. It also records each event in the
+// trace (schedtrace.c), counts what the policies' decisions cost, and
+// delivers wake-up preemption to other harts with an IPI.
 #include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "errno.h"
 #include "spinlock.h"
 #include "klib.h"
 #include "printf.h"
 #include "dtb.h"
 #include "sbi.h"
+#include "timer.h"
 #include "proc.h"
+#include "schedtrace.h"
 #include "sched.h"
 
-static const struct sched_policy *policies[] = {
-  &sched_rr,
+// Indexed by the ids of schedctl.h.
+static const struct sched_policy *const policies[] = {
+  [SCHED_POLICY_RR] = &sched_rr,
+  [SCHED_POLICY_MLFQ] = &sched_mlfq,
+  [SCHED_POLICY_FAIR] = &sched_fair,
+  [SCHED_POLICY_ADAPTIVE] = &sched_adaptive,
 };
+#define NPOLICY ((int)NELEM(policies))
 
-static const struct sched_policy *active = &sched_rr;
+static int active_id = SCHED_POLICY_RR;
+#define active policies[active_id]
 
-// Protects the active policy's queues and the sched_entity of every process.
-// Lock order: p->lock before rq_lock.
+// Protects the active policy's queues, active_id, the counters below and
+// the sched_entity of every process. Lock order: p->lock before rq_lock.
 static struct spinlock rq_lock;
+
+// Cost counters, per policy (rq_lock).
+static struct schedpolstat polstat[SCHED_MAXPOLICY];
+static uint64 nswitches, npreempt_ipis;
+uint64 sched_boosts;
+
+// Instructions retired: exact under QEMU -icount, a host counter otherwise.
+static inline uint64 r_instret(void)
+{
+  uint64 x;
+  asm volatile("rdinstret %0" : "=r"(x));
+  return x;
+}
 
 void sched_init(void)
 {
   char name[16];
   initlock(&rq_lock, "runqueue");
+  strace_init();
   if (bootarg("sched", name, sizeof(name))) {
-    int found = 0;
-    for (uint64 i = 0; i < NELEM(policies); i++) {
-      if (strncmp(policies[i]->name, name, sizeof(name)) == 0) {
-        active = policies[i];
-        found = 1;
-      }
-    }
-    if (!found)
+    int id = sched_policy_lookup(name);
+    if (id >= 0)
+      active_id = id;
+    else
       printf("sched: unknown policy '%s', using %s\n", name, active->name);
   }
   active->init();
@@ -43,59 +67,280 @@ const char *sched_policy_name(void)
   return active->name;
 }
 
-void sched_enqueue(struct proc *p)
+int sched_policy_id(void)
+{
+  return active_id;
+}
+
+int sched_policy_lookup(const char *name)
+{
+  for (int i = 0; i < NPOLICY; i++)
+    if (strncmp(policies[i]->name, name, SCHED_NAME_LEN) == 0)
+      return i;
+  return -E_NOPOLICY;
+}
+
+// Take rq_lock and start counting a hook's instructions.
+static uint64 hook_begin(void)
 {
   acquire(&rq_lock);
-  active->enqueue(p);
+  return r_instret();
+}
+
+static void hook_end(uint64 i0)
+{
+  polstat[active_id].hook_instret += r_instret() - i0;
+  polstat[active_id].hook_calls++;
   release(&rq_lock);
+}
+
+int sched_switch(int id)
+{
+  if (id < 0 || id >= NPOLICY)
+    return -E_NOPOLICY;
+  struct proc *queued[NPROC];
+  int n = 0;
+  acquire(&rq_lock);
+  int old = active_id;
+  // Empty the old policy's queue in its own order, so processes keep their
+  // relative places; then let the new one set up every process and take
+  // the runnable ones. Running processes come to it at their next switch
+  // out, sleeping ones when they wake.
+  struct proc *p;
+  while (n < NPROC && (p = active->pick_next(cpuid())) != 0)
+    queued[n++] = p;
+  active_id = id;
+  active->init();
+  for (p = proc; p < &proc[NPROC]; p++) {
+    p->se.cls = SCLASS_NONE;
+    active->attach(p);
+  }
+  for (int i = 0; i < n; i++) {
+    queued[i]->se.on_queue = 0;
+    active->enqueue(queued[i], 0);
+  }
+  nswitches++;
+  release(&rq_lock);
+  strace_emit(SEV_POLICY, myproc(), old, id);
+  return id;
+}
+
+void sched_set_weight(struct proc *p, int weight)
+{
+  uint64 i0 = hook_begin();
+  if (active->reweight)
+    active->reweight(p, weight);
+  else
+    p->se.weight = weight;
+  hook_end(i0);
+}
+
+void sched_fork(struct proc *parent, struct proc *child)
+{
+  uint64 i0 = hook_begin();
+  child->se.weight = parent ? parent->se.weight : SCHED_WEIGHT_DEFAULT;
+  child->se.cls = parent ? parent->se.cls : SCLASS_NONE;
+  active->fork(parent, child);
+  hook_end(i0);
+  strace_emit(SEV_FORK, child, parent ? parent->pid : 0, 0);
+}
+
+void sched_enqueue(struct proc *p)
+{
+  uint64 i0 = hook_begin();
+  p->se.runnable_since = r_time();
+  active->enqueue(p, 0);
+  hook_end(i0);
+}
+
+void sched_preempt(struct proc *p, uint64 ran)
+{
+  uint64 i0 = hook_begin();
+  int old_cls = p->se.cls;
+  p->se.runnable_since = r_time();
+  active->enqueue(p, ran);
+  int cls = p->se.cls;
+  hook_end(i0);
+  strace_emit(SEV_PREEMPT, p, 0, ran);
+  if (cls != old_cls)
+    strace_emit(SEV_CLASS, p, old_cls, 0);
+}
+
+void sched_block(struct proc *p, uint64 ran)
+{
+  uint64 i0 = hook_begin();
+  p->se.slept_at = r_time();
+  active->block(p, ran);
+  hook_end(i0);
+  strace_emit(SEV_BLOCK, p, 0, ran);
+}
+
+void sched_exit(struct proc *p, uint64 ran)
+{
+  uint64 i0 = hook_begin();
+  active->exit(p, ran);
+  hook_end(i0);
+  strace_emit(SEV_EXIT, p, 0, ran);
 }
 
 void sched_dequeue(struct proc *p)
 {
-  acquire(&rq_lock);
+  uint64 i0 = hook_begin();
   active->dequeue(p);
-  release(&rq_lock);
+  hook_end(i0);
 }
 
 struct proc *sched_pick_next(int cpu)
 {
+  uint64 t0 = r_time();
   acquire(&rq_lock);
+  uint64 i0 = r_instret();
   struct proc *p = active->pick_next(cpu);
+  uint64 i1 = r_instret();
+  struct schedpolstat *s = &polstat[active_id];
+  if (p) {   // an empty look is not a decision
+    s->picks++;
+    s->pick_instret += i1 - i0;
+  }
   release(&rq_lock);
+  if (p)
+    s->pick_time += r_time() - t0;   // racy add of a statistic: fine
   return p;
+}
+
+void sched_running(struct proc *p, int cpu)
+{
+  p->se.charged = 0;
+  cpus[cpu].need_resched = 0;
+  strace_emit(SEV_RUN, p, 0, p->run_start - p->se.runnable_since);
+}
+
+uint64 sched_uncharged(struct proc *p, uint64 ran)
+{
+  uint64 d = ran > p->se.charged ? ran - p->se.charged : 0;
+  p->se.charged = ran > p->se.charged ? ran : p->se.charged;
+  return d;
 }
 
 int sched_tick(struct proc *p, uint64 ran)
 {
-  acquire(&rq_lock);
+  uint64 i0 = hook_begin();
+  int old_cls = p->se.cls;
   int preempt = active->tick(p, ran);
-  release(&rq_lock);
+  int cls = p->se.cls;
+  hook_end(i0);
+  if (cls != old_cls)
+    strace_emit(SEV_CLASS, p, old_cls, 0);
   return preempt;
+}
+
+// Ask hart h to reschedule: a flag it checks on its way out of the trap,
+// and an IPI so that trap happens now. Returns 1.
+static int resched_hart(int h)
+{
+  cpus[h].need_resched = 1;
+  if (h != cpuid()) {
+    npreempt_ipis++;
+    sbi_send_ipi(1UL << h, 0);
+  }
+  return 1;
+}
+
+// After p woke: if no hart is idle, find a hart running something p should
+// preempt (this hart first: no IPI needed). rq_lock held. cpus[h].proc is
+// read without its owner's lock: a stale read costs one extra pick, no more.
+static void wake_preempt(struct proc *p)
+{
+  int me = cpuid();
+  struct proc *r = cpus[me].proc;
+  if (r && r != p && r->state == RUNNING && active->preempts(p, r)) {
+    resched_hart(me);
+    return;
+  }
+  for (int h = 0; h < NCPU; h++) {
+    if (h == me || !cpus[h].started)
+      continue;
+    r = cpus[h].proc;
+    if (r && r != p && active->preempts(p, r)) {
+      resched_hart(h);
+      return;
+    }
+  }
 }
 
 void sched_wake(struct proc *p)
 {
-  acquire(&rq_lock);
-  active->wake(p);
-  release(&rq_lock);
-  sched_kick_idle();
+  struct proc *waker = mycpu()->in_intr ? 0 : myproc();
+  uint64 i0 = hook_begin();
+  int old_cls = p->se.cls;
+  p->se.runnable_since = r_time();
+  active->wake(p, waker);
+  int cls = p->se.cls;
+  int kicked = sched_kick_idle();
+  if (!kicked && active->preempts)
+    wake_preempt(p);
+  hook_end(i0);
+  strace_emit(SEV_WAKE, p, waker ? waker->pid : 0, p->se.runnable_since - p->se.slept_at);
+  if (cls != old_cls)
+    strace_emit(SEV_CLASS, p, old_cls, 0);
 }
 
-void sched_kick_idle(void)
+int sched_should_resched(void)
+{
+  struct cpu *c = mycpu();
+  if (!c->need_resched)
+    return 0;
+  c->need_resched = 0;
+  return 1;
+}
+
+int sched_kick_idle(void)
 {
   int me = cpuid();
   for (int i = 0; i < NCPU; i++) {
     if (i != me && cpus[i].started && cpus[i].idle) {
       cpus[i].idle = 0;   // one IPI is enough until it looks again
       sbi_send_ipi(1UL << i, 0);
-      return;
+      return 1;
     }
   }
+  return 0;
 }
 
-void sched_block(struct proc *p, uint64 ran)
+void sched_fill_stats(struct schedstat *st)
 {
+  memset(st, 0, sizeof(*st));
   acquire(&rq_lock);
-  active->block(p, ran);
+  st->policy = active_id;
+  st->npolicies = NPOLICY;
+  st->switches = nswitches;
+  st->preempt_ipis = npreempt_ipis;
+  st->boosts = sched_boosts;
+  for (int i = 0; i < NPOLICY; i++) {
+    st->pol[i] = polstat[i];
+    safestrcpy(st->pol[i].name, policies[i]->name, SCHED_NAME_LEN);
+  }
+  release(&rq_lock);
+  st->trace_lost = strace_lost();
+  st->now = r_time();
+  st->timebase_hz = timebase_hz();
+}
+
+// The caller holds p->lock and has checked p is in use.
+void sched_fill_proc(struct proc *p, struct schedproc *sp)
+{
+  memset(sp, 0, sizeof(*sp));
+  sp->pid = p->pid;
+  sp->state = p->state;
+  sp->cputime = p->cputime;
+  if (p->state == RUNNING)
+    sp->cputime += r_time() - p->run_start;
+  safestrcpy(sp->name, p->name, sizeof(sp->name));
+  acquire(&rq_lock);
+  sp->cls = p->se.cls;
+  sp->weight = p->se.weight;
+  sp->level = p->se.level;
+  sp->vruntime = p->se.vruntime;
+  sp->feat = p->se.feat;
   release(&rq_lock);
 }

@@ -1,47 +1,115 @@
-// The scheduling-policy interface. proc.c calls these hooks at every event;
-// a policy decides which runnable process a hart runs next. All hooks are
-// called with the run-queue lock held (sched_lock) and must be O(1) or close.
+// The scheduling-policy interface. proc.c calls the sched_* wrappers below
+// at every event; each takes the run-queue lock (rq_lock in sched.c), calls
+// the active policy's hook, records a trace event (schedtrace.h) and counts
+// the hook's cost. A policy decides which runnable process a hart runs next.
+// All hooks run with rq_lock held and must be O(1), or O(n) in the number
+// of runnable processes (at most NPROC = 64) where a policy says so.
 //
-// Policies register in sched.c's table and are chosen at boot with
-// sched=<name> on the kernel command line. Round robin (sched_rr.c) is the
-// first one; later policies add fields to struct sched_entity as they need.
+// Policies register in sched.c's table (ids in schedctl.h), are chosen at
+// boot with sched=<name> on the kernel command line, and can be switched
+// at run time by a holder of the scheduler-control capability
+// (sched_switch). Files: sched_rr.c, sched_mlfq.c, sched_fair.c,
+// sched_adaptive.c; the adaptive policy's pure arithmetic is sched_score.c.
 #ifndef ZENITH_SCHED_H
 #define ZENITH_SCHED_H
 
 #include "types.h"
+#include "schedctl.h"
 
 struct proc;
 
-// Per-process state owned by the active policy.
+// Per-process scheduler state, under rq_lock. The first group is kept by
+// sched.c for every policy; the rest belongs to the active policy and is
+// set up again by its attach() when the policy changes.
 struct sched_entity {
-  struct proc *next;     // run-queue link
-  int on_queue;          // in the run queue now?
+  // Common (sched.c):
+  struct proc *next;       // run-queue link (list policies)
+  int on_queue;            // in the active policy's run queue now?
+  int weight;              // fair share weight (SCHED_WEIGHT_*), kept across switches
+  int cls;                 // SCLASS_* (adaptive; SCLASS_NONE otherwise)
+  uint64 runnable_since;   // rdtime it last became runnable (wait time)
+  uint64 charged;          // of the current run, time already charged by tick()
+  uint64 slept_at;         // rdtime it last blocked
+  // mlfq:
+  int level;               // 0 = top
+  uint64 allot_used;       // time used at this level since the last boost
+  // fair and adaptive (virtual time, see sched_fair.c):
+  int64 vruntime;          // virtual runtime: CPU time * 1024 / weight
+  int64 deadline;          // virtual deadline: vruntime at request + slice * 1024 / weight
+  int64 vlag;              // lag (virtual) kept while asleep
+  uint64 slice;            // requested slice, rdtime units
+  uint64 slice_used;       // of it, used so far
+  int in_avg;              // counted in the average virtual time?
+  // adaptive: the signals (schedctl.h; S2's learned policy reuses them)
+  struct sched_features feat;
 };
 
 struct sched_policy {
   const char *name;
-  void (*init)(void);
-  void (*enqueue)(struct proc *p);             // p became runnable (new, yielded)
+  void (*init)(void);                          // empty queues (boot, switch)
+  void (*attach)(struct proc *p);              // set up p->se's policy part (switch)
+  void (*fork)(struct proc *parent, struct proc *child);  // child is new (parent 0: init)
+  void (*enqueue)(struct proc *p, uint64 ran); // p runnable: new (ran 0) or preempted
+                                               // after running `ran` since picked
   void (*dequeue)(struct proc *p);             // p leaves the queue without running
   struct proc *(*pick_next)(int cpu);          // remove and return next, or 0
-  int (*tick)(struct proc *p, uint64 ran);     // timer tick on a running p; non-zero = preempt
-  void (*wake)(struct proc *p);                // p woke from sleep
-  void (*block)(struct proc *p, uint64 ran);   // p is going to sleep after running `ran`
+  int (*tick)(struct proc *p, uint64 ran);     // timer tick on a running p; ran =
+                                               // time since picked. Non-zero = preempt
+  void (*wake)(struct proc *p, struct proc *waker);  // p woke (waker 0: interrupt)
+  void (*block)(struct proc *p, uint64 ran);   // p goes to sleep after running `ran`
+  void (*exit)(struct proc *p, uint64 ran);    // p exits after running `ran` (may be 0)
+  // Should woken process w take the hart from running process r? (0 = no
+  // wake-up preemption; may be 0.)
+  int (*preempts)(struct proc *w, struct proc *r);
+  // p's weight changes to w (may be 0: then sched.c just sets it).
+  void (*reweight)(struct proc *p, int w);
 };
 
 void sched_init(void);   // reads sched=<name> from the boot arguments
 const char *sched_policy_name(void);
-// Hooks called by proc.c; each takes the run-queue lock itself.
-void sched_enqueue(struct proc *p);
+int sched_policy_id(void);
+// Policy id for a name, or -E_NOPOLICY.
+int sched_policy_lookup(const char *name);
+// Make policy `id` active, moving every runnable process to it. Returns id
+// or -E_NOPOLICY.
+int sched_switch(int id);
+// Set p's weight (p->lock held).
+void sched_set_weight(struct proc *p, int weight);
+
+// Hooks called by proc.c; each takes the run-queue lock itself. The caller
+// holds p->lock.
+void sched_fork(struct proc *parent, struct proc *child);  // before sched_enqueue
+void sched_enqueue(struct proc *p);                         // new process
+void sched_preempt(struct proc *p, uint64 ran);             // still runnable, leaving the hart
+void sched_block(struct proc *p, uint64 ran);
+void sched_exit(struct proc *p, uint64 ran);
 void sched_dequeue(struct proc *p);
 struct proc *sched_pick_next(int cpu);
+void sched_running(struct proc *p, int cpu);   // scheduler(): p got the hart
 int sched_tick(struct proc *p, uint64 ran);
 void sched_wake(struct proc *p);
-void sched_block(struct proc *p, uint64 ran);
+// The part of `ran` (time since picked) not yet charged by an earlier
+// tick of this run; marks it charged. For policies that charge at ticks.
+uint64 sched_uncharged(struct proc *p, uint64 ran);
 // Wake one idle hart (other than this one) with an IPI so a process that just
-// became runnable need not wait for that hart's next tick.
-void sched_kick_idle(void);
+// became runnable need not wait for that hart's next tick. 1 if one was kicked.
+int sched_kick_idle(void);
+// The running process on this hart should give up the hart (a wake-up
+// preempted it): trap.c checks this on the way back from a trap.
+int sched_should_resched(void);
+// Statistics for sched_stats (syssched.c); caller copies them out.
+void sched_fill_stats(struct schedstat *st);
+void sched_fill_proc(struct proc *p, struct schedproc *sp);
+// The event trace (schedtrace.c, record layout in schedtrace.h). emit
+// records one event in this hart's ring (p may be 0); read drains every
+// ring into a user buffer of max records and returns how many it copied.
+void strace_init(void);
+void strace_emit(int type, struct proc *p, int aux, uint64 arg);
+int strace_read(uint64 user_buf, int max);
+uint64 strace_lost(void);
+// mlfq counts its boosts here (statistics).
+extern uint64 sched_boosts;
 
-extern const struct sched_policy sched_rr;
+extern const struct sched_policy sched_rr, sched_mlfq, sched_fair, sched_adaptive;
 
 #endif

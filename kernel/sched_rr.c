@@ -17,8 +17,9 @@ static void rr_init(void)
   head = tail = 0;
 }
 
-static void rr_enqueue(struct proc *p)
+static void rr_enqueue(struct proc *p, uint64 ran)
 {
+  (void)ran;
   if (p->se.on_queue)
     panic("rr: enqueue of a queued process");
   p->se.next = 0;
@@ -61,12 +62,31 @@ static int rr_tick(struct proc *p, uint64 ran)
   return ran >= timebase_hz() / 1000 * RR_QUANTUM_MS;
 }
 
-static void rr_wake(struct proc *p)
+static void rr_wake(struct proc *p, struct proc *waker)
 {
-  rr_enqueue(p);
+  (void)waker;
+  rr_enqueue(p, 0);
 }
 
 static void rr_block(struct proc *p, uint64 ran)
+{
+  (void)p;
+  (void)ran;
+}
+
+// Nothing to set up: a process is just a link in the queue.
+static void rr_attach(struct proc *p)
+{
+  (void)p;
+}
+
+static void rr_fork(struct proc *parent, struct proc *child)
+{
+  (void)parent;
+  (void)child;
+}
+
+static void rr_exit(struct proc *p, uint64 ran)
 {
   (void)p;
   (void)ran;
@@ -81,4 +101,8 @@ const struct sched_policy sched_rr = {
   .tick = rr_tick,
   .wake = rr_wake,
   .block = rr_block,
+  .attach = rr_attach,
+  .fork = rr_fork,
+  .exit = rr_exit,
+  .preempts = 0,   // no wake-up preemption: a woken process waits its turn
 };

@@ -13,6 +13,7 @@
 #include "sysfile.h"
 #include "sysproc.h"
 #include "syscap.h"
+#include "syssched.h"
 #include "syscall_args.h"
 
 static uint64 argraw(int n)
@@ -66,6 +67,10 @@ static uint64 (*const handlers[NSYSCALL])(void) = {
   [SYS_cap_dup] = sys_cap_dup,       [SYS_cap_restrict] = sys_cap_restrict,
   [SYS_cap_delete] = sys_cap_delete, [SYS_cap_revoke] = sys_cap_revoke,
   [SYS_cap_info] = sys_cap_info,     [SYS_cap_audit] = sys_cap_audit,
+  // Scheduler
+  [SYS_sched_trace] = sys_sched_trace,         [SYS_sched_stats] = sys_sched_stats,
+  [SYS_sched_setpolicy] = sys_sched_setpolicy, [SYS_sched_setweight] = sys_sched_setweight,
+  [SYS_sched_policy] = sys_sched_policy,
 };
 
 void syscall(void)

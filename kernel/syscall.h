@@ -50,6 +50,12 @@
 #define SYS_cap_revoke   37   // cap_revoke(slot): revoke all derived from it
 #define SYS_cap_info     38   // cap_info(slot, struct capinfo *)
 #define SYS_cap_audit    39   // cap_audit(struct capaudit *): check everything
+// Scheduler (kernel/syssched.c, kernel/schedctl.h)
+#define SYS_sched_trace     50   // sched_trace(slot, struct sched_event *, max)
+#define SYS_sched_stats     51   // sched_stats(slot, struct schedstat *, struct schedproc *, max)
+#define SYS_sched_setpolicy 52   // sched_setpolicy(slot, name)
+#define SYS_sched_setweight 53   // sched_setweight(pid, weight, slot)
+#define SYS_sched_policy    54   // sched_policy(buf, len): active policy's name and id
 
 #define NSYSCALL     64   // size of the dispatch table; a number without a handler gives -E_NOSYS
 

@@ -76,8 +76,21 @@ static void clock_tick(void)
   timer_next();
 }
 
-// Handle an interrupt if scause is one. Returns what it was.
+static enum intr_kind dispatch_intr(uint64 scause);
+
+// Handle an interrupt if scause is one. Returns what it was. While it runs,
+// wakeups come from "an interrupt", not from the process it interrupted
+// (the scheduler's signals care: sched_wake).
 static enum intr_kind devintr(uint64 scause)
+{
+  struct cpu *c = mycpu();
+  c->in_intr++;
+  enum intr_kind kind = dispatch_intr(scause);
+  c->in_intr--;
+  return kind;
+}
+
+static enum intr_kind dispatch_intr(uint64 scause)
 {
   if (!(scause & SCAUSE_INTR))
     return NOT_INTERRUPT;
@@ -152,6 +165,8 @@ void usertrap(void)
     alarm_tick(p);
 #endif
     tick_running(p);
+  } else if (sched_should_resched()) {
+    yield();   // a process woken by this trap (or an IPI) preempts us
   }
   usertrapret();
 }
@@ -199,6 +214,8 @@ void kerneltrap(void)
   struct proc *p = myproc();
   if (kind == TIMER && p && p->state == RUNNING)
     tick_running(p);
+  else if (p && p->state == RUNNING && sched_should_resched())
+    yield();
 
   // yield() may have run other code that trapped: restore what sret needs.
   csr_write(sepc, sepc);

@@ -8,10 +8,16 @@
 //   redir    = ('<' | '>' | '>>') WORD
 // Words may contain "double" or 'single' quoted parts; '#' starts a comment.
 // Builtins: cd, exit. `sh -c LINE` runs one line; `sh FILE` runs a script.
+//
+// The shell inherits init's scheduler-control capability (slot
+// SCHEDCTL_SLOT, kernel/schedctl.h) and passes it on only to the programs
+// that need it (sched_programs below); every other command starts without.
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/fcntl.h"
 #include "kernel/errno.h"
+#include "kernel/schedctl.h"
+#include "kernel/capinfo.h"
 #include "user/user.h"
 #include "user/lib/util.h"
 
@@ -354,12 +360,30 @@ static int builtin(int argc, char **argv)
   return r < 0 ? complain("cd", dir, r) : 0;
 }
 
+// Programs that get the scheduler-control capability.
+static const char *const sched_programs[] = { "sched", "schedtest", "schedbench" };
+
+// Drop the scheduler-control capability unless argv[0] (with or without a
+// leading '/') is one of sched_programs.
+static void pass_schedctl(const char *prog)
+{
+  if (prog[0] == '/')
+    prog++;
+  for (uint i = 0; i < sizeof(sched_programs) / sizeof(sched_programs[0]); i++)
+    if (strcmp(prog, sched_programs[i]) == 0)
+      return;
+  struct capinfo info;
+  if (cap_info(SCHEDCTL_SLOT, &info) == 0 && info.type == CAPT_SCHEDCTL)
+    close(SCHEDCTL_SLOT);
+}
+
 // Execs argv; a bare name not found in the current directory is looked up
 // in the root directory, where the programs live.
 static void exec_command(char **argv) __attribute__((noreturn));
 static void exec_command(char **argv)
 {
   static char path[MAXPATH];
+  pass_schedctl(argv[0]);
   int r = exec(argv[0], argv);
   if (r == -E_NOENT && strchr(argv[0], '/') == 0) {
     snprintf(path, sizeof(path), "/%s", argv[0]);

@@ -58,6 +58,15 @@ int cap_delete(int slot);                          // empty the slot (= close)
 int cap_revoke(int slot);                          // count revoked below slot
 int cap_info(int slot, struct capinfo *info);
 int cap_audit(struct capaudit *audit);
+// Scheduler (kernel/schedctl.h, kernel/schedtrace.h, docs/book/07-scheduling.md)
+struct sched_event;
+struct schedstat;
+struct schedproc;
+int sched_trace(int slot, struct sched_event *buf, int max);   // records copied
+int sched_stats(int slot, struct schedstat *st, struct schedproc *procs, int max);
+int sched_setpolicy(int slot, const char *name);               // new policy id
+int sched_setweight(int pid, int weight, int slot);            // slot -1: use a process capability
+int sched_policy(char *name, int len);                         // active policy id
 
 // Library (user/lib/)
 int stat(const char *path, struct stat *st);

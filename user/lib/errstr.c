@@ -34,6 +34,8 @@ static const char *const messages[E_MAX + 1] = {
   [E_TOOBIG]      = "file too big",
   [E_NOSYS]       = "no such system call",
   [E_CAPPOOL]     = "capability record pool exhausted",
+  // Scheduler
+  [E_NOPOLICY]    = "no such scheduling policy",
 };
 
 // Accepts the negative value a system call returned, or the positive code.

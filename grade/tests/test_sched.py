@@ -1,0 +1,94 @@
+"""The scheduler: its event trace, the scheduler-control capability, and
+(user/schedtest.c) the behaviour of each policy, checked with tolerances on
+shares of CPU time measured by the kernel's exact accounting, never on
+wall-clock time."""
+
+import re
+
+import pytest
+
+# kernel/schedtrace.h
+SEV = {1: "wake", 2: "run", 3: "preempt", 4: "block", 5: "exit", 6: "fork",
+       7: "class", 8: "policy", 9: "lost"}
+SWITCH_OUT = {3, 4, 5}
+
+EV_RE = re.compile(r"^EV (\d+) (\d+) (\d+) (\d+) (-?\d+) (\d+) (\d+) (\d+) (\d+)$", re.M)
+
+
+def parse_trace(text):
+    """The records `sched trace` printed, as dicts, in print order."""
+    keys = ("time", "hart", "type", "pid", "aux", "arg", "cls", "policy", "seq")
+    return [dict(zip(keys, map(int, m.groups()))) for m in EV_RE.finditer(text)]
+
+
+def trace_problems(records):
+    """Everything wrong with a trace, as a list of strings (empty: well formed):
+    known types; per hart, times and sequence numbers increasing; every run
+    followed on its hart by exactly one switch-out of the same pid before the
+    next run there (a lost record excuses the pair it cuts)."""
+    problems = []
+    last = {}        # hart -> (time, seq)
+    running = {}     # hart -> pid of the open run
+    for i, r in enumerate(records):
+        h = r["hart"]
+        if r["type"] not in SEV:
+            problems.append(f"record {i}: unknown type {r['type']}")
+            continue
+        if r["type"] == 9:           # lost records: pairing restarts
+            running.pop(h, None)
+            last.pop(h, None)
+            continue
+        if h in last:
+            t, s = last[h]
+            if r["time"] < t:
+                problems.append(f"record {i}: hart {h} time goes back ({r['time']} < {t})")
+            if r["seq"] != s + 1:
+                problems.append(f"record {i}: hart {h} seq {r['seq']} after {s}")
+        last[h] = (r["time"], r["seq"])
+        if r["type"] == 2:
+            if h in running:
+                problems.append(f"record {i}: run of pid {r['pid']} on hart {h} while "
+                                f"pid {running[h]} has not switched out")
+            running[h] = r["pid"]
+        elif r["type"] in SWITCH_OUT:
+            if h in running and running[h] != r["pid"]:
+                problems.append(f"record {i}: pid {r['pid']} switches out of hart {h} "
+                                f"but pid {running[h]} was running")
+            running.pop(h, None)
+    return problems
+
+
+@pytest.mark.parametrize("cpus", [1, 3])
+def test_trace_well_formed(run_zenith, cpus):
+    res = run_zenith("sched trace >/t0; fanout 4 400000; ls >/t1; sched trace", cpus=cpus)
+    assert res.status == 0, f"exit status {res.status}\n{res.tail()}"
+    after = res.output.split("total ")[-1]
+    recs = parse_trace(after)
+    m = re.search(r"^EV-END (\d+)", after, re.M)
+    assert m and int(m.group(1)) == len(recs), \
+        f"EV-END missing or wrong ({m and m.group(0)} for {len(recs)} records)\n{res.tail()}"
+    problems = trace_problems(recs)
+    assert not problems, "trace not well formed:\n  " + "\n  ".join(problems[:20])
+    kinds = {SEV[r["type"]] for r in recs}
+    for want in ("fork", "run", "block", "wake", "exit"):
+        assert want in kinds, f"no {want} event in the trace (kinds seen: {sorted(kinds)})"
+    forks = {r["pid"] for r in recs if r["type"] == 6}
+    exits = {r["pid"] for r in recs if r["type"] == 5}
+    assert len(forks) >= 5 and forks - exits <= {max(forks)}, \
+        f"forked {sorted(forks)} but exited {sorted(exits)}"
+    if cpus > 1:
+        assert len({r["hart"] for r in recs}) > 1, "every record came from one hart"
+
+
+def test_schedctl_needs_capability(run_zenith):
+    # `sh` is not one of the programs the shell passes the capability to,
+    # so the inner shell's `sched` starts without it.
+    res = run_zenith('sched stats; sh -c "sched stats"; sh -c "sched set rr"; '
+                     'sh -c "sched trace 1"; sched set nosuch; sched', cpus=1)
+    out = res.output
+    assert re.search(r"^rr\s+\d+", out, re.M), f"sched stats printed no table\n{res.tail()}"
+    assert out.count("sched: stats: bad capability slot") == 1, res.tail()
+    assert "sched: rr: bad capability slot" in out, res.tail()
+    assert "sched: trace: bad capability slot" in out, res.tail()
+    assert "sched: nosuch: no such scheduling policy" in out, res.tail()
+    assert re.search(r"^policy rr$", out, re.M), res.tail()

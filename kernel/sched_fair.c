@@ -1,0 +1,276 @@
+// Fair scheduling in virtual time, after EEVDF (Stoica and Abdel-Wahab,
+// "Earliest Eligible Virtual Deadline First", 1995; Linux 6.6 adopted it).
+//
+// Each process has a weight w (default 1024) and a virtual runtime v that
+// grows by (CPU time) * 1024 / w as it runs, charged exactly from rdtime.
+// V is the weighted average of v over the processes competing for the CPU
+// (runnable or running). A process's lag, V - v, is how far it is behind
+// its fair share; it is *eligible* when its lag is >= 0. Each process asks
+// for a slice of CPU time at a time, which gives it a virtual deadline
+// v + slice * 1024 / w; the scheduler runs the eligible process with the
+// earliest deadline. Eligibility bounds everyone's lag, so no process
+// starves and shares follow the weights; short slices give early
+// deadlines, hence low latency, without a larger share.
+//
+// A sleeping process leaves the competition with its lag (clamped to one
+// slice either way) and comes back with the same lag: sleeping neither
+// banks more credit than a slice nor erases a debt. A new process starts
+// at V (lag 0).
+//
+// The queue is one list for all harts (rq_lock), sorted by deadline:
+// insertion is O(n) in the runnable processes (n <= NPROC = 64), a pick
+// walks to the first eligible one (usually the first or second), the
+// average is kept incrementally in O(1) (sum_w, sum_wv).
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "timer.h"
+#include "printf.h"
+#include "proc.h"
+#include "sched.h"
+#include "sched_fair.h"
+
+#define FAIR_SLICE_US 3000   // every process's slice in the fair policy
+
+static struct proc *qhead;   // runnable, by deadline
+// The competition: sum of weights and of w * (v - v0). v0 is moved now
+// and then so the products stay far from overflow.
+static int64 v0, sum_w, sum_wv;
+static int64 last_v;         // V when nobody competes
+
+static int64 to_virtual(struct proc *p, uint64 t)
+{
+  return (int64)(t * SCHED_WEIGHT_DEFAULT / (uint64)p->se.weight);
+}
+
+static int64 avg_v(void)
+{
+  if (sum_w > 0)
+    last_v = v0 + sum_wv / sum_w;
+  return last_v;
+}
+
+static void join(struct proc *p)
+{
+  p->se.in_avg = 1;
+  sum_w += p->se.weight;
+  sum_wv += p->se.weight * (p->se.vruntime - v0);
+}
+
+static void leave(struct proc *p)
+{
+  p->se.in_avg = 0;
+  sum_w -= p->se.weight;
+  sum_wv -= p->se.weight * (p->se.vruntime - v0);
+}
+
+static void new_deadline(struct proc *p)
+{
+  p->se.slice_used = 0;
+  p->se.deadline = p->se.vruntime + to_virtual(p, p->se.slice);
+}
+
+void vt_init(void)
+{
+  qhead = 0;
+  v0 = sum_w = sum_wv = last_v = 0;
+}
+
+void vt_attach(struct proc *p)
+{
+  p->se.in_avg = 0;
+  p->se.on_queue = 0;
+  p->se.next = 0;
+  p->se.vruntime = avg_v();
+  p->se.vlag = 0;
+  new_deadline(p);
+}
+
+void vt_fork(struct proc *child)
+{
+  vt_attach(child);
+}
+
+void vt_charge(struct proc *p, uint64 d)
+{
+  int64 dv = to_virtual(p, d);
+  p->se.vruntime += dv;
+  if (p->se.in_avg)
+    sum_wv += p->se.weight * dv;
+  p->se.slice_used += d;
+}
+
+void vt_leave(struct proc *p)
+{
+  if (!p->se.in_avg)
+    return;
+  int64 limit = to_virtual(p, p->se.slice);
+  int64 lag = avg_v() - p->se.vruntime;
+  p->se.vlag = lag > limit ? limit : lag < -limit ? -limit : lag;
+  leave(p);
+}
+
+void vt_wake(struct proc *p)
+{
+  if (p->se.in_avg)
+    return;
+  p->se.vruntime = avg_v() - p->se.vlag;
+  new_deadline(p);
+  join(p);
+}
+
+void vt_enqueue(struct proc *p)
+{
+  if (p->se.on_queue)
+    panic("fair: enqueue of a queued process");
+  if (!p->se.in_avg)
+    join(p);
+  struct proc **pp = &qhead;
+  while (*pp && (*pp)->se.deadline <= p->se.deadline)
+    pp = &(*pp)->se.next;
+  p->se.next = *pp;
+  *pp = p;
+  p->se.on_queue = 1;
+}
+
+void vt_dequeue(struct proc *p)
+{
+  struct proc **pp = &qhead;
+  while (*pp && *pp != p)
+    pp = &(*pp)->se.next;
+  if (!*pp)
+    return;
+  *pp = p->se.next;
+  p->se.next = 0;
+  p->se.on_queue = 0;
+}
+
+int vt_eligible(struct proc *p)
+{
+  return sum_w == 0 || (p->se.vruntime - v0) * sum_w <= sum_wv;
+}
+
+struct proc *vt_pick(void)
+{
+  // Keep v0 near V so w * (v - v0) stays small.
+  int64 v = avg_v();
+  if (v - v0 > (1L << 30) || v0 - v > (1L << 30)) {
+    sum_wv -= sum_w * (v - v0);
+    v0 = v;
+  }
+  struct proc *p = qhead;
+  while (p && !vt_eligible(p))
+    p = p->se.next;
+  if (!p)
+    p = qhead;   // rounding left nobody eligible: earliest deadline
+  if (p)
+    vt_dequeue(p);
+  return p;
+}
+
+int vt_slice_done(struct proc *p)
+{
+  if (p->se.slice_used < p->se.slice)
+    return 0;
+  new_deadline(p);
+  return 1;
+}
+
+int vt_queued(void)
+{
+  return qhead != 0;
+}
+
+int64 vt_lag(struct proc *p)
+{
+  int64 lag = p->se.in_avg ? avg_v() - p->se.vruntime : p->se.vlag;
+  return lag * p->se.weight / SCHED_WEIGHT_DEFAULT;
+}
+
+void vt_reweight(struct proc *p, int w)
+{
+  int in = p->se.in_avg;
+  if (in)
+    leave(p);
+  p->se.weight = w;
+  if (in)
+    join(p);
+}
+
+// ---- The fair policy: the core above with one slice for everyone.
+
+static void fair_init(void)
+{
+  vt_init();
+}
+
+static void fair_attach(struct proc *p)
+{
+  p->se.slice = timebase_hz() / 1000000 * FAIR_SLICE_US;
+  vt_attach(p);
+}
+
+static void fair_fork(struct proc *parent, struct proc *child)
+{
+  (void)parent;
+  fair_attach(child);
+}
+
+static void fair_enqueue(struct proc *p, uint64 ran)
+{
+  vt_charge(p, sched_uncharged(p, ran));
+  vt_slice_done(p);
+  vt_enqueue(p);
+}
+
+static struct proc *fair_pick_next(int cpu)
+{
+  (void)cpu;
+  return vt_pick();
+}
+
+static int fair_tick(struct proc *p, uint64 ran)
+{
+  vt_charge(p, sched_uncharged(p, ran));
+  return vt_slice_done(p) && vt_queued();
+}
+
+static void fair_wake(struct proc *p, struct proc *waker)
+{
+  (void)waker;
+  vt_wake(p);
+  vt_enqueue(p);
+}
+
+static void fair_block(struct proc *p, uint64 ran)
+{
+  vt_charge(p, sched_uncharged(p, ran));
+  vt_leave(p);
+}
+
+static void fair_exit(struct proc *p, uint64 ran)
+{
+  fair_block(p, ran);
+}
+
+// A woken process preempts one whose deadline is later, if it is eligible.
+static int fair_preempts(struct proc *w, struct proc *r)
+{
+  return vt_eligible(w) && w->se.deadline < r->se.deadline;
+}
+
+const struct sched_policy sched_fair = {
+  .name = "fair",
+  .init = fair_init,
+  .attach = fair_attach,
+  .fork = fair_fork,
+  .enqueue = fair_enqueue,
+  .dequeue = vt_dequeue,
+  .pick_next = fair_pick_next,
+  .tick = fair_tick,
+  .wake = fair_wake,
+  .block = fair_block,
+  .exit = fair_exit,
+  .preempts = fair_preempts,
+  .reweight = vt_reweight,
+};

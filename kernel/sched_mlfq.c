@@ -1,0 +1,207 @@
+// Multi-level feedback queue (after Corbató's CTSS scheduler): MLFQ_LEVELS
+// FIFO queues, level 0 first. A new process starts at the top. Each level
+// has a quantum (how long a process runs before the next in its queue gets
+// a turn) and an allotment (how much CPU time a process may use at the
+// level, summed over all its runs and sleeps, before it moves down one
+// level). Because the allotment survives sleeps and is charged exactly
+// (rdtime, not ticks), yielding just before the quantum ends gains
+// nothing. Every MLFQ_BOOST_MS all processes go back to the top, so
+// nothing starves under a stream of high-priority work, and a process
+// whose behaviour changed gets a fresh start.
+//
+// Costs: enqueue, wake, tick O(1); pick O(MLFQ_LEVELS); a boost walks the
+// process table, O(NPROC), once per MLFQ_BOOST_MS.
+#include "types.h"
+#include "param.h"
+#include "riscv.h"
+#include "timer.h"
+#include "printf.h"
+#include "proc.h"
+#include "sched.h"
+
+#define MLFQ_LEVELS   4
+#define MLFQ_BOOST_MS 100
+#define MS(n) ((uint64)(n) * (timebase_hz() / 1000))
+
+static const uint64 quantum_ms[MLFQ_LEVELS] = { 2, 4, 8, 16 };
+// Time a process may use at a level before it is demoted; the bottom level
+// keeps it until the next boost.
+static const uint64 allot_ms[MLFQ_LEVELS] = { 8, 16, 32, 0 };
+
+static struct {
+  struct proc *head, *tail;
+} queue[MLFQ_LEVELS];
+static uint64 last_boost;   // rdtime of the last boost
+
+static void mlfq_init(void)
+{
+  for (int i = 0; i < MLFQ_LEVELS; i++)
+    queue[i].head = queue[i].tail = 0;
+  last_boost = r_time();
+}
+
+static void put(struct proc *p)
+{
+  if (p->se.on_queue)
+    panic("mlfq: enqueue of a queued process");
+  int l = p->se.level;
+  p->se.next = 0;
+  p->se.on_queue = 1;
+  if (queue[l].tail)
+    queue[l].tail->se.next = p;
+  else
+    queue[l].head = p;
+  queue[l].tail = p;
+}
+
+static void mlfq_dequeue(struct proc *p)
+{
+  if (!p->se.on_queue)
+    return;
+  int l = p->se.level;
+  struct proc **pp = &queue[l].head, *prev = 0;
+  while (*pp && *pp != p) {
+    prev = *pp;
+    pp = &(*pp)->se.next;
+  }
+  if (!*pp)
+    return;
+  *pp = p->se.next;
+  if (queue[l].tail == p)
+    queue[l].tail = prev;
+  p->se.next = 0;
+  p->se.on_queue = 0;
+}
+
+// Charge d units to p's allotment; demote it when the allotment is used up.
+// Returns 1 if it was demoted.
+static int charge(struct proc *p, uint64 d)
+{
+  int l = p->se.level;
+  p->se.allot_used += d;
+  if (l == MLFQ_LEVELS - 1 || p->se.allot_used < MS(allot_ms[l]))
+    return 0;
+  p->se.level = l + 1;
+  p->se.allot_used = 0;
+  return 1;
+}
+
+// Every process back to the top with a fresh allotment; queued ones keep
+// their order, lower levels behind higher ones.
+static void boost(uint64 now)
+{
+  last_boost = now;
+  sched_boosts++;
+  for (int l = 1; l < MLFQ_LEVELS; l++) {
+    if (!queue[l].head)
+      continue;
+    if (queue[0].tail)
+      queue[0].tail->se.next = queue[l].head;
+    else
+      queue[0].head = queue[l].head;
+    queue[0].tail = queue[l].tail;
+    queue[l].head = queue[l].tail = 0;
+  }
+  for (struct proc *p = proc; p < &proc[NPROC]; p++) {
+    p->se.level = 0;
+    p->se.allot_used = 0;
+  }
+}
+
+static void maybe_boost(void)
+{
+  uint64 now = r_time();
+  if (now - last_boost >= MS(MLFQ_BOOST_MS))
+    boost(now);
+}
+
+static void mlfq_attach(struct proc *p)
+{
+  p->se.level = 0;
+  p->se.allot_used = 0;
+}
+
+static void mlfq_fork(struct proc *parent, struct proc *child)
+{
+  (void)parent;
+  mlfq_attach(child);   // new work starts at the top
+}
+
+static void mlfq_enqueue(struct proc *p, uint64 ran)
+{
+  charge(p, sched_uncharged(p, ran));
+  put(p);
+}
+
+static struct proc *mlfq_pick_next(int cpu)
+{
+  (void)cpu;
+  maybe_boost();
+  for (int l = 0; l < MLFQ_LEVELS; l++) {
+    struct proc *p = queue[l].head;
+    if (p) {
+      queue[l].head = p->se.next;
+      if (!queue[l].head)
+        queue[l].tail = 0;
+      p->se.next = 0;
+      p->se.on_queue = 0;
+      return p;
+    }
+  }
+  return 0;
+}
+
+// A process waiting at a higher level than l?
+static int higher_waiting(int l)
+{
+  for (int i = 0; i < l; i++)
+    if (queue[i].head)
+      return 1;
+  return 0;
+}
+
+static int mlfq_tick(struct proc *p, uint64 ran)
+{
+  maybe_boost();
+  if (charge(p, sched_uncharged(p, ran)))
+    return 1;   // demoted: its turn at the old level is over
+  return ran >= MS(quantum_ms[p->se.level]) || higher_waiting(p->se.level);
+}
+
+static void mlfq_wake(struct proc *p, struct proc *waker)
+{
+  (void)waker;
+  put(p);
+}
+
+static void mlfq_block(struct proc *p, uint64 ran)
+{
+  charge(p, sched_uncharged(p, ran));
+}
+
+static void mlfq_exit(struct proc *p, uint64 ran)
+{
+  (void)p;
+  (void)ran;
+}
+
+// A woken process at a higher level takes the hart at once.
+static int mlfq_preempts(struct proc *w, struct proc *r)
+{
+  return w->se.level < r->se.level;
+}
+
+const struct sched_policy sched_mlfq = {
+  .name = "mlfq",
+  .init = mlfq_init,
+  .attach = mlfq_attach,
+  .fork = mlfq_fork,
+  .enqueue = mlfq_enqueue,
+  .dequeue = mlfq_dequeue,
+  .pick_next = mlfq_pick_next,
+  .tick = mlfq_tick,
+  .wake = mlfq_wake,
+  .block = mlfq_block,
+  .exit = mlfq_exit,
+  .preempts = mlfq_preempts,
+};
