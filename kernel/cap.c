@@ -18,10 +18,12 @@
 #include "file.h"
 #include "fs.h"
 #include "stat.h"
+#include "vm.h"
 #include "capnode.h"
 #include "capinfo.h"
 #include "pcap.h"
 #include "cap.h"
+#include "channel.h"
 
 // The record in slot, or 0 for a bad slot number or an empty slot.
 // Revoked records are returned: callers decide. caplock must be held.
@@ -45,6 +47,16 @@ static int free_slot(struct proc *p)
     if (p->caps.slot[i].node == 0)
       return i;
   return -E_CAPFULL;
+}
+
+struct capnode *cap_slot_live(struct proc *p, int slot)
+{
+  return live_node(p, slot);
+}
+
+int cap_slot_free(struct proc *p)
+{
+  return free_slot(p);
 }
 
 int cap_install(struct proc *p, struct file *f, uint32 rights)
@@ -164,6 +176,8 @@ static uint32 file_captype(struct file *f)
     return CAPT_DEVICE;
   case FD_INODE:
     return f->ip->type == T_DIR ? CAPT_DIR : CAPT_FILE;
+  case FD_CHANNEL:
+    return CAPT_CHANNEL;
   case FD_SCHEDCTL:
     return CAPT_SCHEDCTL;
   default:
@@ -228,10 +242,13 @@ int cap_check_all(struct capaudit *a)
   }
   // Every record in use must be named by exactly one slot and hold a
   // reference to an open file; the tree links must agree.
-  bad += capnode_audit(slot_refs, file_refs, &a->records, &a->revoked);
+  bad += capnode_audit(slot_refs, file_refs, &a->records, &a->revoked, &a->inflight);
   // Each open file's reference count must equal the records naming it.
   bad += file_audit(file_refs, &a->files);
   release(&caplock);
+  // Counted apart (a channel's lock is never taken under caplock): equal
+  // to a->inflight whenever no message is moving at the same moment.
+  a->queued = chan_count_queued(&a->channels);
   a->pool = NCAPNODE;
   a->slots = slots;
   a->pcaps = pcaps;
@@ -265,6 +282,30 @@ int cap_inherit(struct proc *child, struct proc *parent)
     if (child->caps.slot[i].node)
       filedup(child->caps.slot[i].node->file);
   release(&caplock);
+  return 0;
+}
+
+int cap_install_pair(struct proc *p, struct file *f0, uint32 r0,
+                     struct file *f1, uint32 r1, uint64 uaddr)
+{
+  int slot[2];
+  slot[0] = cap_install(p, f0, r0);
+  if (slot[0] < 0) {
+    fileclose(f0);
+    fileclose(f1);
+    return slot[0];
+  }
+  slot[1] = cap_install(p, f1, r1);
+  if (slot[1] < 0) {
+    cap_close(p, slot[0]);
+    fileclose(f1);
+    return slot[1];
+  }
+  if (copyout(p->pagetable, uaddr, slot, sizeof(slot)) < 0) {
+    cap_close(p, slot[0]);
+    cap_close(p, slot[1]);
+    return -E_FAULT;
+  }
   return 0;
 }
 

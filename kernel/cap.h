@@ -70,5 +70,15 @@ int cap_check_all(struct capaudit *a);
 int cap_inherit(struct proc *child, struct proc *parent);
 // Close every slot and process capability (exit).
 void cap_close_all(struct proc *p);
+// Put two new files in the lowest free slots (pipe, chan_create) with the
+// given rights and copy the two slot numbers to user address uaddr. 0 or
+// an error; on error neither file is installed (both are closed).
+int cap_install_pair(struct proc *p, struct file *f0, uint32 r0,
+                     struct file *f1, uint32 r1, uint64 uaddr);
+
+// For captransfer.c, with caplock held: the live record in slot (0 if
+// none), and the lowest free slot (or -E_CAPFULL).
+struct capnode *cap_slot_live(struct proc *p, int slot);
+int cap_slot_free(struct proc *p);
 
 #endif

@@ -10,6 +10,7 @@
 #define CAPT_DIR     2   // a directory (open inode)
 #define CAPT_PIPE    3   // one end of a pipe
 #define CAPT_DEVICE  4   // a device file (the console)
+#define CAPT_CHANNEL 5   // one end of a channel (kernel/chan.h): the rights say which
 // Scheduler (kernel/schedctl.h)
 #define CAPT_SCHEDCTL 7   // scheduler control: trace, statistics, policy
 
@@ -36,6 +37,11 @@ struct capaudit {
   int files;        // open-file objects in use
   int bad;          // inconsistencies found (0 in a healthy kernel)
   int pcaps;        // process capabilities held, all processes
+  int inflight;     // records in channel messages not yet received (counted in
+                    // records, not in slots)
+  int queued;       // records the channel queues hold, counted apart: equals
+                    // inflight when no message is moving at the same moment
+  int channels;     // channels in use
 };
 
 #endif

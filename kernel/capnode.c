@@ -127,10 +127,11 @@ static int good_link(const struct capnode *link, int may_be_null)
   return capnode_index(link) >= 0 && link->inuse;
 }
 
-int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revoked)
+int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revoked,
+                  int *inflight)
 {
   int bad = 0, nfree = 0;
-  *inuse = *revoked = 0;
+  *inuse = *revoked = *inflight = 0;
   for (struct capnode *n = free_list; n && nfree <= NCAPNODE; n = n->next) {
     if (capnode_index(n) < 0 || n->inuse)
       return bad + 1;   // a broken free list: stop before walking into the weeds
@@ -142,8 +143,10 @@ int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revok
     (*inuse)++;
     if (n->revoked)
       (*revoked)++;
-    if (slot_refs[n - pool] != 1)
-      bad++;   // leaked (no slot) or shared (two slots)
+    if (n->inflight)
+      (*inflight)++;
+    if (slot_refs[n - pool] != (n->inflight ? 0 : 1))
+      bad++;   // leaked (no slot) or shared (two slots, or a slot and a message)
     if (n->file) {
       int fi = file_index(n->file);
       if (fi < 0 || n->proc)

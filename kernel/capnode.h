@@ -22,6 +22,7 @@ struct proc;
 struct capnode {
   int inuse;                 // 0 = free record in the pool
   int revoked;               // an ancestor was revoked: every use fails
+  int inflight;              // in a channel message, not in a slot (captransfer.c)
   struct file *file;         // the object if an open file; the record
                              // holds one reference
   struct proc *proc;         // the object if a process (file == 0)...
@@ -57,9 +58,11 @@ int capnode_revoke_below(struct capnode *n);
 // Is p a record of the pool (in use or not)? For the audit.
 int capnode_index(const struct capnode *p);
 // Check the pool and the tree links. slot_refs[i] is how many slots name
-// record i (the caller counted); each record in use must have exactly one.
-// Adds one to file_refs[file_index(f)] per record naming file f. Counts
-// records in use and revoked; returns the number of inconsistencies found.
-int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revoked);
+// record i (the caller counted); each record in use must have exactly one,
+// or none if it is in flight in a channel message. Adds one to
+// file_refs[file_index(f)] per record naming file f. Counts records in
+// use, revoked and in flight; returns the number of inconsistencies found.
+int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revoked,
+                  int *inflight);
 
 #endif

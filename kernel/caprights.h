@@ -10,7 +10,7 @@
 #define CAP_R_STAT     (1u << 2)    // fstat
 #define CAP_R_DUP      (1u << 3)    // duplicate the slot (dup, cap_dup)
 #define CAP_R_TRANSFER (1u << 4)    // hand the capability to another process
-                                    // (channels, spawn: not built yet)
+                                    // (in a channel message, or to a spawned child)
 #define CAP_R_REVOKE   (1u << 5)    // revoke everything derived from it
 #define CAP_R_EXEC     (1u << 6)    // execute the file (not checked yet)
 #define CAP_R_LOOKUP   (1u << 7)    // directory: resolve names (not checked yet)
@@ -18,9 +18,9 @@
 #define CAP_R_DELETE   (1u << 9)    // directory: remove entries (not checked yet)
 #define CAP_R_KILL     (1u << 10)   // process: kill it (not checked yet)
 #define CAP_R_WAIT     (1u << 11)   // process: wait for it (not checked yet)
-#define CAP_R_SEND     (1u << 12)   // channel: send (not built yet)
-#define CAP_R_RECEIVE  (1u << 13)   // channel: receive (not built yet)
-#define CAP_R_GRANT    (1u << 14)   // channel: carry capabilities (not built yet)
+#define CAP_R_SEND     (1u << 12)   // channel send end: send messages
+#define CAP_R_RECEIVE  (1u << 13)   // channel receive end: receive messages
+#define CAP_R_GRANT    (1u << 14)   // channel send end: messages may carry capabilities
 #define CAP_R_ALL      0xffffffffu
 
 #endif

@@ -29,9 +29,14 @@
 #define E_BUSY        22   // object in use
 #define E_XDEV        23   // link across devices
 #define E_KILLED      24   // the calling process was killed while waiting
-#define E_TOOBIG      25   // file would exceed the largest file size
+#define E_TOOBIG      25   // file would exceed the largest file size; message or
+                           // argument list larger than the limit or the receiver's bound
 #define E_NOSYS       26   // no such system call
 #define E_CAPPOOL     27   // the kernel's pool of capability records is exhausted
+// Channels (kernel/chan.h)
+#define E_AGAIN       28   // would block: CHAN_NONBLOCK and the queue is full (send) or empty (recv)
+#define E_PEER        29   // the other side of the channel is gone: no receiver (send), or no
+                           // sender and nothing queued (recv: end of file)
 // Scheduler (kernel/schedctl.h)
 #define E_NOPOLICY    32   // no scheduling policy of that name
 

@@ -14,6 +14,7 @@
 #include "fs.h"
 #include "log.h"
 #include "pipe.h"
+#include "channel.h"
 #include "file.h"
 
 struct devsw devsw[NDEV];
@@ -69,11 +70,14 @@ void fileclose(struct file *f)
   struct file copy = *f;   // the slot is free once type is NONE
   f->type = FD_NONE;
   f->pipe = 0;
+  f->chan = 0;
   f->ip = 0;
   release(&ftable.lock);
 
   if (copy.type == FD_PIPE) {
     pipeclose(copy.pipe, copy.pipe_write_end);
+  } else if (copy.type == FD_CHANNEL) {
+    chan_close_end(copy.chan, copy.chan_send_end);
   } else if (copy.type == FD_INODE || copy.type == FD_DEVICE) {
     begin_op();   // the last reference to an unlinked file frees it
     iput(copy.ip);
@@ -148,6 +152,8 @@ int fileread(struct file *f, uint64 user_addr, int n)
   }
   case FD_INODE:
     return inode_read(f, user_addr, n);
+  case FD_CHANNEL:
+    return -E_INVAL;   // messages, not bytes: chan_recv (no channel end has CAP_R_READ)
   case FD_SCHEDCTL:
     return -E_INVAL;   // no bytes: use the sched_* calls
   default:
@@ -196,6 +202,8 @@ int filewrite(struct file *f, uint64 user_addr, int n)
   }
   case FD_INODE:
     return inode_write(f, user_addr, n);
+  case FD_CHANNEL:
+    return -E_INVAL;   // messages, not bytes: chan_send
   case FD_SCHEDCTL:
     return -E_INVAL;
   default:

@@ -8,16 +8,20 @@
 #include "param.h"
 
 struct pipe;
+struct chan;
 struct inode;
 struct stat;
 
 struct file {
   enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE,
          FD_SCHEDCTL,   // the scheduler-control object (schedctl.h): no data
+         FD_CHANNEL,    // one end of a channel (channel.h)
   } type;
   int ref;              // references (capability slots); ftable.lock protects it
   struct pipe *pipe;    // FD_PIPE
   int pipe_write_end;   // FD_PIPE: 1 for the write end
+  struct chan *chan;    // FD_CHANNEL (channel.c)
+  int chan_send_end;    // FD_CHANNEL: 1 for the send end, 0 for the receive end
   struct inode *ip;     // FD_INODE and FD_DEVICE
   uint off;             // FD_INODE: current offset
   short major;          // FD_DEVICE

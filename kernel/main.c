@@ -11,6 +11,7 @@
 #include "kalloc.h"
 #include "vm.h"
 #include "proc.h"
+#include "channel.h"
 #include "sched.h"
 #include "trap.h"
 #include "plic.h"
@@ -81,6 +82,7 @@ void kmain(uint64 hartid, uint64 dtb)
   binit();
   fileinit();
   capnode_init();
+  chaninit();
   virtio_blk_init();
   sched_init();
   printf("zenith: scheduler %s, timer %s, %lu free pages\n", sched_policy_name(),

@@ -67,6 +67,9 @@ static uint64 (*const handlers[NSYSCALL])(void) = {
   [SYS_cap_dup] = sys_cap_dup,       [SYS_cap_restrict] = sys_cap_restrict,
   [SYS_cap_delete] = sys_cap_delete, [SYS_cap_revoke] = sys_cap_revoke,
   [SYS_cap_info] = sys_cap_info,     [SYS_cap_audit] = sys_cap_audit,
+  // Channels and spawn
+  [SYS_chan_create] = sys_chan_create, [SYS_chan_send] = sys_chan_send,
+  [SYS_chan_recv] = sys_chan_recv,
   // Scheduler
   [SYS_sched_trace] = sys_sched_trace,         [SYS_sched_stats] = sys_sched_stats,
   [SYS_sched_setpolicy] = sys_sched_setpolicy, [SYS_sched_setweight] = sys_sched_setweight,

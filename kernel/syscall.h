@@ -50,6 +50,10 @@
 #define SYS_cap_revoke   37   // cap_revoke(slot): revoke all derived from it
 #define SYS_cap_info     38   // cap_info(slot, struct capinfo *)
 #define SYS_cap_audit    39   // cap_audit(struct capaudit *): check everything
+// Channels and spawn (kernel/syschan.c, kernel/sysspawn.c; kernel/chan.h)
+#define SYS_chan_create  40   // chan_create(int ends[2]): [0] receive, [1] send
+#define SYS_chan_send    41   // chan_send(slot, const struct chanmsg *)
+#define SYS_chan_recv    42   // chan_recv(slot, struct chanmsg *)
 // Scheduler (kernel/syssched.c, kernel/schedctl.h)
 #define SYS_sched_trace     50   // sched_trace(slot, struct sched_event *, max)
 #define SYS_sched_stats     51   // sched_stats(slot, struct schedstat *, struct schedproc *, max)

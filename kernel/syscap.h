@@ -1,4 +1,4 @@
-// System calls on capabilities (syscap.c).
+// System calls on capabilities (syscap.c), channels and spawn.
 #ifndef ZENITH_SYSCAP_H
 #define ZENITH_SYSCAP_H
 
@@ -10,5 +10,9 @@ uint64 sys_cap_delete(void);
 uint64 sys_cap_revoke(void);
 uint64 sys_cap_info(void);
 uint64 sys_cap_audit(void);
+// Channels and spawn (syschan.c, sysspawn.c)
+uint64 sys_chan_create(void);
+uint64 sys_chan_send(void);
+uint64 sys_chan_recv(void);
 
 #endif

@@ -122,25 +122,8 @@ uint64 sys_pipe(void)
   int r = pipealloc(&rf, &wf);
   if (r < 0)
     return r;
-  int fd[2];
-  fd[0] = cap_install(p, rf, CAP_R_READ | BASE_RIGHTS);
-  if (fd[0] < 0) {
-    fileclose(rf);
-    fileclose(wf);
-    return fd[0];
-  }
-  fd[1] = cap_install(p, wf, CAP_R_WRITE | BASE_RIGHTS);
-  if (fd[1] < 0) {
-    cap_close(p, fd[0]);
-    fileclose(wf);
-    return fd[1];
-  }
-  if (copyout(p->pagetable, fdarray, fd, sizeof(fd)) < 0) {
-    cap_close(p, fd[0]);
-    cap_close(p, fd[1]);
-    return -E_FAULT;
-  }
-  return 0;
+  return cap_install_pair(p, rf, CAP_R_READ | BASE_RIGHTS, wf, CAP_R_WRITE | BASE_RIGHTS,
+                          fdarray);
 }
 
 // ---------------------------------------------------------------- creating

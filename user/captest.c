@@ -6,7 +6,7 @@
 // kernel's audit (cap_audit) must show the same counts as before it (no
 // record, slot or open file leaked) and no inconsistency.
 //
-// Prints one line per case, "CT <name> PASS" or "CT <name> FAIL <reason>",
+// Prints one line per case (user/lib/capcase.c runs them), "CT <name> PASS" or "CT <name> FAIL <reason>",
 // then "CT-SUMMARY passed=N failed=M"; exits 0 only if nothing failed.
 //   captest            run every case
 //   captest NAME...    run only the named cases
@@ -19,6 +19,7 @@
 #include "kernel/capinfo.h"
 #include "kernel/stat.h"
 #include "user/user.h"
+#include "user/lib/capcase.h"
 
 #define DATA "/ct_data"        // a small file the cases read
 #define MARK "/ct_mark"        // revoke_concurrent: written once revoke returned
@@ -29,13 +30,6 @@
                    CAP_R_TRANSFER | CAP_R_REVOKE)
 #define LOW_BITS 12            // rights masks tried exhaustively: 0 .. 2^12-1
 
-static char why[128];          // the reason a case failed
-
-#define FAILF(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return 0; } while (0)
-#define CHECK(cond, ...) do { if (!(cond)) FAILF(__VA_ARGS__); } while (0)
-#define EXPECT(label, expr, want) do { long _g = (long)(expr); long _w = (long)(want); \
-    if (_g != _w) FAILF("%s: got %ld want %ld", (label), _g, _w); } while (0)
-
 // ---------------------------------------------------------------- helpers
 
 static int open_data(int mode)
@@ -43,29 +37,8 @@ static int open_data(int mode)
   return open(DATA, mode);
 }
 
-static int info_of(int slot, struct capinfo *ci)
-{
-  memset(ci, 0, sizeof(*ci));
-  return cap_info(slot, ci);
-}
-
-static int is_live(int slot)
-{
-  struct capinfo ci;
-  return info_of(slot, &ci) == 0;
-}
-
-// Waits for pid and returns its exit status (or -1000 if wait failed).
-static int wait_for(int pid)
-{
-  int st = -1000;
-  if (wait(&st) != pid)
-    return -1000;
-  return st;
-}
-
 // Every operation on a slot that must not name a live capability gives
-// -E_BADCAP. Returns 0 (and sets why) at the first one that does not.
+// -E_BADCAP. Returns 0 (and sets ct_why) at the first one that does not.
 static int all_badcap(int s)
 {
   char buf[4];
@@ -91,7 +64,7 @@ static int t_forged_slots(void)
 {
   int tried = 0;
   for (int s = -70; s < NCAP + 70; s++) {
-    if (s >= 0 && s < NCAP && is_live(s))
+    if (s >= 0 && s < NCAP && ct_is_live(s))
       continue;
     if (!all_badcap(s))
       return 0;
@@ -103,7 +76,7 @@ static int t_forged_slots(void)
     int cands[2] = { (int)(1u << b), -(int)(1u << b) };
     for (int k = 0; k < 2; k++) {
       int s = cands[k];
-      if (s >= 0 && s < NCAP && is_live(s))
+      if (s >= 0 && s < NCAP && ct_is_live(s))
         continue;
       if (!all_badcap(s))
         return 0;
@@ -111,7 +84,7 @@ static int t_forged_slots(void)
     }
     for (int live = 0; live < 3; live++) {   // flips of the console slots
       int s = live ^ (int)(1u << b);
-      if (s >= 0 && s < NCAP && is_live(s))
+      if (s >= 0 && s < NCAP && ct_is_live(s))
         continue;
       if (!all_badcap(s))
         return 0;
@@ -133,10 +106,10 @@ static int t_stale_after_delete(void)
   struct capinfo a, b, c;
   int fd = open_data(O_RDONLY);
   CHECK(fd >= 0, "open: %d", fd);
-  EXPECT("info", info_of(fd, &a), 0);
+  EXPECT("info", ct_info(fd, &a), 0);
   int d = dup(fd);
   CHECK(d >= 0, "dup: %d", d);
-  EXPECT("info dup", info_of(d, &b), 0);
+  EXPECT("info dup", ct_info(d, &b), 0);
   EXPECT("dup's parent", b.parent, a.id);
   EXPECT("dup's object", b.object, a.object);
   CHECK(b.id != a.id, "dup has the same record id %ld", (long)a.id);
@@ -145,14 +118,14 @@ static int t_stale_after_delete(void)
     return 0;
   EXPECT("second delete", cap_delete(fd), -E_BADCAP);
   // The derived one survives its parent's deletion and moves up the tree.
-  EXPECT("info after parent deleted", info_of(d, &b), 0);
+  EXPECT("info after parent deleted", ct_info(d, &b), 0);
   EXPECT("parent after splice", b.parent, 0);
   char ch;
   EXPECT("read via survivor", read(d, &ch, 1), 1);
   // Reuse the number.
   int fd2 = open("/", O_RDONLY);
   EXPECT("reused slot number", fd2, fd);
-  EXPECT("info reused", info_of(fd2, &c), 0);
+  EXPECT("info reused", ct_info(fd2, &c), 0);
   CHECK(c.id > a.id && c.id > b.id, "reused slot's record id %ld not new", (long)c.id);
   CHECK(c.object != a.object, "reused slot names the old object");
   EXPECT("reused slot type", c.type, CAPT_DIR);
@@ -169,7 +142,7 @@ static int t_ids_never_reused(void)
     struct capinfo ci;
     int fd = open_data(O_RDONLY);
     CHECK(fd >= 0, "open %d: %d", i, fd);
-    EXPECT("info", info_of(fd, &ci), 0);
+    EXPECT("info", ct_info(fd, &ci), 0);
     close(fd);
     CHECK(ci.id > last_id, "record id %ld after %ld", (long)ci.id, (long)last_id);
     CHECK(ci.object > last_obj, "object id %ld after %ld", (long)ci.object, (long)last_obj);
@@ -213,7 +186,7 @@ static int t_dup_all_subsets(void)
   int src = open_data(O_RDWR);
   CHECK(src >= 0, "open: %d", src);
   struct capinfo s, d;
-  EXPECT("info src", info_of(src, &s), 0);
+  EXPECT("info src", ct_info(src, &s), 0);
   EXPECT("open rights", s.rights, RW_RIGHTS);
   for (uint r = 0; r < (1u << LOW_BITS); r++) {
     int n = cap_dup(src, r);
@@ -222,7 +195,7 @@ static int t_dup_all_subsets(void)
       continue;
     }
     CHECK(n >= 0, "cap_dup(src, %x) = %d", r, n);
-    int ok = info_of(n, &d);
+    int ok = ct_info(n, &d);
     close(n);
     CHECK(ok == 0, "info of dup %x: %d", r, ok);
     CHECK(d.rights == r, "cap_dup(src, %x) gave rights %x", r, d.rights);
@@ -250,7 +223,7 @@ static int t_dup_of_dup(void)
     CHECK(d >= 0, "cap_dup(src, %x) = %d", r, d);
     struct capinfo ci = {0};
     int x = dup(d);
-    int ok = x >= 0 && info_of(x, &ci) == 0 && ci.rights == r;
+    int ok = x >= 0 && ct_info(x, &ci) == 0 && ci.rights == r;
     if (x >= 0)
       close(x);
     if (!ok) {
@@ -283,10 +256,10 @@ static int t_restrict_then_dup(void)
   CHECK(d >= 0, "cap_dup: %d", d);
   struct capinfo ci;
   EXPECT("restrict to R|D", cap_restrict(d, CAP_R_READ | CAP_R_DUP), 0);
-  EXPECT("info", info_of(d, &ci), 0);
+  EXPECT("info", ct_info(d, &ci), 0);
   EXPECT("rights after restrict", ci.rights, CAP_R_READ | CAP_R_DUP);
   EXPECT("grow back by restrict", cap_restrict(d, RW_RIGHTS), -E_RIGHTS);
-  EXPECT("rights unchanged", (info_of(d, &ci), ci.rights), CAP_R_READ | CAP_R_DUP);
+  EXPECT("rights unchanged", (ct_info(d, &ci), ci.rights), CAP_R_READ | CAP_R_DUP);
   EXPECT("write after restrict", write(d, "x", 1), -E_NORIGHT);
   EXPECT("dup back to RW", cap_dup(d, CAP_R_READ | CAP_R_WRITE | CAP_R_DUP), -E_RIGHTS);
   for (uint r = 0; r < 64; r++) {
@@ -305,9 +278,9 @@ static int t_restrict_then_dup(void)
   EXPECT("dup with no rights", dup(d), -E_NORIGHT);
   EXPECT("restrict 0 again", cap_restrict(d, 0), 0);
   EXPECT("restrict up from 0", cap_restrict(d, CAP_R_READ), -E_RIGHTS);
-  EXPECT("info with no rights", info_of(d, &ci), 0);
+  EXPECT("info with no rights", ct_info(d, &ci), 0);
   EXPECT("delete with no rights", cap_delete(d), 0);
-  EXPECT("source untouched", (info_of(src, &ci), ci.rights), RW_RIGHTS);
+  EXPECT("source untouched", (ct_info(src, &ci), ci.rights), RW_RIGHTS);
   close(src);
   return 1;
 }
@@ -355,9 +328,9 @@ static int t_delete_middle(void)
   int d1 = dup(src);
   int d2 = dup(d1);
   CHECK(src >= 0 && d1 >= 0 && d2 >= 0, "open/dup: %d %d %d", src, d1, d2);
-  EXPECT("info src", info_of(src, &a), 0);
+  EXPECT("info src", ct_info(src, &a), 0);
   EXPECT("delete middle", cap_delete(d1), 0);
-  EXPECT("info d2", info_of(d2, &c), 0);
+  EXPECT("info d2", ct_info(d2, &c), 0);
   EXPECT("d2's new parent", c.parent, a.id);
   EXPECT("revoke src", cap_revoke(src), 1);
   if (!all_badcap(d2))
@@ -376,12 +349,12 @@ static int t_fork_inherits(void)
   int d = cap_dup(src, CAP_R_READ | CAP_R_DUP);
   CHECK(d >= 0, "cap_dup: %d", d);
   struct capinfo pi;
-  EXPECT("info", info_of(d, &pi), 0);
+  EXPECT("info", ct_info(d, &pi), 0);
   int pid = fork();
   CHECK(pid >= 0, "fork: %d", pid);
   if (pid == 0) {
     struct capinfo ci;
-    if (info_of(d, &ci) != 0)
+    if (ct_info(d, &ci) != 0)
       exit(1);
     if (ci.rights != pi.rights || ci.object != pi.object)
       exit(2);
@@ -393,7 +366,7 @@ static int t_fork_inherits(void)
       exit(5);
     exit(0);   // leaves its slots open: exit must release them
   }
-  EXPECT("child status", wait_for(pid), 0);
+  EXPECT("child status", ct_wait_for(pid), 0);
   close(d);
   close(src);
   return 1;
@@ -420,7 +393,7 @@ static int t_fork_revoked(void)
       exit(4);
     exit(0);
   }
-  EXPECT("child status", wait_for(pid), 0);
+  EXPECT("child status", ct_wait_for(pid), 0);
   close(d);
   close(src);
   return 1;
@@ -471,7 +444,7 @@ static int t_revoke_three_procs(void)
   // Below src: the parent's d; child's src and d; grandchild's src and d.
   EXPECT("revoke count", cap_revoke(src), 5);
   EXPECT("go", write(go[1], "gg", 2), 2);
-  EXPECT("child status", wait_for(pid), 0);
+  EXPECT("child status", ct_wait_for(pid), 0);
   char ch;
   EXPECT("parent's d", read(d, &ch, 1), -E_BADCAP);
   EXPECT("parent's src", read(src, &ch, 1), 1);
@@ -571,7 +544,7 @@ static int t_table_full(void)
   CHECK(src >= 0, "open: %d", src);
   int used = 0;
   for (int s = 0; s < NCAP; s++)
-    used += is_live(s);
+    used += ct_is_live(s);
   int got = 0, r;
   while ((r = dup(src)) >= 0)
     got++;
@@ -585,7 +558,7 @@ static int t_table_full(void)
   CHECK(pid >= 0, "fork with full table: %d", pid);
   if (pid == 0)
     exit(dup(src) == -E_CAPFULL ? 0 : 1);
-  EXPECT("child status", wait_for(pid), 0);
+  EXPECT("child status", ct_wait_for(pid), 0);
   for (int s = 3; s < NCAP; s++)
     if (s != src)
       close(s);
@@ -609,7 +582,7 @@ static int t_exit_releases(void)
     pipe(p);
     exit(0);
   }
-  EXPECT("child status", wait_for(pid), 0);
+  EXPECT("child status", ct_wait_for(pid), 0);
   return 1;
 }
 
@@ -617,16 +590,16 @@ static int t_exit_releases(void)
 static int t_info_and_faults(void)
 {
   struct capinfo ci;
-  EXPECT("console info", info_of(0, &ci), 0);
+  EXPECT("console info", ct_info(0, &ci), 0);
   EXPECT("console type", ci.type, CAPT_DEVICE);
   int p[2];
   EXPECT("pipe", pipe(p), 0);
-  EXPECT("pipe info", info_of(p[0], &ci), 0);
+  EXPECT("pipe info", ct_info(p[0], &ci), 0);
   EXPECT("pipe type", ci.type, CAPT_PIPE);
   EXPECT("pipe read end rights", ci.rights & (CAP_R_READ | CAP_R_WRITE), CAP_R_READ);
   EXPECT("pipe badge", ci.badge, 0);
   int f = open_data(O_RDONLY);
-  EXPECT("file info", info_of(f, &ci), 0);
+  EXPECT("file info", ct_info(f, &ci), 0);
   EXPECT("file type", ci.type, CAPT_FILE);
   EXPECT("file parent", ci.parent, 0);
   void *bad = (void *)0xffffffffffff0000ull;
@@ -681,9 +654,9 @@ static int t_kill_needs_cap(void)
     exit(9);
   }
   EXPECT("send pid", write(p[1], &younger, sizeof(younger)), sizeof(younger));
-  EXPECT("older's status", wait_for(older), 0);
+  EXPECT("older's status", ct_wait_for(older), 0);
   EXPECT("parent kills its child", kill(younger), 0);
-  EXPECT("younger's status", wait_for(younger), -1);
+  EXPECT("younger's status", ct_wait_for(younger), -1);
   EXPECT("kill a reaped child", kill(younger), -E_NOCAP);
   EXPECT("kill init", kill(1), -E_NOCAP);
   close(p[0]);
@@ -723,7 +696,7 @@ static int t_kill_inherited(void)
     sleep(1);
     exit(9);
   }
-  EXPECT("self-killed status", wait_for(self), -1);
+  EXPECT("self-killed status", ct_wait_for(self), -1);
   // Middle process m forks g; g kills m; g then exits (an orphan).
   int done[2];
   CHECK(pipe(done) == 0, "pipe");
@@ -743,7 +716,7 @@ static int t_kill_inherited(void)
   int r = 12345;
   EXPECT("report", read(done[0], &r, sizeof(r)), sizeof(r));
   EXPECT("grandchild's kill of its parent", r, 0);
-  EXPECT("middle's status", wait_for(m), -1);
+  EXPECT("middle's status", ct_wait_for(m), -1);
   close(done[0]);
   close(done[1]);
   return 1;
@@ -771,12 +744,12 @@ static int t_slots_from_other_proc(void)
   EXPECT("numbers", read(nums[0], theirs, sizeof(theirs)), sizeof(theirs));
   for (int i = 0; i < 3; i++) {
     CHECK(theirs[i] >= 0, "child's open/dup failed: %d", theirs[i]);
-    CHECK(!is_live(theirs[i]), "slot %d is live in the parent too", theirs[i]);
+    CHECK(!ct_is_live(theirs[i]), "slot %d is live in the parent too", theirs[i]);
     if (!all_badcap(theirs[i]))
       return 0;
   }
   EXPECT("go", write(go[1], "g", 1), 1);
-  EXPECT("child status", wait_for(pid), 0);
+  EXPECT("child status", ct_wait_for(pid), 0);
   close(nums[0]); close(nums[1]); close(go[0]); close(go[1]);
   return 1;
 }
@@ -787,7 +760,7 @@ static int exec_probe(int slot, uint rights)
 {
   struct capinfo ci;
   char ch;
-  if (info_of(slot, &ci) != 0)
+  if (ct_info(slot, &ci) != 0)
     return 1;
   if (ci.rights != rights)
     return 2;
@@ -819,7 +792,7 @@ static int t_exec_keeps_rights(void)
     exec("/captest", argv);
     exit(99);
   }
-  int st = wait_for(pid);
+  int st = ct_wait_for(pid);
   CHECK(st != 99, "exec /captest failed");
   EXPECT("probe status (1 no slot, 2 rights, 3 read, 4 write, 5 dup, 6 restrict)", st, 0);
   close(d);
@@ -828,11 +801,6 @@ static int t_exec_keeps_rights(void)
 }
 
 // ---------------------------------------------------------------- runner
-
-struct ctcase {
-  const char *name;
-  int (*fn)(void);
-};
 
 static const struct ctcase cases[] = {
   {"audit_sane", t_audit_sane},
@@ -859,66 +827,6 @@ static const struct ctcase cases[] = {
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
-static int wanted(const char *name, int argc, char **argv)
-{
-  if (argc < 2)
-    return 1;
-  for (int i = 1; i < argc; i++)
-    if (strcmp(argv[i], name) == 0)
-      return 1;
-  return 0;
-}
-
-// Runs one case; checks that it left no slot open and that the audit
-// counts are back where they were. Returns 1 if it passed.
-static int run_case(const struct ctcase *c)
-{
-  int live_before[NCAP];
-  struct capaudit a0, a1;
-  for (int s = 0; s < NCAP; s++)
-    live_before[s] = is_live(s);
-  if (cap_audit(&a0) < 0) {
-    printf("CT %s FAIL cap_audit failed\n", c->name);
-    return 0;
-  }
-  why[0] = 0;
-  int ok = c->fn();
-  // Reap anything a failed case left behind, then close its slots.
-  while (wait(0) > 0)
-    ;
-  for (int s = 0; s < NCAP; s++) {
-    if (!live_before[s] && cap_delete(s) == 0 && ok) {
-      ok = 0;
-      snprintf(why, sizeof(why), "left slot %d open", s);
-    }
-  }
-  // An orphan a case left (it belongs to init now) may still be exiting:
-  // give the counts a while to settle.
-  for (int tries = 0; tries < 200; tries++) {
-    cap_audit(&a1);
-    if (a1.records == a0.records && a1.slots == a0.slots && a1.files == a0.files &&
-        a1.revoked == a0.revoked && a1.pcaps == a0.pcaps)
-      break;
-    sleep(1);
-  }
-  if (ok && (a1.records != a0.records || a1.slots != a0.slots ||
-             a1.files != a0.files || a1.revoked != a0.revoked || a1.pcaps != a0.pcaps)) {
-    ok = 0;
-    snprintf(why, sizeof(why), "leak: records %d->%d slots %d->%d pcaps %d->%d files %d->%d "
-             "revoked %d->%d", a0.records, a1.records, a0.slots, a1.slots, a0.pcaps, a1.pcaps,
-             a0.files, a1.files, a0.revoked, a1.revoked);
-  }
-  if (ok && a1.bad != 0) {
-    ok = 0;
-    snprintf(why, sizeof(why), "audit found %d inconsistencies", a1.bad);
-  }
-  if (ok)
-    printf("CT %s PASS\n", c->name);
-  else
-    printf("CT %s FAIL %s\n", c->name, why[0] ? why : "(no reason)");
-  return ok;
-}
-
 int main(int argc, char **argv)
 {
   if (argc == 4 && strcmp(argv[1], "-exec-probe") == 0)
@@ -929,16 +837,7 @@ int main(int argc, char **argv)
     exit(1);
   }
   close(fd);
-  int passed = 0, failed = 0;
-  for (int i = 0; i < NCASES; i++) {
-    if (!wanted(cases[i].name, argc, argv))
-      continue;
-    if (run_case(&cases[i]))
-      passed++;
-    else
-      failed++;
-  }
+  int failed = ct_run(cases, NCASES, argc, argv);
   unlink(DATA);
-  printf("CT-SUMMARY passed=%d failed=%d\n", passed, failed);
   exit(failed ? 1 : 0);
 }

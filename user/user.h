@@ -58,6 +58,11 @@ int cap_delete(int slot);                          // empty the slot (= close)
 int cap_revoke(int slot);                          // count revoked below slot
 int cap_info(int slot, struct capinfo *info);
 int cap_audit(struct capaudit *audit);
+// Channels and spawn (kernel/chan.h)
+struct chanmsg;
+int chan_create(int *ends);                        // ends[0] receive, ends[1] send
+int chan_send(int slot, const struct chanmsg *m);  // 0
+int chan_recv(int slot, struct chanmsg *m);        // bytes received
 // Scheduler (kernel/schedctl.h, kernel/schedtrace.h, docs/book/07-scheduling.md)
 struct sched_event;
 struct schedstat;

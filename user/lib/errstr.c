@@ -31,9 +31,12 @@ static const char *const messages[E_MAX + 1] = {
   [E_BUSY]        = "busy",
   [E_XDEV]        = "cross-device link",
   [E_KILLED]      = "killed",
-  [E_TOOBIG]      = "file too big",
+  [E_TOOBIG]      = "too big",
   [E_NOSYS]       = "no such system call",
   [E_CAPPOOL]     = "capability record pool exhausted",
+  // Channels
+  [E_AGAIN]       = "would block",
+  [E_PEER]        = "other end of the channel is closed",
   // Scheduler
   [E_NOPOLICY]    = "no such scheduling policy",
 };

@@ -1,0 +1,104 @@
+// Transfer of capabilities between processes (see captransfer.h): the
+// meta-right checks, and the in-flight records' life from the sender's
+// slot, through a channel queue, to the receiver's slot.
+//
+// An in-flight record is a record in use with `inflight` set and no slot
+// naming it; it holds a reference to its file like any record, so the
+// object stays alive while the message is queued, and it sits in the
+// derivation tree below the sender's record, so revoke reaches it.
+#include "types.h"
+#include "param.h"
+#include "errno.h"
+#include "spinlock.h"
+#include "proc.h"
+#include "file.h"
+#include "capnode.h"
+#include "chan.h"
+#include "channel.h"
+#include "cap.h"
+#include "captransfer.h"
+
+// May slot's record n leave the process? 0 or the error.
+static int may_transfer(struct capnode *n)
+{
+  if (n == 0)
+    return -E_BADCAP;
+  if (!(n->rights & CAP_R_TRANSFER))
+    return -E_NORIGHT;
+  if (chan_is_receive_end(n->file))
+    return -E_INVAL;
+  return 0;
+}
+
+// Free records (caplock held); their file references are the caller's to drop.
+static void free_records(struct capnode **recs, int n)
+{
+  for (int i = 0; i < n; i++)
+    capnode_free(recs[i]);
+}
+
+int cap_send_prepare(struct proc *p, const int *slots, int n, struct capnode **recs)
+{
+  int err = 0, i;
+  acquire(&caplock);
+  for (i = 0; i < n; i++) {
+    struct capnode *src = cap_slot_live(p, slots[i]);
+    if ((err = may_transfer(src)) < 0)
+      break;
+    if ((recs[i] = capnode_alloc(src, src->file, src->rights, src->badge)) == 0) {
+      err = -E_CAPPOOL;
+      break;
+    }
+    recs[i]->inflight = 1;
+  }
+  if (err < 0)
+    free_records(recs, i);   // no file reference taken yet
+  else
+    for (i = 0; i < n; i++)
+      filedup(recs[i]->file);
+  release(&caplock);
+  return err;
+}
+
+void cap_drop_inflight(struct capnode **recs, int n)
+{
+  for (int i = 0; i < n; i++) {
+    acquire(&caplock);
+    struct file *f = recs[i]->file;
+    capnode_free(recs[i]);
+    release(&caplock);
+    fileclose(f);   // may sleep
+  }
+}
+
+int cap_free_slots(struct proc *p)
+{
+  int n = 0;
+  acquire(&caplock);
+  for (int i = 0; i < NCAP; i++)
+    if (p->caps.slot[i].node == 0)
+      n++;
+  release(&caplock);
+  return n;
+}
+
+void cap_receive_install(struct proc *p, struct capnode **recs, int n, int *slots)
+{
+  struct capnode *dead[CHAN_MAXCAPS];
+  int ndead = 0;
+  acquire(&caplock);
+  for (int i = 0; i < n; i++) {
+    struct capnode *r = recs[i];
+    int s = r->revoked ? -E_BADCAP : cap_slot_free(p);
+    if (s < 0) {   // revoked in flight (or, impossible, no slot after all)
+      dead[ndead++] = r;
+      slots[i] = -E_BADCAP;
+      continue;
+    }
+    r->inflight = 0;
+    p->caps.slot[s].node = r;
+    slots[i] = s;
+  }
+  release(&caplock);
+  cap_drop_inflight(dead, ndead);
+}

@@ -1,0 +1,35 @@
+// Moving capabilities between processes: the rules of transfer, kept in
+// one place (channels use them for messages, spawn for a child's list).
+//
+//   - A capability leaves a process only if its slot has CAP_R_TRANSFER
+//     (fork is not a transfer: the child is a copy of the whole process).
+//   - What travels is a new record derived from the sender's, so revoking
+//     the sender's record or any ancestor reaches it, in flight or after.
+//   - The receiver of a message gets exactly the rights the sender's slot
+//     had (attenuate with cap_dup before sending); a spawned child gets the
+//     rights its parent asked for, which must be a subset (-E_RIGHTS).
+//   - The receive end of a channel may not travel in a message (chan.h).
+#ifndef ZENITH_CAPTRANSFER_H
+#define ZENITH_CAPTRANSFER_H
+
+#include "types.h"
+
+struct proc;
+struct capnode;
+struct spawncap;
+
+// Derive one in-flight record from each of the n slots of p (a slot may
+// appear twice) into recs. 0, or -E_BADCAP, -E_NORIGHT (no
+// CAP_R_TRANSFER), -E_INVAL (a channel's receive end), -E_CAPPOOL; on
+// error nothing is derived.
+int cap_send_prepare(struct proc *p, const int *slots, int n, struct capnode **recs);
+// Give up n in-flight records (an undelivered message). May sleep.
+void cap_drop_inflight(struct capnode **recs, int n);
+// How many free slots p has.
+int cap_free_slots(struct proc *p);
+// Put n (at most CHAN_MAXCAPS) received records into the lowest free slots of p (the caller
+// checked there are enough) and set slots[i] to each one's slot, or to
+// -E_BADCAP for a record revoked in flight (dropped). May sleep.
+void cap_receive_install(struct proc *p, struct capnode **recs, int n, int *slots);
+
+#endif

@@ -1,0 +1,276 @@
+// Channels (see channel.h for this layer, chan.h for the user API): a ring
+// of CHAN_QLEN messages, each up to CHAN_MAXBYTES bytes kept in one page
+// of the channel's own, plus up to CHAN_MAXCAPS capability records. A
+// channel is a fixed entry in chans[]; there can be no more than NFILE/2,
+// since each needs two open files, so a process flooding channels runs out
+// of files (-E_NFILE), never of kernel memory beyond one page each.
+//
+// Senders sleep while the ring is full, receivers while it is empty. The
+// last close of the receive end drops every queued message (nobody can
+// receive it) and wakes senders; the last close of the send end wakes
+// receivers, which drain the ring and then see -E_PEER.
+#include "types.h"
+#include "param.h"
+#include "errno.h"
+#include "spinlock.h"
+#include "klib.h"
+#include "kalloc.h"
+#include "proc.h"
+#include "vm.h"
+#include "file.h"
+#include "cap.h"
+#include "captransfer.h"
+#include "channel.h"
+
+#define NCHAN (NFILE / 2)
+
+struct queued {
+  uint32 len;                            // bytes, at data + index * CHAN_MAXBYTES
+  int ncaps;
+  struct capnode *caps[CHAN_MAXCAPS];    // records owned by the queue
+};
+
+struct chan {
+  struct spinlock lock;    // protects everything below but inuse
+  int inuse;               // chans_lock protects it
+  int recv_open;           // some reference to the receive end exists
+  int send_open;           // some reference to the send end exists
+  uint head;               // index of the oldest message
+  uint count;              // messages queued
+  struct queued msg[CHAN_QLEN];
+  char *data;              // one page: CHAN_QLEN * CHAN_MAXBYTES bytes
+};
+
+_Static_assert(CHAN_QLEN * CHAN_MAXBYTES <= PGSIZE, "a channel's bytes fit a page");
+
+static struct chan chans[NCHAN];
+static struct spinlock chans_lock;   // protects chans[i].inuse
+
+// What sleepers wait on: senders for space (or the receiver leaving),
+// receivers for a message (or the last sender leaving).
+static void *space_event(struct chan *c) { return &c->recv_open; }
+static void *message_event(struct chan *c) { return &c->send_open; }
+
+void chaninit(void)
+{
+  initlock(&chans_lock, "chans");
+  for (int i = 0; i < NCHAN; i++)
+    initlock(&chans[i].lock, "chan");
+}
+
+static struct chan *chan_get(void)
+{
+  acquire(&chans_lock);
+  for (struct chan *c = chans; c < chans + NCHAN; c++) {
+    if (!c->inuse) {
+      c->inuse = 1;
+      release(&chans_lock);
+      return c;
+    }
+  }
+  release(&chans_lock);
+  return 0;
+}
+
+static void chan_put_back(struct chan *c)
+{
+  acquire(&chans_lock);
+  c->inuse = 0;
+  release(&chans_lock);
+}
+
+int chan_alloc(struct file **rf, struct file **sf)
+{
+  *rf = *sf = 0;
+  struct chan *c = 0;
+  int err = -E_NFILE;
+  if ((*rf = filealloc()) == 0 || (*sf = filealloc()) == 0)
+    goto fail;
+  err = -E_NOMEM;   // chans[] cannot run out before the file table does
+  char *data;
+  if ((c = chan_get()) == 0 || (data = kalloc()) == 0)
+    goto fail;
+  acquire(&c->lock);
+  c->data = data;
+  c->recv_open = c->send_open = 1;
+  c->head = c->count = 0;
+  release(&c->lock);
+  (*rf)->type = (*sf)->type = FD_CHANNEL;
+  (*rf)->chan = (*sf)->chan = c;
+  (*rf)->chan_send_end = 0;
+  (*sf)->chan_send_end = 1;
+  return 0;
+
+fail:
+  if (c)
+    chan_put_back(c);
+  if (*rf)
+    fileclose(*rf);   // still FD_NONE: only frees the table entry
+  if (*sf)
+    fileclose(*sf);
+  *rf = *sf = 0;
+  return err;
+}
+
+void chan_close_end(struct chan *c, int send_end)
+{
+  struct capnode *dropped[CHAN_QLEN * CHAN_MAXCAPS];
+  int ndropped = 0;
+
+  acquire(&c->lock);
+  if (send_end) {
+    c->send_open = 0;
+    wakeup(message_event(c));
+  } else {
+    c->recv_open = 0;
+    for (; c->count > 0; c->count--, c->head = (c->head + 1) % CHAN_QLEN) {
+      struct queued *q = &c->msg[c->head];
+      for (int i = 0; i < q->ncaps; i++)
+        dropped[ndropped++] = q->caps[i];
+      q->ncaps = 0;
+    }
+    wakeup(space_event(c));
+  }
+  char *data = 0;
+  if (!c->recv_open && !c->send_open) {   // both ends gone: free it
+    data = c->data;
+    c->data = 0;
+  }
+  release(&c->lock);
+
+  // Dropping a record may close the last reference to another channel's
+  // end (or to this channel's send end: then that inner call frees it).
+  cap_drop_inflight(dropped, ndropped);
+  if (data) {
+    kfree(data);
+    chan_put_back(c);
+  }
+}
+
+// The caller's capability is still live with the rights it needs?
+static int recheck(const struct chanuser *u)
+{
+  int err;
+  cap_lookup(u->p, u->slot, u->need, &err);
+  return err;
+}
+
+int chan_put(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 len,
+             struct capnode **recs, int ncaps, int nonblock)
+{
+  int r;
+  acquire(&c->lock);
+  for (;;) {
+    if ((r = recheck(u)) < 0)
+      break;
+    if (!c->recv_open) {
+      r = -E_PEER;
+      break;
+    }
+    if (c->count < CHAN_QLEN) {
+      uint at = (c->head + c->count) % CHAN_QLEN;
+      if (len > 0 && copyin(u->p->pagetable, c->data + at * CHAN_MAXBYTES, ubuf, len) < 0) {
+        r = -E_FAULT;
+        break;
+      }
+      struct queued *q = &c->msg[at];
+      q->len = len;
+      q->ncaps = ncaps;
+      for (int i = 0; i < ncaps; i++)
+        q->caps[i] = recs[i];
+      c->count++;
+      wakeup(message_event(c));
+      r = 0;
+      break;
+    }
+    if (nonblock) {
+      r = -E_AGAIN;
+      break;
+    }
+    if (killed(u->p)) {
+      r = -E_KILLED;
+      break;
+    }
+    sleep(space_event(c), &c->lock);
+  }
+  release(&c->lock);
+  return r;
+}
+
+int chan_take(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 bufsize,
+              int maxcaps, int nfree, int nonblock, uint32 *len, int *ncaps,
+              struct capnode **recs)
+{
+  int r;
+  *len = 0;
+  *ncaps = 0;
+  acquire(&c->lock);
+  for (;;) {
+    if ((r = recheck(u)) < 0)
+      goto out;
+    if (c->count > 0)
+      break;
+    if (!c->send_open) {
+      r = -E_PEER;   // end of file: nothing queued and nobody can send
+      goto out;
+    }
+    if (nonblock) {
+      r = -E_AGAIN;
+      goto out;
+    }
+    if (killed(u->p)) {
+      r = -E_KILLED;
+      goto out;
+    }
+    sleep(message_event(c), &c->lock);
+  }
+
+  // Whole or not at all: every check before anything moves.
+  struct queued *q = &c->msg[c->head];
+  *len = q->len;
+  *ncaps = q->ncaps;
+  if (q->len > bufsize || q->ncaps > maxcaps) {
+    r = -E_TOOBIG;
+    goto out;
+  }
+  if (q->ncaps > nfree) {
+    r = -E_CAPFULL;
+    goto out;
+  }
+  if (q->len > 0 &&
+      copyout(u->p->pagetable, ubuf, c->data + c->head * CHAN_MAXBYTES, q->len) < 0) {
+    r = -E_FAULT;
+    goto out;
+  }
+  for (int i = 0; i < q->ncaps; i++)
+    recs[i] = q->caps[i];
+  q->ncaps = 0;
+  c->head = (c->head + 1) % CHAN_QLEN;
+  c->count--;
+  wakeup(space_event(c));
+  r = 0;
+out:
+  release(&c->lock);
+  return r;
+}
+
+int chan_is_receive_end(const struct file *f)
+{
+  return f->type == FD_CHANNEL && !f->chan_send_end;
+}
+
+int chan_count_queued(int *channels)
+{
+  int recs = 0;
+  *channels = 0;
+  for (struct chan *c = chans; c < chans + NCHAN; c++) {
+    acquire(&c->lock);
+    if (c->data) {
+      (*channels)++;
+      for (uint i = 0; i < c->count; i++)
+        recs += c->msg[(c->head + i) % CHAN_QLEN].ncaps;
+    }
+    release(&c->lock);
+  }
+  return recs;
+}

@@ -1,0 +1,58 @@
+// Channels, the kernel side: the message queue behind the two channel ends
+// (the user API and its rules are in chan.h). This layer moves bytes and
+// opaque capability records; it never looks inside a record. Which slots a
+// message may carry and how records are derived, installed and dropped is
+// captransfer.c; the system calls that join the two are syschan.c.
+//
+// Locks: each channel's lock protects its queue and end flags. It is taken
+// before caplock (the queue re-checks the caller's capability under it, so
+// a revoke that has returned stops a sender or receiver that was asleep),
+// and before p->lock (sleep, wakeup); never under caplock.
+#ifndef ZENITH_CHANNEL_H
+#define ZENITH_CHANNEL_H
+
+#include "types.h"
+#include "chan.h"
+
+struct file;
+struct proc;
+struct chan;
+struct capnode;
+
+// Who is using the channel: checked again (cap_lookup) under the channel
+// lock just before a message moves, so the call fails with -E_BADCAP if
+// the capability was revoked meanwhile.
+struct chanuser {
+  struct proc *p;
+  int slot;
+  uint32 need;   // CAP_R_* rights the call needs on slot
+};
+
+void chaninit(void);
+// A new channel: *rf the receive end, *sf the send end, each an open file
+// with one reference. 0, -E_NFILE or -E_NOMEM (then nothing is allocated).
+int chan_alloc(struct file **rf, struct file **sf);
+// fileclose(): the last reference to one end went away.
+void chan_close_end(struct chan *c, int send_end);
+// Queue a message of len bytes from user address ubuf and ncaps records
+// (which the queue then owns). Blocks while full unless nonblock.
+// 0, -E_PEER, -E_AGAIN, -E_KILLED, -E_FAULT, or the re-check's error;
+// on error the records are still the caller's.
+int chan_put(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 len,
+             struct capnode **recs, int ncaps, int nonblock);
+// Take the oldest message if it fits: at most bufsize bytes (copied to
+// ubuf), maxcaps records and nfree records (stored in recs, now the
+// caller's). *len and *ncaps get its sizes whenever there is one.
+// Blocks while empty unless nonblock. 0, -E_PEER (empty, no sender left),
+// -E_AGAIN, -E_KILLED, -E_TOOBIG, -E_CAPFULL, -E_FAULT or the re-check's
+// error; on error the message stays queued.
+int chan_take(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 bufsize,
+              int maxcaps, int nfree, int nonblock, uint32 *len, int *ncaps,
+              struct capnode **recs);
+// Is f the receive end of a channel? (Those may not travel in messages.)
+int chan_is_receive_end(const struct file *f);
+// For the audit: records held by queued messages, all channels, and the
+// number of channels in use.
+int chan_count_queued(int *channels);
+
+#endif
