@@ -38,7 +38,7 @@ UPROGS := $(patsubst user/%.c,$(B)/user/_%,$(UPROG_SRCS))
 
 DEPCHECK := $(B)/.deps-ok
 
-.PHONY: all kernel fs qemu qemu-gdb test test-host grade bench clean deps \
+.PHONY: all kernel fs qemu qemu-gdb test test-host grade bench schedbench clean deps \
 	handout verify-labs gradescope selftest
 
 all: $(B)/kernel.elf $(B)/fs.img
@@ -121,7 +121,7 @@ HANDOUT_LAB := $(wildcard labs/HANDOUT)
 LAB_TESTS := $(if $(HANDOUT_LAB),,$(wildcard grade/labs))
 
 test: all
-	$(PYTEST) -q -p no:cacheprovider mkfs/tests grade/tests grade/selftest $(LAB_TESTS) \
+	$(PYTEST) -q -p no:cacheprovider mkfs/tests tools/tests grade/tests grade/selftest $(LAB_TESTS) \
 		-n $(or $(JOBS),auto)
 	$(if $(HANDOUT_LAB),,@$(MAKE) --no-print-directory verify-labs VERIFY_FLAGS=--skip-reference)
 
@@ -154,6 +154,14 @@ selftest: all
 
 bench: all
 	/usr/bin/python3 tools/bench.py
+
+# The scheduler benchmark (figures, not tests; about 15 minutes): every
+# policy on every workload of user/schedbench.c, written to
+# docs/results/scheduler.md with plots (python3-matplotlib, installed here
+# if missing; without it the page has tables only).
+schedbench: all
+	@tools/deps.sh plots || echo "schedbench: could not install python3-matplotlib: tables only"
+	/usr/bin/python3 tools/schedbench.py $(SCHEDBENCH_FLAGS)
 
 clean:
 	rm -rf $(B) .gdb-port compile_commands.json grade/out

@@ -2,6 +2,8 @@
 # Checks that the tools Zenith needs are present and recent enough; installs
 # the missing Debian packages with apt-get (through sudo when not root).
 # Run by `make` on first use, by `make deps`, and by .ci/run.
+# `tools/deps.sh plots` also wants python3-matplotlib (make schedbench,
+# make sched-trace draw with it).
 set -e
 
 PKGS=""
@@ -26,6 +28,9 @@ if [ -x /usr/bin/python3 ]; then
   need_py pexpect python3-pexpect
   need_py xdist python3-pytest-xdist
   need_py pytest_timeout python3-pytest-timeout
+  if [ "$1" = plots ]; then
+    need_py matplotlib python3-matplotlib
+  fi
 fi
 
 if [ -n "$PKGS" ]; then

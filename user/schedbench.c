@@ -1,0 +1,1299 @@
+// schedbench: the scheduler benchmark's workloads, run inside the guest
+// (issue 5, "The benchmark"). tools/schedbench.py boots Zenith once per
+// policy and workload and reads the lines this prints:
+//
+//   SB <workload> <metric> <value>        one figure (integer or decimal)
+//   SBS <workload> <series> <v> <v> ...   raw samples (latencies in us, CPU
+//                                          times in us), merged by the host
+//   SB-ERR <workload> <what>              the workload could not run (why)
+//   # ...                                 for people; the host ignores it
+//   SB-DONE                               everything asked for has run
+//
+// Clocks: rdtime (the time CSR, readable from user mode, 10 MHz) for
+// instants, cputime() for each process's exact CPU time. Periodic tasks
+// sleep with sleep(ticks), so they can only wake on a timer tick (1 ms): a
+// task due at instant T is woken by the tick at or after T, and its
+// wake-to-run latency is measured from that tick edge (the earliest instant
+// any policy could run it) to its first instruction after the sleep.
+//
+//   schedbench [-s seed] [-t percent] [-c harts] workload...
+//     workloads: w1 w2 w3 w4 w5 w6 w7 all, and clock (does the tick
+//     counter keep up with rdtime?)
+//     -t scales every workload's duration (default 100 %)
+//     -c overrides the hart count C (default: harts that booted)
+//   schedbench job <cpu_ms> <kbytes> <id>   one background job (W3, W4)
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/fcntl.h"
+#include "kernel/procinfo.h"
+#if LAB >= 2
+#include "kernel/sysinfo.h"
+#endif
+#include "user/user.h"
+
+#define TB_PER_US ((uint64)10)            // rdtime runs at 10 MHz
+#define TB_PER_MS (1000 * TB_PER_US)
+#define TICK_TB (TB_PER_MS * 1000 / TICK_HZ)
+#define EDGE_GUARD_TB (30 * TB_PER_US)   // don't call sleep() this close to a tick
+#define MAXSAMPLES 8192
+#define MAXKIDS 64
+
+static const char *self = "schedbench";   // path to exec ourselves by
+static int harts = 1;                     // C in the issue
+static int scale = 100;                   // duration scale, percent
+static uint32 rng = 1;
+
+// ---------------------------------------------------------------- clocks
+
+static uint64 tick_base;      // rdtime of one tick edge of the uptime() counter
+static uint64 tick_at_base;   // uptime() from that edge on
+static uint64 loops_per_ms;   // burn() loops per millisecond of CPU
+
+static uint64 ms(uint64 n) { return n * TB_PER_MS; }
+static uint64 dur(uint64 msec) { return ms(msec) * scale / 100; }
+static uint32 to_us(uint64 tb) { return (uint32)(tb / TB_PER_US); }
+
+static uint32 rand32(void)
+{
+  rng ^= rng << 13;
+  rng ^= rng >> 17;
+  rng ^= rng << 5;
+  return rng;
+}
+
+static void burn(uint64 loops)
+{
+  for (volatile uint64 i = 0; i < loops; i++)
+    ;
+}
+
+static void work_us(uint64 us)
+{
+  burn(loops_per_ms * us / 1000);
+}
+
+// Loops per millisecond: the best of a few short runs (an interrupt in one
+// only slows that one down).
+static void calibrate_work(void)
+{
+  uint64 best = 0;
+  for (int i = 0; i < 5; i++) {
+    uint64 n = 20000, t0 = rdtime();
+    burn(n);
+    uint64 dt = rdtime() - t0;
+    if (dt && n * TB_PER_MS / dt > best)
+      best = n * TB_PER_MS / dt;
+  }
+  loops_per_ms = best ? best : 1;
+}
+
+// Where the tick edges of the uptime() counter lie in rdtime: watch it
+// change a few times and keep the earliest estimate (seeing a change takes
+// a system call, so every estimate is a little late).
+static void calibrate_ticks(void)
+{
+  int u0 = uptime();
+  while (uptime() == u0)
+    ;
+  u0 = uptime();
+  tick_at_base = u0;
+  tick_base = rdtime();
+  for (int k = 0; k < 3; k++) {
+    int u = uptime(), u2;
+    while ((u2 = uptime()) == u)
+      ;
+    uint64 t = rdtime() - (uint64)(u2 - u0) * TICK_TB;
+    if (t < tick_base)
+      tick_base = t;
+  }
+}
+
+// The first tick edge at or after t.
+static uint64 edge_index(uint64 t)
+{
+  return t > tick_base ? (t - tick_base + TICK_TB - 1) / TICK_TB : 0;
+}
+
+static uint64 edge_at(uint64 t)
+{
+  return tick_base + edge_index(t) * TICK_TB;
+}
+
+// Sleep until the tick edge at or after t; return that edge's rdtime.
+// sleep(n) counts n ticks from when the kernel reads the counter, so never
+// call it just before an edge (the count would start one tick late).
+static uint64 sleep_until(uint64 t)
+{
+  uint64 idx = edge_index(t);
+  uint64 want = tick_at_base + idx;
+  for (;;) {
+    uint64 u = (uint64)uptime();
+    if (u >= want)
+      break;
+    uint64 pos = (rdtime() - tick_base) % TICK_TB;
+    if (TICK_TB - pos < EDGE_GUARD_TB)
+      continue;
+    sleep((int)(want - u));
+  }
+  return tick_base + idx * TICK_TB;
+}
+
+// ---------------------------------------------------------------- statistics
+
+static void sort32(uint32 *v, int n)
+{
+  for (int gap = n / 2; gap > 0; gap /= 2)
+    for (int i = gap; i < n; i++) {
+      uint32 x = v[i];
+      int j = i;
+      for (; j >= gap && v[j - gap] > x; j -= gap)
+        v[j] = v[j - gap];
+      v[j] = x;
+    }
+}
+
+// Nearest-rank percentile (per mille) of sorted v: the smallest value with
+// at least p/1000 of the samples at or below it. The host uses the same rule.
+static uint32 pct(const uint32 *v, int n, int permille)
+{
+  if (n == 0)
+    return 0;
+  int rank = (int)(((uint64)n * permille + 999) / 1000);
+  return v[rank < 1 ? 0 : rank - 1];
+}
+
+// Jain's fairness index in thousandths: (sum x)^2 / (n * sum x^2).
+static uint64 jain_milli(const uint32 *x, int n)
+{
+  uint64 s = 0, s2 = 0;
+  for (int i = 0; i < n; i++) {
+    s += x[i];
+    s2 += (uint64)x[i] * x[i];
+  }
+  if (n == 0 || s2 == 0)
+    return 0;
+  return s * s / (n * s2 / 1000 + 1);
+}
+
+// ---------------------------------------------------------------- output
+
+// The console is shared: a process prints a block of lines only while it
+// holds the one byte in this pipe, so blocks from different processes never
+// interleave.
+static int print_token[2];
+
+static void print_lock(void)
+{
+  char c;
+  if (read(print_token[0], &c, 1) != 1)
+    exit(1);
+}
+
+static void print_unlock(void)
+{
+  write(print_token[1], "t", 1);
+}
+
+static void sb(const char *wl, const char *metric, uint64 v)
+{
+  printf("SB %s %s %lu\n", wl, metric, v);
+}
+
+// A value with three decimals, given in thousandths.
+static void sb_milli(const char *wl, const char *metric, uint64 v)
+{
+  printf("SB %s %s %lu.%03lu\n", wl, metric, v / 1000, v % 1000);
+}
+
+static void sb_err(const char *wl, const char *what, int err)
+{
+  printf("SB-ERR %s %s: %s\n", wl, what, errstr(err));
+}
+
+// Raw samples, 16 to a line, then a human summary (sorts v in place).
+static void series(const char *wl, const char *name, uint32 *v, int n)
+{
+  for (int i = 0; i < n; i += 16) {
+    printf("SBS %s %s", wl, name);
+    for (int j = i; j < n && j < i + 16; j++)
+      printf(" %u", v[j]);
+    printf("\n");
+  }
+  if (n == 0) {
+    printf("SBS %s %s\n", wl, name);
+    return;
+  }
+  sort32(v, n);
+  printf("# %s %s: n=%d p50=%u p99=%u p99.9=%u max=%u\n", wl, name, n,
+         pct(v, n, 500), pct(v, n, 990), pct(v, n, 999), v[n - 1]);
+}
+
+// ---------------------------------------------------------------- children
+
+// Children report to the parent through one pipe in fixed 32-byte records:
+// every write and read is a whole record and 32 divides the pipe's buffer,
+// so records from different children never interleave.
+struct rec {
+  uint32 id;
+  uint32 kind;
+  uint64 a, b, c;
+};
+
+enum { R_HOG = 1, R_TASK, R_SINK, R_DRIVER };
+
+static int results[2];
+static int nkids;
+
+static void send(uint32 id, uint32 kind, uint64 a, uint64 b, uint64 c)
+{
+  struct rec r = {id, kind, a, b, c};
+  write(results[1], &r, sizeof(r));
+}
+
+static int recv(struct rec *r)
+{
+  return read(results[0], r, sizeof(*r)) == sizeof(*r);
+}
+
+// Runs fn(id, arg) in a child that then exits. Returns 0 or an error.
+static int spawn(void (*fn)(int, uint64), int id, uint64 arg)
+{
+  int pid = fork();
+  if (pid < 0)
+    return pid;
+  if (pid == 0) {
+    rng = rng * 2654435761u + id + 1;   // each child its own random stream
+    fn(id, arg);
+    exit(0);
+  }
+  nkids++;
+  return 0;
+}
+
+static void reap_all(void)
+{
+  while (wait(0) >= 0)
+    ;
+  nkids = 0;
+}
+
+// A fresh results pipe and print token for one workload.
+static void setup_pipes(void)
+{
+  if (pipe(results) < 0 || pipe(print_token) < 0) {
+    printf("SB-ERR all pipe: out of pipes\n");
+    exit(1);
+  }
+  print_unlock();
+}
+
+static void close_pipes(void)
+{
+  close(results[0]);
+  close(results[1]);
+  close(print_token[0]);
+  close(print_token[1]);
+}
+
+// The common start instant: far enough ahead that every child is forked
+// by then, on a tick edge.
+static uint64 start_after(int nchildren)
+{
+  return edge_at(rdtime() + ms(20 + 2 * nchildren));
+}
+
+// ---------------------------------------------------------------- hogs
+
+static uint64 hog_start, hog_end;
+static uint64 burn_chunk;   // loops per hog iteration (about 50 us)
+
+// A CPU hog from hog_start to hog_end: reports iterations, CPU time used
+// in that window, and the longest gap between two of its iterations (the
+// longest it waited for a hart).
+static void hog(int id, uint64 unused)
+{
+  sleep_until(hog_start);
+  uint64 c0 = cputime(), iters = 0, maxgap = 0, last = rdtime(), t;
+  while ((t = rdtime()) < hog_end) {
+    if (t - last > maxgap)
+      maxgap = t - last;
+    last = t;
+    burn(burn_chunk);
+    iters++;
+  }
+  send(id, R_HOG, iters, cputime() - c0, maxgap);
+}
+
+static uint32 hog_cpu[MAXKIDS];
+
+// Collects n records; hog records go to hog_cpu[] (us) and the totals.
+struct hogsum {
+  int n;
+  uint64 iters;
+  uint64 maxgap;
+};
+
+static int collect(int n, struct rec *others, int max_others, struct hogsum *hs)
+{
+  int nothers = 0;
+  hs->n = 0;
+  hs->iters = hs->maxgap = 0;
+  for (int i = 0; i < n; i++) {
+    struct rec r;
+    if (!recv(&r))
+      break;
+    if (r.kind == R_HOG && hs->n < MAXKIDS) {
+      hog_cpu[hs->n++] = to_us(r.b);
+      hs->iters += r.a;
+      if (r.c > hs->maxgap)
+        hs->maxgap = r.c;
+    } else if (nothers < max_others) {
+      others[nothers++] = r;
+    }
+  }
+  return nothers;
+}
+
+// Throughput and fairness of the hogs in [hog_start, hog_end).
+static void report_hogs(const char *wl, struct hogsum *hs)
+{
+  uint64 span = hog_end - hog_start;
+  sb(wl, "hogs", hs->n);
+  sb(wl, "hog_iters_per_s", hs->iters * (TB_PER_MS * 1000) / span);
+  sb_milli(wl, "hog_jain", jain_milli(hog_cpu, hs->n));
+  sb(wl, "hog_max_wait_us", to_us(hs->maxgap));
+  series(wl, "hog_cpu_us", hog_cpu, hs->n);
+}
+
+// Forks n hogs for [start, end); returns how many started.
+static int start_hogs(const char *wl, int n, uint64 start, uint64 end)
+{
+  hog_start = start;
+  hog_end = end;
+  for (int i = 0; i < n; i++) {
+    int err = spawn(hog, i, 0);
+    if (err < 0) {
+      printf("SB-ERR %s fork of hog %d of %d: %s\n", wl, i + 1, n, errstr(err));
+      return i;
+    }
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------- W1: echo
+
+static uint32 samples[MAXSAMPLES];
+static uint64 task_end;
+static const char *cur_wl = "";   // the case running (children inherit it)
+
+// Wakes every 10 ms on an absolute schedule, does 50 us of work (an echo),
+// and records its wake-to-run latency. A deadline is missed when the echo
+// is not done before the next wake is due; a period that has already gone
+// by when the echo finishes is skipped and counted as missed too.
+static void echo(int id, uint64 start)
+{
+  uint64 period = ms(10), k = 0, misses = 0, due = 0;
+  int n = 0;
+  for (;;) {
+    uint64 target = start + k * period;
+    if (target >= task_end)
+      break;
+    uint64 edge = sleep_until(target);
+    uint64 t = rdtime();
+    work_us(50);
+    uint64 done = rdtime();
+    due++;
+    if (n < MAXSAMPLES)
+      samples[n++] = to_us(t - edge);
+    if (done > target + period)
+      misses++;
+    for (k++; start + k * period + period <= done && start + k * period < task_end; k++) {
+      due++;
+      misses++;
+    }
+  }
+  print_lock();
+  series(cur_wl, "lat_us", samples, n);
+  print_unlock();
+  send(id, R_TASK, misses, due, n);
+}
+
+static void w1_case(const char *wl, int nhogs)
+{
+  setup_pipes();
+  cur_wl = wl;
+  uint64 start = start_after(nhogs + 1);
+  uint64 end = start + dur(3000);
+  task_end = end;
+  printf("# %s: echo every 10 ms amid %d hogs for %lu ms\n", wl, nhogs, (end - start) / TB_PER_MS);
+  int started = start_hogs(wl, nhogs, start, end);
+  int err = spawn(echo, 100, start + ms(rand32() % 10));
+  struct rec task[1];
+  struct hogsum hs;
+  int got = collect(started + (err == 0), task, 1, &hs);
+  print_lock();
+  printf("# %s done\n", wl);
+  if (err < 0)
+    sb_err(wl, "fork echo", err);
+  report_hogs(wl, &hs);
+  if (got == 1) {
+    sb(wl, "deadline_misses", task[0].a);
+    sb(wl, "deadlines", task[0].b);
+  }
+  print_unlock();
+  reap_all();
+  close_pipes();
+}
+
+static void w1(void)
+{
+  w1_case("w1_2C", 2 * harts);
+  w1_case("w1_4C", 4 * harts);
+}
+
+// ---------------------------------------------------------------- W2: pipelines
+
+// An item carries the instant it was due (periodic source) or made
+// (free-running source); the sink's latency is from there to its arrival.
+struct item {
+  uint64 stamp;
+  uint64 seq;
+};
+
+static int stage_in, stage_out;   // this stage's pipe ends (children inherit)
+static uint64 stage_work_us;
+static uint64 source_period;      // 0: free running
+
+static void source(int id, uint64 start)
+{
+  uint64 k = 0;
+  sleep_until(start);
+  for (;;) {
+    struct item it;
+    if (source_period) {
+      uint64 target = start + k * source_period;
+      if (target >= task_end)
+        break;
+      it.stamp = sleep_until(target);
+      k++;
+    } else {
+      if (rdtime() >= task_end)
+        break;
+      it.stamp = rdtime();
+    }
+    work_us(stage_work_us);
+    it.seq = k;
+    if (write(stage_out, &it, sizeof(it)) != sizeof(it))
+      break;
+  }
+}
+
+static void middle(int id, uint64 unused)
+{
+  struct item it;
+  while (read(stage_in, &it, sizeof(it)) == sizeof(it)) {
+    work_us(stage_work_us);
+    if (write(stage_out, &it, sizeof(it)) != sizeof(it))
+      break;
+  }
+}
+
+static void sink(int id, uint64 unused)
+{
+  struct item it;
+  int n = 0;
+  uint64 items = 0;
+  while (read(stage_in, &it, sizeof(it)) == sizeof(it)) {
+    work_us(stage_work_us);
+    uint64 t = rdtime();
+    items++;
+    if (n < MAXSAMPLES)
+      samples[n++] = to_us(t - it.stamp);
+  }
+  print_lock();
+  series(cur_wl, "lat_us", samples, n);
+  print_unlock();
+  send(id, R_SINK, items, 0, 0);
+}
+
+// Source -> middle -> middle -> sink, each stage its own process. Returns
+// the number of processes started (errors are reported).
+static int start_pipeline(int id, uint64 start)
+{
+  int p[3][2], started = 0;
+  for (int i = 0; i < 3; i++)
+    if (pipe(p[i]) < 0) {
+      sb_err(cur_wl, "pipe", -1);
+      for (int j = 0; j < i; j++) {
+        close(p[j][0]);
+        close(p[j][1]);
+      }
+      return 0;
+    }
+  for (int s = 0; s < 4; s++) {
+    stage_in = s > 0 ? p[s - 1][0] : -1;
+    stage_out = s < 3 ? p[s][1] : -1;
+    void (*fn)(int, uint64) = s == 0 ? source : s == 3 ? sink : middle;
+    // Each child must hold only its own ends, or EOF never comes.
+    int pid = fork();
+    if (pid < 0) {
+      sb_err(cur_wl, "fork stage", pid);
+      break;
+    }
+    if (pid == 0) {
+      for (int i = 0; i < 3; i++) {
+        if (p[i][0] != stage_in)
+          close(p[i][0]);
+        if (p[i][1] != stage_out)
+          close(p[i][1]);
+      }
+      rng = rng * 2654435761u + id * 4 + s + 1;
+      fn(id * 4 + s, start);
+      exit(0);
+    }
+    nkids++;
+    started++;
+  }
+  for (int i = 0; i < 3; i++) {
+    close(p[i][0]);
+    close(p[i][1]);
+  }
+  return started;
+}
+
+static void w2_case(const char *wl, int npipes, int nhogs, uint64 period, uint64 work_us,
+                    uint64 length_ms)
+{
+  setup_pipes();
+  cur_wl = wl;
+  stage_work_us = work_us;
+  source_period = period;
+  uint64 start = start_after(nhogs + 4 * npipes);
+  uint64 end = start + dur(length_ms);
+  task_end = end;
+  printf("# %s: %d pipeline(s) of 4 stages, %lu us work per stage, %s, amid %d hogs\n", wl,
+         npipes, work_us, period ? "periodic source" : "free-running source", nhogs);
+  int hogs = start_hogs(wl, nhogs, start, end);
+  int sinks = 0;
+  for (int i = 0; i < npipes; i++)
+    if (start_pipeline(i, start) == 4)
+      sinks++;
+  static struct rec recs[MAXKIDS];
+  struct hogsum hs;
+  int got = collect(hogs + sinks, recs, MAXKIDS, &hs);
+  uint64 items = 0;
+  for (int i = 0; i < got; i++)
+    items += recs[i].a;
+  print_lock();
+  if (nhogs)
+    report_hogs(wl, &hs);
+  sb(wl, "pipelines", sinks);
+  sb(wl, "items", items);
+  sb(wl, "items_per_s", items * (TB_PER_MS * 1000) / (end - start));
+  print_unlock();
+  reap_all();
+  close_pipes();
+}
+
+static void w2(void)
+{
+  w2_case("w2_hogs", 1, 2 * harts, ms(5), 200, 3000);
+  w2_case("w2_8pipes", 8, 0, 0, 100, 1500);
+}
+
+// ---------------------------------------------------------------- W3: video call
+
+// A periodic real-time-ish task: released every period (on an absolute
+// schedule), needs `work` of CPU, must finish before the next release.
+// Reports frame times (release to done) and deadlines met.
+static uint64 rt_period, rt_work_us;
+static const char *rt_name;
+
+static void periodic(int id, uint64 start)
+{
+  uint64 k = 0, met = 0, due = 0;
+  int n = 0;
+  for (;;) {
+    uint64 release = start + k * rt_period;
+    if (release >= task_end)
+      break;
+    sleep_until(release);
+    work_us(rt_work_us);
+    uint64 done = rdtime();
+    due++;
+    if (done <= release + rt_period)
+      met++;
+    if (n < MAXSAMPLES)
+      samples[n++] = to_us(done - release);
+    for (k++; start + k * rt_period + rt_period <= done && start + k * rt_period < task_end; k++)
+      due++;   // released and over before we got to it: missed
+  }
+  print_lock();
+  series(cur_wl, rt_name, samples, n);
+  print_unlock();
+  send(id, R_TASK, met, due, n);
+}
+
+// UI: wakes after random pauses of 20-60 ms and needs 1 ms; records its
+// wake-to-run latency.
+static void ui(int id, uint64 start)
+{
+  uint64 target = start;
+  int n = 0;
+  while (target < task_end) {
+    uint64 edge = sleep_until(target);
+    uint64 t = rdtime();
+    work_us(1000);
+    if (n < MAXSAMPLES)
+      samples[n++] = to_us(t - edge);
+    target = edge + ms(20 + rand32() % 41);
+  }
+  print_lock();
+  series(cur_wl, "ui_lat_us", samples, n);
+  print_unlock();
+  send(id, R_TASK, 0, 0, n);
+}
+
+// Runs one background job: fork + exec "schedbench job ...". Returns the pid.
+static int start_job(int cpu_ms, int kb, int id)
+{
+  int pid = fork();
+  if (pid == 0) {
+    char a1[12], a2[12], a3[12];
+    snprintf(a1, sizeof(a1), "%d", cpu_ms);
+    snprintf(a2, sizeof(a2), "%d", kb);
+    snprintf(a3, sizeof(a3), "%d", id);
+    char *argv[] = {(char *)self, "job", a1, a2, a3, 0};
+    exec(self, argv);
+    exit(99);
+  }
+  return pid;
+}
+
+// Runs `total` jobs keeping `width` of them in flight (like make -j);
+// returns how many failed. The caller is the jobs' parent.
+static int run_jobs(int total, int width, int cpu_ms, int kb, int id0)
+{
+  int running = 0, started = 0, failed = 0;
+  while (started < total || running > 0) {
+    while (started < total && running < width) {
+      int jitter = cpu_ms * (int)(rand32() % 41) / 100;   // 0..40 % more
+      if (start_job(cpu_ms + jitter, kb, id0 + started) < 0) {
+        failed++;
+      } else {
+        running++;
+      }
+      started++;
+    }
+    int st = 0;
+    if (wait(&st) < 0)
+      break;
+    running--;
+    if (st != 0)
+      failed++;
+  }
+  return failed;
+}
+
+static int bg_waves, bg_width, bg_cpu_ms, bg_kb;
+
+// The package install: waves of jobs, one wave after the other.
+static void background(int id, uint64 start)
+{
+  sleep_until(start);
+  uint64 t0 = rdtime();
+  int failed = 0;
+  for (int w = 0; w < bg_waves; w++)
+    failed += run_jobs(bg_width, bg_width, bg_cpu_ms, bg_kb, w * 100);
+  send(id, R_DRIVER, rdtime() - t0, failed, 0);
+}
+
+static void w3(void)
+{
+  const char *wl = "w3";
+  setup_pipes();
+  cur_wl = wl;
+  uint64 start = start_after(4);
+  task_end = start + dur(3000);
+  printf("# w3: video 16.7 ms/4 ms, audio 10 ms/0.5 ms, UI, against %d waves of %d jobs\n",
+         4, 2 * harts + 2);
+  bg_waves = 4;
+  bg_width = 2 * harts + 2;
+  bg_cpu_ms = 60;
+  bg_kb = 24;
+  int n = 0, err;
+  rt_period = ms(16) + ms(7) / 10;
+  rt_work_us = 4000;
+  rt_name = "video_frame_us";
+  if ((err = spawn(periodic, 1, start)) < 0)
+    sb_err(wl, "fork video", err);
+  else
+    n++;
+  rt_period = ms(10);
+  rt_work_us = 500;
+  rt_name = "audio_frame_us";
+  if ((err = spawn(periodic, 2, start + ms(3))) < 0)
+    sb_err(wl, "fork audio", err);
+  else
+    n++;
+  if ((err = spawn(ui, 3, start + ms(7))) < 0)
+    sb_err(wl, "fork ui", err);
+  else
+    n++;
+  if ((err = spawn(background, 4, start + ms(100))) < 0)
+    sb_err(wl, "fork background", err);
+  else
+    n++;
+  static struct rec recs[8];
+  struct hogsum hs;
+  int got = collect(n, recs, 8, &hs);
+  print_lock();
+  for (int i = 0; i < got; i++) {
+    struct rec *r = &recs[i];
+    if (r->kind == R_DRIVER) {
+      sb(wl, "bg_makespan_ms", r->a / TB_PER_MS);
+      sb(wl, "bg_failed_jobs", r->b);
+    } else if (r->id == 1 || r->id == 2) {
+      const char *m = r->id == 1 ? "video" : "audio";
+      char name[32];
+      snprintf(name, sizeof(name), "%s_deadlines", m);
+      sb(wl, name, r->b);
+      snprintf(name, sizeof(name), "%s_met", m);
+      sb(wl, name, r->a);
+    }
+  }
+  print_unlock();
+  reap_all();
+  close_pipes();
+}
+
+// ---------------------------------------------------------------- W4: build
+
+// A fork-heavy build with nothing interactive: 40 "compiles" (fork, exec,
+// 15-21 ms of CPU, write 4 KB) with 2C in flight, then one "link" (30 ms,
+// 32 KB). Figure: makespan.
+static void w4(void)
+{
+  const char *wl = "w4";
+  cur_wl = wl;
+  int width = 2 * harts;
+  printf("# w4: build of 40 jobs, %d in flight, then a link\n", width);
+  uint64 t0 = rdtime();
+  int failed = run_jobs(40, width, 15, 4, 0);
+  failed += run_jobs(1, 1, 30, 32, 900);
+  uint64 t1 = rdtime();
+  sb(wl, "makespan_ms", (t1 - t0) / TB_PER_MS);
+  sb(wl, "failed_jobs", failed);
+}
+
+// ---------------------------------------------------------------- W5: gaming
+
+// Hog with a per-window view: the smallest share of a hart it got over any
+// stretch between two 100 ms window boundaries it saw, and its longest wait.
+static void watched_hog(int id, uint64 start)
+{
+  sleep_until(start);
+  uint64 c0 = cputime(), last = rdtime(), maxgap = 0, t;
+  uint64 win = ms(100), next = start + win, wc = c0, wt = start;
+  uint64 min_share = 1000000;   // ppm of one hart
+  while ((t = rdtime()) < task_end) {
+    if (t - last > maxgap)
+      maxgap = t - last;
+    last = t;
+    if (t >= next) {
+      uint64 c = cputime();
+      uint64 share = (c - wc) * 1000000 / (t - wt);
+      if (share < min_share)
+        min_share = share;
+      wc = c;
+      wt = t;
+      next = t + win;
+    }
+    burn(burn_chunk);
+  }
+  send(id, R_TASK, cputime() - c0, min_share, maxgap);
+}
+
+// Looks interactive (sleeps every millisecond) but wants most of a hart:
+// 0.8 ms of work, then a sleep to the next tick.
+static void fake_interactive(int id, uint64 start)
+{
+  sleep_until(start);
+  uint64 c0 = cputime();
+  while (rdtime() < task_end) {
+    work_us(800);
+    sleep(1);
+  }
+  send(id, R_TASK, cputime() - c0, 0, 0);
+}
+
+// Runs until just before each tick edge, then sleeps across it: a policy
+// that charges whoever is running at the tick never charges it.
+static void cheater(int id, uint64 start)
+{
+  sleep_until(start);
+  uint64 c0 = cputime();
+  while (rdtime() < task_end) {
+    uint64 pos = (rdtime() - tick_base) % TICK_TB;
+    if (TICK_TB - pos > 2 * EDGE_GUARD_TB)
+      burn(burn_chunk / 10);
+    else
+      sleep(1);   // wakes just after the edge
+  }
+  send(id, R_TASK, cputime() - c0, 0, 0);
+}
+
+// share of `cpu` (tb) over `span` (tb) as a multiple of `fair_ppm` (ppm of
+// one hart), in thousandths.
+static uint64 share_vs_fair(uint64 cpu, uint64 span, uint64 fair_ppm)
+{
+  return cpu * 1000000 / span * 1000 / fair_ppm;
+}
+
+static void w5_starve(void)
+{
+  const char *wl = "w5_starve";
+  setup_pipes();
+  cur_wl = wl;
+  int nfake = 8 * harts;
+  uint64 start = start_after(nfake + 1), len = dur(2000);
+  task_end = start + len;
+  printf("# %s: 1 hog amid %d tasks that sleep every ms but want 80%% of a hart\n", wl, nfake);
+  int n = 0, err;
+  if ((err = spawn(watched_hog, 0, start)) < 0)
+    sb_err(wl, "fork hog", err);
+  else
+    n++;
+  for (int i = 0; i < nfake; i++) {
+    if ((err = spawn(fake_interactive, 1 + i, start)) < 0) {
+      sb_err(wl, "fork task", err);
+      break;
+    }
+    n++;
+  }
+  static struct rec recs[MAXKIDS];
+  struct hogsum hs;
+  int got = collect(n, recs, MAXKIDS, &hs);
+  print_lock();
+  uint64 fair_ppm = 1000000ULL * harts / (nfake + 1);
+  sb(wl, "tasks", nfake + 1);
+  for (int i = 0; i < got; i++) {
+    struct rec *r = &recs[i];
+    if (r->id == 0) {   // the hog: a = CPU, b = smallest window share (ppm), c = longest wait
+      sb_milli(wl, "hog_share_vs_fair", share_vs_fair(r->a, len, fair_ppm));
+      sb_milli(wl, "hog_min_window_share_vs_fair", r->b * 1000 / fair_ppm);
+      sb(wl, "hog_max_wait_us", to_us(r->c));
+    }
+  }
+  print_unlock();
+  reap_all();
+  close_pipes();
+}
+
+static void w5_cheat(void)
+{
+  const char *wl = "w5_cheat";
+  setup_pipes();
+  cur_wl = wl;
+  int nhogs = 2 * harts;
+  uint64 start = start_after(nhogs + 1), len = dur(2000);
+  task_end = start + len;
+  printf("# %s: a cheater (runs 94%% of each tick, sleeps across the edge) amid %d hogs\n",
+         wl, nhogs);
+  int hogs = start_hogs(wl, nhogs, start, start + len);
+  int err = spawn(cheater, 100, start);
+  if (err < 0)
+    sb_err(wl, "fork cheater", err);
+  struct rec recs[1];
+  struct hogsum hs;
+  int got = collect(hogs + (err == 0), recs, 1, &hs);
+  print_lock();
+  report_hogs(wl, &hs);
+  uint64 fair_ppm = 1000000ULL * harts / (nhogs + 1);
+  if (got == 1)
+    sb_milli(wl, "cheater_share_vs_fair", share_vs_fair(recs[0].a, len, fair_ppm));
+  print_unlock();
+  reap_all();
+  close_pipes();
+}
+
+// An interactive shell (10 ms period, 0.1 ms work) that, after 500 ms,
+// forks a child that turns into a hog; C hogs run all along. The child must
+// not inherit the shell's standing: its share in its first 100 ms and over
+// its life, against its fair share C/(C+1).
+static uint64 fork_at;
+
+static void forked_hog(int id, uint64 unused)
+{
+  uint64 t0 = rdtime(), c0 = cputime(), first = 0, t;
+  while ((t = rdtime()) < task_end) {
+    if (!first && t - t0 >= ms(100))
+      first = cputime() - c0;
+    burn(burn_chunk);
+  }
+  send(id, R_TASK, first, cputime() - c0, rdtime() - t0);
+}
+
+static void shell(int id, uint64 start)
+{
+  uint64 k = 0;
+  int forked = 0;
+  for (;;) {
+    uint64 target = start + k * ms(10);
+    if (target >= task_end)
+      break;
+    sleep_until(target);
+    work_us(100);
+    if (!forked && rdtime() >= fork_at) {
+      int err = spawn(forked_hog, 200, 0);
+      if (err < 0) {
+        print_lock();
+        sb_err(cur_wl, "fork child hog", err);
+        print_unlock();
+        send(200, R_TASK, 0, 0, 0);
+      }
+      forked = 1;
+    }
+    k++;
+  }
+  while (wait(0) >= 0)
+    ;
+}
+
+static void w5_fork(void)
+{
+  const char *wl = "w5_fork";
+  setup_pipes();
+  cur_wl = wl;
+  int nhogs = harts;
+  uint64 start = start_after(nhogs + 1), len = dur(1500);
+  task_end = start + len;
+  fork_at = start + ms(500);
+  printf("# %s: an interactive shell forks a hog after 500 ms, amid %d hogs\n", wl, nhogs);
+  int hogs = start_hogs(wl, nhogs, start, start + len);
+  int err = spawn(shell, 100, start);
+  if (err < 0)
+    sb_err(wl, "fork shell", err);
+  struct rec recs[1];
+  struct hogsum hs;
+  int got = collect(hogs + (err == 0), recs, 1, &hs);
+  print_lock();
+  uint64 fair_ppm = 1000000ULL * harts / (nhogs + 1);
+  if (got == 1 && recs[0].c > 0) {
+    sb_milli(wl, "child_first100ms_share_vs_fair", share_vs_fair(recs[0].a, ms(100), fair_ppm));
+    sb_milli(wl, "child_life_share_vs_fair", share_vs_fair(recs[0].b, recs[0].c, fair_ppm));
+  }
+  print_unlock();
+  reap_all();
+  close_pipes();
+}
+
+static void w5(void)
+{
+  w5_starve();
+  w5_cheat();
+  w5_fork();
+}
+
+// ---------------------------------------------------------------- W6: fairness
+
+static void w6_case(const char *wl, int nhogs)
+{
+  setup_pipes();
+  cur_wl = wl;
+  uint64 start = start_after(nhogs), end = start + dur(2000);
+  printf("# %s: %d equal hogs for %lu ms\n", wl, nhogs, (end - start) / TB_PER_MS);
+  int hogs = start_hogs(wl, nhogs, start, end);
+  struct hogsum hs;
+  collect(hogs, 0, 0, &hs);
+  print_lock();
+  report_hogs(wl, &hs);
+  // Largest deviation from the mean CPU time, in thousandths of the mean.
+  uint64 sum = 0, worst = 0;
+  for (int i = 0; i < hs.n; i++)
+    sum += hog_cpu[i];
+  for (int i = 0; i < hs.n && sum; i++) {
+    uint64 x = (uint64)hog_cpu[i] * hs.n, mean = sum;
+    uint64 dev = (x > mean ? x - mean : mean - x) * 1000 / mean;
+    if (dev > worst)
+      worst = dev;
+  }
+  sb_milli(wl, "max_dev_vs_mean", worst);
+  print_unlock();
+  reap_all();
+  close_pipes();
+}
+
+static void w6(void)
+{
+  w6_case("w6_2", 2);
+  w6_case("w6_20", 20);
+  // 60 hogs need 60 process slots next to init, sh and us: NPROC is 64.
+  w6_case("w6_60", NPROC - 4 < 60 ? NPROC - 4 : 60);
+  printf("SB-ERR w6_weighted no weight call in this kernel yet\n");
+}
+
+// ---------------------------------------------------------------- W7: phases
+
+// Alternates CPU-bound and interactive phases of 400 ms (C hogs run all
+// along). In each interactive phase it records wake-to-run latencies; the
+// user-visible time to reclassify is how long after the phase starts the
+// latency first stays under 1 ms for 5 wakes in a row.
+static void phased(int id, uint64 start)
+{
+  uint64 phase = ms(400), t = start;
+  int n = 0;
+  for (int ph = 0; ph < 4; ph++) {
+    uint64 end = start + (ph + 1) * phase;
+    if (ph % 2 == 0) {   // CPU phase
+      sleep_until(t);
+      while (rdtime() < end)
+        burn(burn_chunk);
+    } else {
+      uint64 k = 0, settled = 0, good = 0, ph_start = rdtime();
+      for (;;) {
+        uint64 target = ph_start + k * ms(10);
+        if (target >= end)
+          break;
+        uint64 edge = sleep_until(target);
+        uint64 lat = rdtime() - edge;
+        work_us(200);
+        if (n < MAXSAMPLES)
+          samples[n++] = to_us(lat);
+        if (lat < ms(1)) {
+          if (++good == 5 && !settled)
+            settled = edge - ph_start + 1;
+        } else {
+          good = 0;
+        }
+        k++;
+      }
+      send(id, R_TASK, ph, settled ? settled - 1 : ~0ULL, 0);
+    }
+    t = end;
+  }
+  print_lock();
+  series(cur_wl, "interactive_lat_us", samples, n);
+  print_unlock();
+}
+
+static void pingpong_case(const char *wl, int nhogs)
+{
+  setup_pipes();
+  cur_wl = wl;
+  int a[2], b[2];
+  if (pipe(a) < 0 || pipe(b) < 0) {
+    sb_err(wl, "pipe", -1);
+    close_pipes();
+    return;
+  }
+  uint64 start = start_after(nhogs + 1), end = start + dur(1000);
+  int hogs = start_hogs(wl, nhogs, start, end);
+  int pid = fork();
+  if (pid == 0) {
+    char c;
+    close(a[1]);
+    close(b[0]);
+    while (read(a[0], &c, 1) == 1)
+      write(b[1], &c, 1);
+    exit(0);
+  }
+  close(a[0]);
+  close(b[1]);
+  sleep_until(start);
+  uint64 trips = 0;
+  char c = 'p';
+  while (pid > 0 && rdtime() < end) {
+    if (write(a[1], &c, 1) != 1 || read(b[0], &c, 1) != 1)
+      break;
+    trips++;
+  }
+  close(a[1]);
+  close(b[0]);
+  struct hogsum hs;
+  collect(hogs, 0, 0, &hs);
+  if (pid < 0)
+    sb_err(wl, "fork", pid);
+  sb(wl, "round_trips_per_s", trips * (TB_PER_MS * 1000) / (end - start));
+  if (nhogs)
+    sb(wl, "hog_iters_per_s", hs.iters * (TB_PER_MS * 1000) / (end - start));
+  reap_all();
+  close_pipes();
+}
+
+static void w7(void)
+{
+  const char *wl = "w7_phase";
+  setup_pipes();
+  cur_wl = wl;
+  int nhogs = harts;
+  uint64 start = start_after(nhogs + 1), end = start + 4 * ms(400);
+  task_end = end;
+  printf("# %s: CPU 400 ms, interactive 400 ms, twice, amid %d hogs\n", wl, nhogs);
+  int hogs = start_hogs(wl, nhogs, start, end);
+  int err = spawn(phased, 100, start);
+  if (err < 0)
+    sb_err(wl, "fork", err);
+  struct rec recs[4];
+  struct hogsum hs;
+  int got = collect(hogs + (err == 0 ? 2 : 0), recs, 4, &hs);
+  print_lock();
+  for (int i = 0; i < got; i++) {
+    char name[40];
+    snprintf(name, sizeof(name), "to_interactive_ms_phase%lu", recs[i].a);
+    if (recs[i].b == ~0ULL)
+      printf("SB %s %s never\n", wl, name);
+    else
+      sb_milli(wl, name, recs[i].b / TB_PER_US);
+  }
+  print_unlock();
+  reap_all();
+  close_pipes();
+  pingpong_case("w7_pingpong", 0);
+  pingpong_case("w7_pingpong_hogs", harts);
+}
+
+// ---------------------------------------------------------------- clock check
+
+// Is the tick clock (uptime, which sleep counts in) keeping up with rdtime?
+// Both over 500 ms of spinning, then over 100 sleep(1) calls.
+static void clock_check(void)
+{
+  const char *wl = "clock";
+  uint64 t0 = rdtime(), u0 = uptime();
+  while (rdtime() - t0 < ms(500))
+    ;
+  uint64 t1 = rdtime(), u1 = uptime();
+  sb(wl, "ticks_per_s_spinning", (u1 - u0) * (TB_PER_MS * 1000) / (t1 - t0));
+  for (int i = 0; i < 100; i++)
+    sleep(1);
+  uint64 t2 = rdtime(), u2 = uptime();
+  sb(wl, "ticks_per_s_sleeping", (u2 - u1) * (TB_PER_MS * 1000) / (t2 - t1));
+  sb(wl, "sleep1_avg_us", to_us((t2 - t1) / 100));
+}
+
+// ---------------------------------------------------------------- main
+
+struct workload {
+  const char *name;
+  void (*fn)(void);
+};
+
+static const struct workload workloads[] = {
+  {"clock", clock_check},
+  {"w1", w1},
+  {"w2", w2},
+  {"w3", w3},
+  {"w4", w4},
+  {"w5", w5},
+  {"w6", w6},
+  {"w7", w7},
+};
+#define NWORKLOADS ((int)(sizeof(workloads) / sizeof(workloads[0])))
+
+static int job_main(int argc, char **argv);
+
+static int detect_harts(void)
+{
+#if LAB >= 2
+  struct sysinfo si;
+  if (sysinfo(&si) == 0 && si.harts > 0)
+    return (int)si.harts;
+#endif
+  return 1;
+}
+
+static void usage(void)
+{
+  fprintf(2, "usage: schedbench [-s seed] [-t percent] [-c harts] workload...\n"
+             "       workloads:");
+  for (int i = 0; i < NWORKLOADS; i++)
+    fprintf(2, " %s", workloads[i].name);
+  fprintf(2, " all\n");
+  exit(2);
+}
+
+int main(int argc, char **argv)
+{
+  if (argc > 0 && argv[0][0])
+    self = argv[0];
+  if (argc > 1 && strcmp(argv[1], "job") == 0)
+    return job_main(argc, argv);
+  harts = detect_harts();
+  int seed = 1, i = 1;
+  for (; i + 1 < argc && argv[i][0] == '-'; i += 2) {
+    if (strcmp(argv[i], "-s") == 0)
+      seed = atoi(argv[i + 1]);
+    else if (strcmp(argv[i], "-t") == 0)
+      scale = atoi(argv[i + 1]);
+    else if (strcmp(argv[i], "-c") == 0)
+      harts = atoi(argv[i + 1]);
+    else
+      usage();
+  }
+  if (i >= argc || scale <= 0 || harts <= 0)
+    usage();
+  rng = 0x9e3779b9u ^ (uint32)seed * 2654435761u;
+  if (rng == 0)
+    rng = 1;
+  calibrate_work();
+  calibrate_ticks();
+  burn_chunk = loops_per_ms / 20;
+  printf("SB info harts %d\n", harts);
+  printf("SB info seed %d\n", seed);
+  printf("SB info scale_pct %d\n", scale);
+  printf("SB info loops_per_ms %lu\n", loops_per_ms);
+  for (; i < argc; i++) {
+    int found = 0;
+    for (int w = 0; w < NWORKLOADS; w++) {
+      if (strcmp(argv[i], "all") == 0 || strcmp(argv[i], workloads[w].name) == 0) {
+        calibrate_ticks();
+        workloads[w].fn();
+        found = 1;
+      }
+    }
+    if (!found) {
+      fprintf(2, "schedbench: unknown workload '%s'\n", argv[i]);
+      usage();
+    }
+  }
+  printf("SB-DONE\n");
+  return 0;
+}
+
+// ---------------------------------------------------------------- jobs
+
+// A background job (W3 "package install", W4 "compile"): writes a file of
+// kbytes KB in 4 KB pieces with cpu_ms of computing spread between the
+// writes, then removes it.
+static int job_main(int argc, char **argv)
+{
+  if (argc != 5)
+    usage();
+  int cpu_ms = atoi(argv[2]), kb = atoi(argv[3]);
+  char name[24];
+  snprintf(name, sizeof(name), "sbjob%s", argv[4]);
+  calibrate_work();
+  static char block[4096];
+  memset(block, 'j', sizeof(block));
+  int fd = open(name, O_CREATE | O_TRUNC | O_WRONLY);
+  if (fd < 0) {
+    fprintf(2, "schedbench job: create %s: %s\n", name, errstr(fd));
+    return 1;
+  }
+  int pieces = kb / 4;
+  for (int i = 0; i < pieces; i++) {
+    work_us((uint64)cpu_ms * 1000 / (pieces ? pieces : 1));
+    if (write(fd, block, sizeof(block)) != sizeof(block)) {
+      fprintf(2, "schedbench job: write %s failed\n", name);
+      close(fd);
+      unlink(name);
+      return 1;
+    }
+  }
+  if (pieces == 0)
+    work_us((uint64)cpu_ms * 1000);
+  close(fd);
+  unlink(name);
+  return 0;
+}
