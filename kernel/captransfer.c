@@ -16,18 +16,26 @@
 #include "chan.h"
 #include "channel.h"
 #include "cap.h"
+#include "spawncap.h"
 #include "captransfer.h"
 
-// May slot's record n leave the process? 0 or the error.
-static int may_transfer(struct capnode *n)
+// May record n (0 for a dead slot) leave its process? 0 or the error.
+static int may_leave(struct capnode *n)
 {
   if (n == 0)
     return -E_BADCAP;
   if (!(n->rights & CAP_R_TRANSFER))
     return -E_NORIGHT;
-  if (chan_is_receive_end(n->file))
-    return -E_INVAL;
   return 0;
+}
+
+// May record n travel in a channel message? 0 or the error.
+static int may_transfer(struct capnode *n)
+{
+  int err = may_leave(n);
+  if (err == 0 && chan_is_receive_end(n->file))
+    err = -E_INVAL;
+  return err;
 }
 
 // Free records (caplock held); their file references are the caller's to drop.
@@ -101,4 +109,53 @@ void cap_receive_install(struct proc *p, struct capnode **recs, int n, int *slot
   }
   release(&caplock);
   cap_drop_inflight(dead, ndead);
+}
+
+// Check spawn entry e against the parent's record: 0 or the error.
+static int may_give(struct capnode *src, const struct spawncap *e)
+{
+  int err = may_leave(src);
+  if (err == 0 && (e->rights & ~src->rights))
+    err = -E_RIGHTS;
+  return err;
+}
+
+int cap_give_spawn(struct proc *child, struct proc *parent, const struct spawncap *list, int n)
+{
+  int err = 0, given = 0;
+  acquire(&caplock);
+  for (int i = 0; i < n && err == 0; i++) {
+    if (list[i].role != SPAWN_SLOT)
+      continue;
+    struct capnode *src = cap_slot_live(parent, list[i].slot);
+    if ((err = may_give(src, &list[i])) < 0)
+      break;
+    struct capnode *c = capnode_alloc(src, src->file, list[i].rights, src->badge);
+    if (c == 0) {
+      err = -E_CAPPOOL;
+      break;
+    }
+    child->caps.slot[given++].node = c;
+  }
+  for (int i = 0; i < given; i++) {
+    if (err < 0) {   // undo: no file reference taken yet
+      capnode_free(child->caps.slot[i].node);
+      child->caps.slot[i].node = 0;
+    } else {
+      filedup(child->caps.slot[i].node->file);
+    }
+  }
+  release(&caplock);
+  return err;
+}
+
+struct file *cap_give_check(struct proc *parent, const struct spawncap *e, int *err)
+{
+  struct file *f = 0;
+  acquire(&caplock);
+  struct capnode *src = cap_slot_live(parent, e->slot);
+  if ((*err = may_give(src, e)) == 0)
+    f = src->file;
+  release(&caplock);
+  return f;
 }

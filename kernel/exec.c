@@ -1,6 +1,8 @@
 // exec: load an ELF64 program into a fresh page table and switch the calling
 // process to it. Every field of the file is checked before it is trusted; a
 // bad file gives -E_NOEXEC (or -E_NOMEM) and leaves the caller unchanged.
+// spawn (spawn.c) uses the same two steps, load and commit, for a new
+// process.
 //
 // New user memory: the program's segments from address 0, then a guard page
 // (no user access, so a stack overflow faults) and USERSTACK stack pages
@@ -109,14 +111,15 @@ static uint64 push_args(pagetable_t pt, uint64 sp, uint64 stackbase, char **argv
   return sp;
 }
 
-int exec(char *path, char **argv)
+int exec_load(struct proc *target, char *path, char **argv, struct image *img)
 {
-  struct proc *p = myproc();
   struct elfhdr eh;
   pagetable_t pt = 0;
   uint64 sz = 0;
   int err;
 
+  if (path[0] != '/' && myproc()->cwd == 0)
+    return -E_NOCAP;   // a relative path, and no current directory (spawn)
   begin_op();
   struct inode *ip = namei(path);
   if (!ip) {
@@ -132,7 +135,7 @@ int exec(char *path, char **argv)
     err = -E_NOEXEC;
     goto bad;
   }
-  if ((pt = proc_pagetable(p)) == 0) {
+  if ((pt = proc_pagetable(target)) == 0) {
     err = -E_NOMEM;
     goto bad;
   }
@@ -152,34 +155,16 @@ int exec(char *path, char **argv)
   }
   sz = top;
   uvmclear(pt, base);
-  int argc;
-  uint64 sp = push_args(pt, top, base + PGSIZE, argv, &argc);
+  uint64 sp = push_args(pt, top, base + PGSIZE, argv, &img->argc);
   if (sp == 0) {
     err = -E_TOOBIG;
     goto bad;
   }
-
-  // Commit: from here on exec cannot fail.
-  char *last = path;
-  for (char *s = path; *s; s++)
-    if (*s == '/')
-      last = s + 1;
-  safestrcpy(p->name, last, sizeof(p->name));
-  pagetable_t oldpt = p->pagetable;
-  uint64 oldsz = p->sz;
-  p->pagetable = pt;
-  p->sz = sz;
-  p->trapframe->epc = eh.entry;
-  p->trapframe->regs[REG_SP] = sp;
-  p->trapframe->regs[REG_A1] = sp;   // argv
-#if LAB >= 2
-  memset(&p->alarm, 0, sizeof(p->alarm));   // the old handler address means nothing now
-#endif
-#if LAB >= 3
-  lazy_drop(p, oldpt);   // the lazymap() region goes with the old image
-#endif
-  proc_freepagetable(oldpt, oldsz);
-  return argc;   // lands in a0 as main's argc
+  img->pt = pt;
+  img->sz = sz;
+  img->entry = eh.entry;
+  img->sp = sp;
+  return 0;
 
 bad:
   if (pt)
@@ -189,4 +174,38 @@ bad:
     end_op();
   }
   return err;
+}
+
+void exec_commit(struct proc *p, const char *path, struct image *img)
+{
+  const char *last = path;
+  for (const char *s = path; *s; s++)
+    if (*s == '/')
+      last = s + 1;
+  safestrcpy(p->name, last, sizeof(p->name));
+  pagetable_t oldpt = p->pagetable;
+  uint64 oldsz = p->sz;
+  p->pagetable = img->pt;
+  p->sz = img->sz;
+  p->trapframe->epc = img->entry;
+  p->trapframe->regs[REG_SP] = img->sp;
+  p->trapframe->regs[REG_A1] = img->sp;   // argv
+#if LAB >= 2
+  memset(&p->alarm, 0, sizeof(p->alarm));   // the old handler address means nothing now
+#endif
+#if LAB >= 3
+  lazy_drop(p, oldpt);   // the lazymap() region goes with the old image
+#endif
+  proc_freepagetable(oldpt, oldsz);
+}
+
+int exec(char *path, char **argv)
+{
+  struct proc *p = myproc();
+  struct image img;
+  int err = exec_load(p, path, argv, &img);
+  if (err < 0)
+    return err;
+  exec_commit(p, path, &img);   // from here on exec cannot fail
+  return img.argc;              // lands in a0 as main's argc
 }

@@ -521,7 +521,8 @@ static struct inode *walk_start(const char *path)
 {
   if (*path == '/')
     return iget(ROOTDEV, ROOTINO);
-  return idup(myproc()->cwd);
+  struct inode *cwd = myproc()->cwd;
+  return cwd ? idup(cwd) : 0;   // a spawned process may have no cwd
 }
 
 // Walk path. With want_parent, stop one element early: return the parent

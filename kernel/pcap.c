@@ -83,6 +83,20 @@ struct proc *pcap_lookup(struct proc *p, int pid, uint32 need, int *err)
   return target;
 }
 
+int pcap_give(struct proc *p, struct proc *target, uint32 rights)
+{
+  acquire(&caplock);
+  int slot = free_entry(p);
+  struct capnode *n = slot >= 0 ? capnode_alloc(0, 0, rights, 0) : 0;
+  if (n) {
+    n->proc = target;
+    n->pid = target->pid;
+    p->caps.proc[slot] = n;
+  }
+  release(&caplock);
+  return n ? 0 : -E_CAPPOOL;
+}
+
 void pcap_close_all(struct proc *p)
 {
   acquire(&caplock);

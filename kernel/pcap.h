@@ -23,6 +23,10 @@ int pcap_fork(struct proc *parent, struct proc *child);
 // in need; else 0 and *err = -E_NOCAP (none for that pid) or -E_NORIGHT.
 // The result is only a hint: check its pid under its lock before use.
 struct proc *pcap_lookup(struct proc *p, int pid, uint32 need, int *err);
+// Give p a new root capability for target with `rights` (spawn gives the
+// parent one for its child). 0 or -E_CAPPOOL. Never sleeps; caplock must
+// not be held.
+int pcap_give(struct proc *p, struct proc *target, uint32 rights);
 // exit: drop every process capability p holds.
 void pcap_close_all(struct proc *p);
 // freeproc: p's pid is going away; drop every capability naming it, in

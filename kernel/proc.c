@@ -235,20 +235,39 @@ int fork(void)
     release(&np->lock);
     return err;
   }
-  np->cwd = idup(p->cwd);
+  np->cwd = p->cwd ? idup(p->cwd) : 0;   // a spawned process may have none
   safestrcpy(np->name, p->name, sizeof(np->name));
   int pid = np->pid;
   release(&np->lock);
+  proc_start(np, p);
+  return pid;
+}
 
+struct proc *proc_alloc_blank(int *err)
+{
+  struct proc *np = allocproc(err);
+  if (np)
+    release(&np->lock);
+  return np;
+}
+
+void proc_discard(struct proc *np)
+{
+  acquire(&np->lock);
+  freeproc(np);
+  release(&np->lock);
+}
+
+void proc_start(struct proc *np, struct proc *parent)
+{
   acquire(&wait_lock);
-  np->parent = p;
+  np->parent = parent;
   release(&wait_lock);
 
   acquire(&np->lock);
-  sched_fork(p, np);
+  sched_fork(parent, np);
   make_runnable(np);
   release(&np->lock);
-  return pid;
 }
 
 // Hand p's children to init. wait_lock must be held.
@@ -270,10 +289,12 @@ void exit(int status)
     panic("init exiting");
   }
   cap_close_all(p);
-  begin_op();
-  iput(p->cwd);
-  end_op();
-  p->cwd = 0;
+  if (p->cwd) {
+    begin_op();
+    iput(p->cwd);
+    end_op();
+    p->cwd = 0;
+  }
 
   acquire(&wait_lock);
   reparent(p);

@@ -119,6 +119,13 @@ void scheduler(void) __attribute__((noreturn));
 void sched(void);
 void yield(void);
 int fork(void);
+// For spawn (spawn.c): a new process with an empty address space, no
+// capabilities and no cwd, not runnable, unlocked (0 and *err if none is
+// free); give it back with proc_discard (after emptying its table) if
+// setting it up fails, or make it parent's runnable child with proc_start.
+struct proc *proc_alloc_blank(int *err);
+void proc_discard(struct proc *np);
+void proc_start(struct proc *np, struct proc *parent);
 void exit(int status) __attribute__((noreturn));
 int wait(uint64 status_addr);
 int kill(int pid);

@@ -69,7 +69,7 @@ static uint64 (*const handlers[NSYSCALL])(void) = {
   [SYS_cap_info] = sys_cap_info,     [SYS_cap_audit] = sys_cap_audit,
   // Channels and spawn
   [SYS_chan_create] = sys_chan_create, [SYS_chan_send] = sys_chan_send,
-  [SYS_chan_recv] = sys_chan_recv,
+  [SYS_chan_recv] = sys_chan_recv,     [SYS_spawn] = sys_spawn,
   // Scheduler
   [SYS_sched_trace] = sys_sched_trace,         [SYS_sched_stats] = sys_sched_stats,
   [SYS_sched_setpolicy] = sys_sched_setpolicy, [SYS_sched_setweight] = sys_sched_setweight,

@@ -54,6 +54,7 @@
 #define SYS_chan_create  40   // chan_create(int ends[2]): [0] receive, [1] send
 #define SYS_chan_send    41   // chan_send(slot, const struct chanmsg *)
 #define SYS_chan_recv    42   // chan_recv(slot, struct chanmsg *)
+#define SYS_spawn        43   // spawn(path, argv, const struct spawncap *, n)
 // Scheduler (kernel/syssched.c, kernel/schedctl.h)
 #define SYS_sched_trace     50   // sched_trace(slot, struct sched_event *, max)
 #define SYS_sched_stats     51   // sched_stats(slot, struct schedstat *, struct schedproc *, max)

@@ -14,5 +14,6 @@ uint64 sys_cap_audit(void);
 uint64 sys_chan_create(void);
 uint64 sys_chan_send(void);
 uint64 sys_chan_recv(void);
+uint64 sys_spawn(void);
 
 #endif

@@ -50,6 +50,8 @@ static int argpath(int n, char *buf)
   int r = argstr(n, buf, MAXPATH);
   if (r < 0)
     return r;
+  if (buf[0] != '/' && myproc()->cwd == 0)
+    return -E_NOCAP;   // a relative path, and no current directory (spawn)
   return check_path(buf);
 }
 
@@ -454,7 +456,8 @@ uint64 sys_chdir(void)
     return -E_NOTDIR;
   }
   iunlock(ip);
-  iput(p->cwd);
+  if (p->cwd)
+    iput(p->cwd);
   end_op();
   p->cwd = ip;
   return 0;

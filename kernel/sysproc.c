@@ -76,6 +76,31 @@ uint64 sys_uptime(void)
   return t;
 }
 
+int fetch_argv(uint64 uargv, char **argv)
+{
+  memset(argv, 0, (MAXARG + 1) * sizeof(char *));
+  for (int n = 0;; n++) {
+    uint64 uarg;
+    int err;
+    if (n > MAXARG)
+      return -E_TOOBIG;
+    if ((err = fetchaddr(uargv + n * sizeof(uint64), &uarg)) < 0)
+      return err;
+    if (uarg == 0)
+      return 0;
+    if ((argv[n] = kalloc()) == 0)
+      return -E_NOMEM;
+    if ((err = fetchstr(uarg, argv[n], PGSIZE)) < 0)
+      return err;
+  }
+}
+
+void free_argv(char **argv)
+{
+  for (int i = 0; i <= MAXARG && argv[i]; i++)
+    kfree(argv[i]);
+}
+
 // exec(path, argv): argv is a user array of string pointers ending in 0.
 uint64 sys_exec(void)
 {
@@ -84,31 +109,9 @@ uint64 sys_exec(void)
   int err = argstr(0, path, MAXPATH);
   if (err < 0)
     return err;
-  uint64 uargv = argaddr(1);
-  int n = 0;
-  memset(argv, 0, sizeof(argv));
-  for (;; n++) {
-    uint64 uarg;
-    if (n > MAXARG) {
-      err = -E_TOOBIG;
-      goto out;
-    }
-    if ((err = fetchaddr(uargv + n * sizeof(uint64), &uarg)) < 0)
-      goto out;
-    if (uarg == 0)
-      break;
-    if ((argv[n] = kalloc()) == 0) {
-      err = -E_NOMEM;
-      goto out;
-    }
-    if ((err = fetchstr(uarg, argv[n], PGSIZE)) < 0)
-      goto out;
-  }
-  argv[n] = 0;
-  err = exec(path, argv);
-out:
-  for (int i = 0; i <= MAXARG && argv[i]; i++)
-    kfree(argv[i]);
+  if ((err = fetch_argv(argaddr(1), argv)) == 0)
+    err = exec(path, argv);
+  free_argv(argv);
   return err;
 }
 

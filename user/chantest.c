@@ -10,6 +10,7 @@
 // Prints "CT <name> PASS|FAIL <reason>" per case, then "CT-SUMMARY ...".
 //   chantest           run every case
 //   chantest NAME...   run only the named cases
+//   (chantest -spawned MODE ... is what the spawn cases start)
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/fcntl.h"
@@ -17,11 +18,13 @@
 #include "kernel/caprights.h"
 #include "kernel/capinfo.h"
 #include "kernel/chan.h"
+#include "kernel/spawncap.h"
 #include "user/user.h"
 #include "user/lib/capcase.h"
 
 #define DATA "/ch_data"        // a file the cases read
 #define SECRET "/ch_secret"    // confused_deputy: the file only the server may write
+#define MINE "/ch_mine"        // confused_deputy: the client's own file
 #define DATA_TEXT "0123456789"
 
 // ---------------------------------------------------------------- helpers
@@ -557,8 +560,8 @@ static int t_revoke_blocked(void)
   return 1;
 }
 
-// Confused deputy. A server holds the only capability that can write
-// SECRET. It serves "write these bytes to the file you were sent", using
+// Confused deputy. A server, spawned with exactly three capabilities,
+// holds the only one that can write SECRET. It serves "write these bytes to the file you were sent", using
 // only the capability that came in the request, never its own or a slot
 // number written in the bytes. The client, holding no capability for
 // SECRET, tries every way to make it write SECRET anyway; SECRET stays
@@ -595,6 +598,8 @@ static int ask(int req, int rep, const char *text, int cap)
   return atoi(res[0] == '-' ? res + 1 : res) * (res[0] == '-' ? -1 : 1);
 }
 
+static int spawn_self(const char *mode, const char *arg, const struct spawncap *caps, int n);
+
 static int t_confused_deputy(void)
 {
   int fd = open(SECRET, O_CREATE | O_TRUNC | O_WRONLY);
@@ -604,21 +609,24 @@ static int t_confused_deputy(void)
   int req[2], rep[2];
   EXPECT("chan req", chan_create(req), 0);
   EXPECT("chan rep", chan_create(rep), 0);
-  int pid = ct_fork();
-  CHECK(pid >= 0, "fork: %d", pid);
-  if (pid == 0) {
-    close(req[1]);
-    close(rep[0]);
-    int mine = open(SECRET, O_WRONLY);   // the server's own authority
-    if (mine < 0)
-      exit(1);
-    deputy(req[0], rep[1]);
-  }
-  // The client: only a send end for requests, a receive end for replies.
+  // The server: slot 0 receives requests, slot 1 sends replies, slot 2 is
+  // its own authority, the only capability that can write SECRET.
+  int secret = open(SECRET, O_WRONLY);
+  CHECK(secret >= 0, "open secret: %d", secret);
+  struct spawncap list[3] = {
+    { req[0], CAP_R_RECEIVE, SPAWN_SLOT },
+    { rep[1], CAP_R_SEND, SPAWN_SLOT },
+    { secret, CAP_R_WRITE, SPAWN_SLOT },
+  };
+  int pid = spawn_self("deputy", 0, list, 3);
+  CHECK(pid > 0, "spawn: %d", pid);
+  // The client keeps a send end for requests, a receive end for replies,
+  // and no capability for SECRET.
+  close(secret);
   close(req[0]);
   close(rep[1]);
   EXPECT("no capability sent", ask(req[1], rep[0], "PWNED", -1), -E_NOCAP);
-  // Slot numbers as bytes mean nothing to the server.
+  // Slot numbers as bytes mean nothing to the server (its slot 2 is SECRET).
   for (int s = 0; s < 8; s++) {
     char txt[8];
     snprintf(txt, sizeof(txt), "%d", s);
@@ -627,9 +635,10 @@ static int t_confused_deputy(void)
   int ro = open_data(O_RDONLY);
   EXPECT("read-only capability", ask(req[1], rep[0], "PWNED", ro), -E_NORIGHT);
   close(ro);
-  int rw = open_data(O_RDWR);
+  int rw = open(MINE, O_CREATE | O_RDWR);
   EXPECT("own writable file", ask(req[1], rep[0], "ok", rw), 2);
   close(rw);
+  unlink(MINE);
   close(req[1]);
   EXPECT("server ended", ct_wait_for(pid), 0);
   close(rep[0]);
@@ -639,6 +648,288 @@ static int t_confused_deputy(void)
   close(fd);
   unlink(SECRET);
   CHECK(n == 6 && memcmp(buf, "SECRET", 6) == 0, "secret changed (%d bytes)", n);
+  return 1;
+}
+
+// ---------------------------------------------------------------- spawn
+
+// What a spawned copy of chantest does (`chantest -spawned MODE ...`):
+// it holds only what its parent listed, so it reports by exit status (and
+// over a channel when it was given one). 0 = every check held.
+static int child_exact(int ppid)
+{
+  struct capinfo ci;
+  if (ct_info(0, &ci) != 0 || ci.type != CAPT_CHANNEL || ci.rights != CAP_R_SEND)
+    return 1;
+  if (ct_info(1, &ci) != 0 || ci.type != CAPT_FILE || ci.rights != (CAP_R_READ | CAP_R_DUP))
+    return 2;
+  if (ct_info(2, &ci) != 0 || ci.type != CAPT_CHANNEL || ci.rights != CAP_R_RECEIVE)
+    return 11;
+  for (int s = 3; s < NCAP; s++)
+    if (ct_is_live(s))
+      return 3;
+  if (kill(ppid) != -E_NOCAP)
+    return 4;
+  if (wait(0) != -E_CHILD)
+    return 5;
+  char ch;
+  if (read(1, &ch, 1) != 1)
+    return 6;
+  if (write(1, "x", 1) != -E_NORIGHT)
+    return 7;
+  if (cap_dup(1, CAP_R_READ | CAP_R_WRITE) != -E_RIGHTS)
+    return 8;
+  if (csend(0, &ch, 1, 0, 0, 0) != 0)
+    return 9;
+  if (csend(0, &ch, 1, (int[]){1}, 1, 0) != -E_NORIGHT)
+    return 10;   // no CAP_R_GRANT on the channel
+  char buf[4];
+  struct chanmsg m;
+  return crecv(2, buf, sizeof(buf), 0, 0, &m) == 1 ? 0 : 12;   // stay until told
+}
+
+// Slot 0 reads a file until revoked; slot 1 sends, slot 2 receives.
+static int child_revoke(void)
+{
+  char ch, buf[4];
+  struct chanmsg m;
+  if (read(0, &ch, 1) != 1)
+    return 1;
+  if (csend(1, "r", 1, 0, 0, 0) != 0)
+    return 2;
+  if (crecv(2, buf, sizeof(buf), 0, 0, &m) != 1)
+    return 3;
+  return read(0, &ch, 1) == -E_BADCAP ? 0 : 4;
+}
+
+static int spawned(int argc, char **argv)
+{
+  const char *mode = argv[2];
+  if (strcmp(mode, "exact") == 0 && argc == 4)
+    return child_exact(atoi(argv[3]));
+  if (strcmp(mode, "revoke") == 0)
+    return child_revoke();
+  if (strcmp(mode, "deputy") == 0) {
+    deputy(0, 1);   // slot 2 is its own authority, which it must never use for a client
+    return 0;
+  }
+  if (strcmp(mode, "exit") == 0)
+    return 0;
+  if (strcmp(mode, "cwd") == 0) {   // slot 0: the directory that is also our cwd
+    struct capinfo ci;
+    if (ct_info(0, &ci) != 0 || ci.type != CAPT_DIR)
+      return 1;
+    int fd = open(DATA + 1, O_RDONLY);   // relative: through the cwd
+    char ch;
+    return fd >= 0 && read(fd, &ch, 1) == 1 ? 0 : 2;
+  }
+  if (strcmp(mode, "nocwd") == 0) {
+    char *args[] = { "x", 0 };
+    if (open(DATA + 1, O_RDONLY) != -E_NOCAP)
+      return 1;
+    if (mkdir("ch_dir") != -E_NOCAP || unlink(DATA + 1) != -E_NOCAP)
+      return 2;
+    if (chdir("..") != -E_NOCAP)
+      return 3;
+    if (exec("chantest", args) != -E_NOCAP)
+      return 4;
+    if (write(1, "x", 1) != -E_BADCAP || read(0, args, 1) != -E_BADCAP)
+      return 5;
+    if (kill(atoi(argv[3])) != -E_NOCAP)
+      return 6;
+    if (wait(0) != -E_CHILD)
+      return 7;
+    int pid = fork();   // fork works, and the child has nothing either
+    if (pid == 0)
+      exit(ct_is_live(0) || ct_is_live(1) || ct_is_live(2) ? 1 : 0);
+    int st = -1;
+    if (pid < 0 || wait(&st) != pid || st != 0)
+      return 8;
+    int p[2];   // new objects need no authority
+    if (pipe(p) != 0 || write(p[1], "y", 1) != 1)
+      return 9;
+    return 0;
+  }
+  if (strcmp(mode, "exec") == 0 && argc == 4) {   // exec ourselves n more times
+    int n = atoi(argv[3]);
+    if (n == 0)
+      return 0;
+    char num[8];
+    snprintf(num, sizeof(num), "%d", n - 1);
+    char *args[] = { "chantest", "-spawned", "exec", num, 0 };
+    exec("/chantest", args);
+    return 99;
+  }
+  return 100;
+}
+
+static int spawn_self(const char *mode, const char *arg, const struct spawncap *caps, int n)
+{
+  char *args[] = { "chantest", "-spawned", (char *)mode, (char *)arg, 0 };
+  return spawn("/chantest", args, caps, n);
+}
+
+// The child holds exactly the list, with exactly the rights asked for, in
+// slot order; nothing else; the parent gets a process capability for it.
+static int t_spawn_exact(void)
+{
+  int e[2], go[2];
+  EXPECT("chan_create", chan_create(e), 0);
+  EXPECT("chan_create", chan_create(go), 0);
+  int f = open_data(O_RDONLY);
+  CHECK(f >= 0, "open: %d", f);
+  struct spawncap list[3] = {
+    { e[1], CAP_R_SEND, SPAWN_SLOT },
+    { f, CAP_R_READ | CAP_R_DUP, SPAWN_SLOT },
+    { go[0], CAP_R_RECEIVE, SPAWN_SLOT },
+  };
+  char me[12];
+  snprintf(me, sizeof(me), "%d", getpid());
+  struct capaudit a0 = audit_now();
+  int pid = spawn_self("exact", me, list, 3);
+  CHECK(pid > 0, "spawn: %d", pid);
+  char buf[4];
+  struct chanmsg m;
+  int r = crecv(e[0], buf, sizeof(buf), 0, 0, &m);
+  struct capaudit a1 = audit_now();
+  csend(go[1], "g", 1, 0, 0, 0);
+  int st = ct_wait_for(pid);
+  EXPECT("child status (1.. = which check failed)", st, 0);
+  EXPECT("child's message", r, 1);
+  EXPECT("child read the file", buf[0], '0');
+  EXPECT("the child's three slots", a1.slots - a0.slots, 3);
+  EXPECT("one process capability, the parent's", a1.pcaps - a0.pcaps, 1);
+  close(f);
+  close(e[0]); close(e[1]); close(go[0]); close(go[1]);
+  return 1;
+}
+
+// Each way to ask for too much fails, with its own error, and leaves no
+// child, record or page behind.
+static int t_spawn_refused(void)
+{
+  int pages = nfree();
+  int f = open_data(O_RDONLY);
+  int nt = cap_dup(f, CAP_R_READ | CAP_R_DUP);
+  CHECK(f >= 0 && nt >= 0, "open/dup: %d %d", f, nt);
+  int e[2];
+  EXPECT("chan_create", chan_create(e), 0);
+  struct spawncap one = { f, CAP_R_READ | CAP_R_WRITE, SPAWN_SLOT };
+  EXPECT("more rights than held", spawn_self("exit", 0, &one, 1), -E_RIGHTS);
+  one.rights = CAP_R_ALL;
+  EXPECT("every right", spawn_self("exit", 0, &one, 1), -E_RIGHTS);
+  one = (struct spawncap){ nt, CAP_R_READ, SPAWN_SLOT };
+  EXPECT("no transfer right", spawn_self("exit", 0, &one, 1), -E_NORIGHT);
+  one = (struct spawncap){ 99, 0, SPAWN_SLOT };
+  EXPECT("bad slot", spawn_self("exit", 0, &one, 1), -E_BADCAP);
+  one = (struct spawncap){ NCAP - 1, 0, SPAWN_SLOT };
+  if (!ct_is_live(NCAP - 1))
+    EXPECT("empty slot", spawn_self("exit", 0, &one, 1), -E_BADCAP);
+  one = (struct spawncap){ f, CAP_R_READ, 7 };
+  EXPECT("bad role", spawn_self("exit", 0, &one, 1), -E_INVAL);
+  one = (struct spawncap){ f, CAP_R_READ, SPAWN_CWD };
+  EXPECT("a file as cwd", spawn_self("exit", 0, &one, 1), -E_NOTDIR);
+  struct spawncap many[SPAWN_MAXCAPS];
+  for (int i = 0; i < SPAWN_MAXCAPS; i++)
+    many[i] = (struct spawncap){ f, CAP_R_READ, SPAWN_SLOT };
+  EXPECT("more slots than a table has", spawn_self("exit", 0, many, NCAP + 1), -E_INVAL);
+  EXPECT("too many entries", spawn_self("exit", 0, many, SPAWN_MAXCAPS + 1), -E_INVAL);
+  EXPECT("negative count", spawn_self("exit", 0, many, -1), -E_INVAL);
+  // A good entry before a bad one: all or nothing.
+  many[0] = (struct spawncap){ e[0], CAP_R_RECEIVE, SPAWN_SLOT };
+  many[1] = (struct spawncap){ nt, CAP_R_READ, SPAWN_SLOT };
+  EXPECT("good then bad", spawn_self("exit", 0, many, 2), -E_NORIGHT);
+  EXPECT("bad list address", spawn_self("exit", 0, (void *)0x7ffffff000L, 1), -E_FAULT);
+  EXPECT("bad argv", spawn("/chantest", (char **)0x7ffffff000L, 0, 0), -E_FAULT);
+  int pid = spawn_self("exit", 0, 0, 0);   // the control: with nothing at all, it works
+  CHECK(pid > 0, "spawn with no capabilities: %d", pid);
+  EXPECT("its status", ct_wait_for(pid), 0);
+  char *args[] = { "x", 0 };
+  EXPECT("missing program", spawn("/no_such_prog", args, 0, 0), -E_NOENT);
+  EXPECT("a directory", spawn("/", args, 0, 0), -E_ISDIR);
+  EXPECT("not an ELF file", spawn(DATA, args, 0, 0), -E_NOEXEC);
+  EXPECT("no child left", wait(0), -E_CHILD);
+  close(nt);
+  close(f);
+  close(e[0]);
+  close(e[1]);
+  EXPECT("pages back", nfree(), pages);
+  return 1;
+}
+
+// A spawned child's capabilities derive from the parent's: revoking the
+// parent's ancestor reaches the child's slot.
+static int t_spawn_revoke(void)
+{
+  int f = open_data(O_RDONLY);
+  int up[2], down[2];
+  EXPECT("chan up", chan_create(up), 0);
+  EXPECT("chan down", chan_create(down), 0);
+  int d = dup(f);
+  struct spawncap list[3] = {
+    { d, CAP_R_READ, SPAWN_SLOT },
+    { up[1], CAP_R_SEND, SPAWN_SLOT },
+    { down[0], CAP_R_RECEIVE, SPAWN_SLOT },   // a receive end may go to a child
+  };
+  int pid = spawn_self("revoke", 0, list, 3);
+  CHECK(pid > 0, "spawn: %d", pid);
+  char buf[4];
+  struct chanmsg m;
+  EXPECT("child ready", crecv(up[0], buf, sizeof(buf), 0, 0, &m), 1);
+  EXPECT("revoke f: our d and the child's slot", cap_revoke(f), 2);
+  EXPECT("tell the child", csend(down[1], "v", 1, 0, 0, 0), 0);
+  EXPECT("child status", ct_wait_for(pid), 0);
+  close(d);
+  close(f);
+  close(up[0]); close(up[1]); close(down[0]); close(down[1]);
+  return 1;
+}
+
+// The current directory is only what the list says: a directory entry
+// with SPAWN_CWD makes relative paths work; without one every relative
+// path call fails with -E_NOCAP, and so do the other ambient operations.
+static int t_spawn_cwd(void)
+{
+  int dir = open("/", O_RDONLY);
+  CHECK(dir >= 0, "open /: %d", dir);
+  struct spawncap list[2] = {
+    { dir, CAP_R_READ, SPAWN_SLOT },
+    { dir, CAP_R_READ, SPAWN_CWD },
+  };
+  int pid = spawn_self("cwd", 0, list, 2);
+  CHECK(pid > 0, "spawn: %d", pid);
+  EXPECT("child with a cwd (1 no slot, 2 relative open failed)", ct_wait_for(pid), 0);
+  char me[12];
+  snprintf(me, sizeof(me), "%d", getpid());
+  pid = spawn_self("nocwd", me, 0, 0);
+  CHECK(pid > 0, "spawn: %d", pid);
+  EXPECT("child without (1 open, 2 mkdir/unlink, 3 chdir, 4 exec, 5 fds, 6 kill, "
+         "7 wait, 8 fork, 9 pipe)", ct_wait_for(pid), 0);
+  close(dir);
+  return 1;
+}
+
+// Leaks through spawn and exec: many spawned children, some exec'ing
+// themselves several times, then every page and record is back.
+static int t_spawn_exec_leaks(void)
+{
+  int pages = nfree();
+  struct capaudit a0 = audit_now();
+  int f = open_data(O_RDONLY);
+  struct spawncap list[3] = {
+    { f, CAP_R_READ, SPAWN_SLOT }, { f, CAP_R_READ | CAP_R_STAT, SPAWN_SLOT },
+    { f, CAP_R_READ | CAP_R_TRANSFER, SPAWN_SLOT },
+  };
+  for (int i = 0; i < 20; i++) {
+    int pid = spawn_self(i % 2 ? "exit" : "exec", "3", list, 3);
+    CHECK(pid > 0, "spawn %d: %d", i, pid);
+    EXPECT("child status", ct_wait_for(pid), 0);
+  }
+  close(f);
+  struct capaudit a1 = audit_now();
+  EXPECT("records back", a1.records, a0.records);
+  EXPECT("files back", a1.files, a0.files);
+  EXPECT("pages back", nfree(), pages);
   return 1;
 }
 
@@ -654,11 +945,18 @@ static const struct ctcase cases[] = {
   {"chan_revoke_three_procs", t_revoke_three_procs},
   {"chan_revoke_blocked", t_revoke_blocked},
   {"chan_confused_deputy", t_confused_deputy},
+  {"spawn_exact", t_spawn_exact},
+  {"spawn_refused", t_spawn_refused},
+  {"spawn_revoke", t_spawn_revoke},
+  {"spawn_cwd", t_spawn_cwd},
+  {"spawn_exec_leaks", t_spawn_exec_leaks},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
 int main(int argc, char **argv)
 {
+  if (argc >= 3 && strcmp(argv[1], "-spawned") == 0)
+    exit(spawned(argc, argv));
   int fd = open(DATA, O_CREATE | O_TRUNC | O_WRONLY);
   if (fd < 0 || write(fd, DATA_TEXT, sizeof(DATA_TEXT) - 1) != sizeof(DATA_TEXT) - 1) {
     printf("chantest: cannot create %s: %s\n", DATA, errstr(fd));

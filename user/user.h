@@ -63,6 +63,8 @@ struct chanmsg;
 int chan_create(int *ends);                        // ends[0] receive, ends[1] send
 int chan_send(int slot, const struct chanmsg *m);  // 0
 int chan_recv(int slot, struct chanmsg *m);        // bytes received
+struct spawncap;                                   // kernel/spawncap.h
+int spawn(const char *path, char **argv, const struct spawncap *caps, int ncaps);  // pid
 // Scheduler (kernel/schedctl.h, kernel/schedtrace.h, docs/book/07-scheduling.md)
 struct sched_event;
 struct schedstat;

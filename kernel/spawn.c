@@ -1,0 +1,102 @@
+// spawn: start a program as a new child process holding exactly the
+// capabilities its parent lists (spawncap.h), nothing inherited. Least
+// privilege at creation: where fork copies the whole parent and exec keeps
+// every slot, spawn builds the child from an empty table.
+//
+// The steps, each undone if a later one fails, so a failed spawn leaves
+// no process, record or page behind: a blank process (proc.c), the
+// program loaded as exec loads it (exec.c: the program is found as the
+// parent would find it), the listed capabilities derived from the
+// parent's (captransfer.c), a process capability for the parent
+// (pcap.c), then the child is made runnable.
+#include "types.h"
+#include "param.h"
+#include "errno.h"
+#include "spinlock.h"
+#include "proc.h"
+#include "fs.h"
+#include "log.h"
+#include "file.h"
+#include "stat.h"
+#include "exec.h"
+#include "cap.h"
+#include "pcap.h"
+#include "captransfer.h"
+#include "spawncap.h"
+#include "spawn.h"
+
+// Is the list well formed (known roles, at most one cwd and one root,
+// at most NCAP slots)? 0 or -E_INVAL.
+static int check_list(const struct spawncap *list, int n)
+{
+  int slots = 0, cwd = 0, root = 0;
+  for (int i = 0; i < n; i++) {
+    switch (list[i].role) {
+    case SPAWN_SLOT: slots++; break;
+    case SPAWN_CWD: cwd++; break;
+    case SPAWN_ROOT: root++; break;
+    default: return -E_INVAL;
+    }
+  }
+  return slots > NCAP || cwd > 1 || root > 1 ? -E_INVAL : 0;
+}
+
+// The directory entries of the list: SPAWN_CWD becomes the child's
+// current directory. 0 or an error (then the child has none).
+static int give_dirs(struct proc *np, struct proc *p, const struct spawncap *list, int n)
+{
+  for (int i = 0; i < n; i++) {
+    if (list[i].role == SPAWN_SLOT)
+      continue;
+    if (list[i].role == SPAWN_ROOT)
+      return -E_INVAL;   // no root-directory capabilities yet
+    int err;
+    struct file *f = cap_give_check(p, &list[i], &err);
+    if (f == 0)
+      return err;
+    if (f->type != FD_INODE || f->ip->type != T_DIR)
+      return -E_NOTDIR;
+    np->cwd = idup(f->ip);
+  }
+  return 0;
+}
+
+int spawn(char *path, char **argv, const struct spawncap *list, int n)
+{
+  struct proc *p = myproc();
+  int err;
+  if (n < 0 || n > SPAWN_MAXCAPS)
+    return -E_INVAL;
+  if ((err = check_list(list, n)) < 0)
+    return err;
+  struct proc *np = proc_alloc_blank(&err);
+  if (np == 0)
+    return err;
+
+  struct image img;
+  if ((err = exec_load(np, path, argv, &img)) < 0)
+    goto fail;
+  exec_commit(np, path, &img);   // frees np's empty page table
+  np->trapframe->regs[REG_A0] = img.argc;
+  if ((err = give_dirs(np, p, list, n)) < 0)
+    goto fail_caps;
+  if ((err = cap_give_spawn(np, p, list, n)) < 0)
+    goto fail_caps;   // no slot given
+  if ((err = pcap_give(p, np, PCAP_RIGHTS)) < 0)
+    goto fail_caps;
+  int pid = np->pid;
+  proc_start(np, p);
+  return pid;
+
+fail_caps:
+  cap_close_all(np);
+  if (np->cwd) {
+    begin_op();
+    iput(np->cwd);
+    end_op();
+    np->cwd = 0;
+  }
+fail:
+  proc_discard(np);
+  return err;
+}
