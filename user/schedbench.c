@@ -256,7 +256,7 @@ static int recv(struct rec *r)
 }
 
 // Runs fn(id, arg) in a child that then exits. Returns 0 or an error.
-static int spawn(void (*fn)(int, uint64), int id, uint64 arg)
+static int start_worker(void (*fn)(int, uint64), int id, uint64 arg)
 {
   int pid = fork();
   if (pid < 0)
@@ -371,7 +371,7 @@ static int start_hogs(const char *wl, int n, uint64 start, uint64 end)
   hog_start = start;
   hog_end = end;
   for (int i = 0; i < n; i++) {
-    int err = spawn(hog, i, 0);
+    int err = start_worker(hog, i, 0);
     if (err < 0) {
       printf("SB-ERR %s fork of hog %d of %d: %s\n", wl, i + 1, n, errstr(err));
       return i;
@@ -427,7 +427,7 @@ static void w1_case(const char *wl, int nhogs)
   task_end = end;
   printf("# %s: echo every 10 ms amid %d hogs for %lu ms\n", wl, nhogs, (end - start) / TB_PER_MS);
   int started = start_hogs(wl, nhogs, start, end);
-  int err = spawn(echo, 100, start + ms(rand32() % 10));
+  int err = start_worker(echo, 100, start + ms(rand32() % 10));
   struct rec task[1];
   struct hogsum hs;
   int got = collect(started + (err == 0), task, 1, &hs);
@@ -725,22 +725,22 @@ static void w3(void)
   rt_period = ms(16) + ms(7) / 10;
   rt_work_us = 4000;
   rt_name = "video_frame_us";
-  if ((err = spawn(periodic, 1, start)) < 0)
+  if ((err = start_worker(periodic, 1, start)) < 0)
     sb_err(wl, "fork video", err);
   else
     n++;
   rt_period = ms(10);
   rt_work_us = 500;
   rt_name = "audio_frame_us";
-  if ((err = spawn(periodic, 2, start + ms(3))) < 0)
+  if ((err = start_worker(periodic, 2, start + ms(3))) < 0)
     sb_err(wl, "fork audio", err);
   else
     n++;
-  if ((err = spawn(ui, 3, start + ms(7))) < 0)
+  if ((err = start_worker(ui, 3, start + ms(7))) < 0)
     sb_err(wl, "fork ui", err);
   else
     n++;
-  if ((err = spawn(background, 4, start + ms(100))) < 0)
+  if ((err = start_worker(background, 4, start + ms(100))) < 0)
     sb_err(wl, "fork background", err);
   else
     n++;
@@ -860,12 +860,12 @@ static void w5_starve(void)
   task_end = start + len;
   printf("# %s: 1 hog amid %d tasks that sleep every ms but want 80%% of a hart\n", wl, nfake);
   int n = 0, err;
-  if ((err = spawn(watched_hog, 0, start)) < 0)
+  if ((err = start_worker(watched_hog, 0, start)) < 0)
     sb_err(wl, "fork hog", err);
   else
     n++;
   for (int i = 0; i < nfake; i++) {
-    if ((err = spawn(fake_interactive, 1 + i, start)) < 0) {
+    if ((err = start_worker(fake_interactive, 1 + i, start)) < 0) {
       sb_err(wl, "fork task", err);
       break;
     }
@@ -901,7 +901,7 @@ static void w5_cheat(void)
   printf("# %s: a cheater (runs 94%% of each tick, sleeps across the edge) amid %d hogs\n",
          wl, nhogs);
   int hogs = start_hogs(wl, nhogs, start, start + len);
-  int err = spawn(cheater, 100, start);
+  int err = start_worker(cheater, 100, start);
   if (err < 0)
     sb_err(wl, "fork cheater", err);
   struct rec recs[1];
@@ -945,7 +945,7 @@ static void shell(int id, uint64 start)
     sleep_until(target);
     work_us(100);
     if (!forked && rdtime() >= fork_at) {
-      int err = spawn(forked_hog, 200, 0);
+      int err = start_worker(forked_hog, 200, 0);
       if (err < 0) {
         print_lock();
         sb_err(cur_wl, "fork child hog", err);
@@ -971,7 +971,7 @@ static void w5_fork(void)
   fork_at = start + ms(500);
   printf("# %s: an interactive shell forks a hog after 500 ms, amid %d hogs\n", wl, nhogs);
   int hogs = start_hogs(wl, nhogs, start, start + len);
-  int err = spawn(shell, 100, start);
+  int err = start_worker(shell, 100, start);
   if (err < 0)
     sb_err(wl, "fork shell", err);
   struct rec recs[1];
@@ -1131,7 +1131,7 @@ static void w7(void)
   task_end = end;
   printf("# %s: CPU 400 ms, interactive 400 ms, twice, amid %d hogs\n", wl, nhogs);
   int hogs = start_hogs(wl, nhogs, start, end);
-  int err = spawn(phased, 100, start);
+  int err = start_worker(phased, 100, start);
   if (err < 0)
     sb_err(wl, "fork", err);
   struct rec recs[4];
