@@ -46,6 +46,7 @@ int cap_install(struct proc *p, struct file *f, uint32 rights);
 // Look up slot for an operation needing all of `need`. Returns the file or 0
 // and sets *err to -E_BADCAP (empty, invalid or revoked slot) or -E_NORIGHT.
 // The file stays valid while the caller (the owner) does not close the slot.
+// p must be the calling process (the check takes no lock: cap.c).
 struct file *cap_lookup(struct proc *p, int slot, uint32 need, int *err);
 // Empty a slot, dropping its record and file reference. Works on a revoked
 // slot too (that is how its holder gets rid of it). 0 or -E_BADCAP.

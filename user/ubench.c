@@ -8,13 +8,14 @@
 //
 //   ubench          run every benchmark
 //   ubench NAME...  run only those (getpid fork exec pipe file capcheck capdup
-//                   revoke chan)
+//                   revoke chan spawn)
 //   ubench nop      exit at once (the program the exec benchmark starts)
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
 #include "kernel/errno.h"
 #include "kernel/caprights.h"
 #include "kernel/chan.h"
+#include "kernel/spawncap.h"
 #include "user/user.h"
 
 #define NS_PER_TICK 100   // rdtime runs at 10 MHz
@@ -330,6 +331,29 @@ static void b_chan(void)
   wait(0);
 }
 
+// spawn of a program holding the three standard streams, to compare with
+// fork + exec.
+static void b_spawn(void)
+{
+  enum { N = 30 };
+  struct spawncap std[3] = {
+    { 0, CAP_R_READ, SPAWN_SLOT }, { 1, CAP_R_WRITE, SPAWN_SLOT }, { 2, CAP_R_WRITE, SPAWN_SLOT },
+  };
+  char *argv[] = {(char *)self, "nop", 0};
+  for (int i = 0; i < N; i++) {
+    uint64 t0 = rdtime();
+    int pid = spawn(self, argv, std, 3);
+    if (pid < 0)
+      die("spawn", pid);
+    int st = -1;
+    int w = wait(&st);
+    samples[i] = rdtime() - t0;
+    if (w != pid || st != 0)
+      die("spawned child", st);
+  }
+  report("spawn_wait", N);
+}
+
 struct bench {
   const char *name;
   void (*fn)(void);
@@ -345,6 +369,7 @@ static const struct bench benches[] = {
   {"capdup", b_capdup},
   {"revoke", b_revoke},
   {"chan", b_chan},
+  {"spawn", b_spawn},
 };
 #define NBENCH ((int)(sizeof(benches) / sizeof(benches[0])))
 
