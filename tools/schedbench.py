@@ -263,9 +263,12 @@ TABLES = [
         Figure("share w2 %", metric("w6_weighted", "share2_pct"), "{:.1f}"),
         Figure("share w1 %", metric("w6_weighted", "share1_pct"), "{:.1f}"),
     ]),
-    ("w7", "W7 phase change and pipe ping-pong", [
+    ("w7", "W7 phase change (policy's class; user-visible latency) and pipe ping-pong", [
+        Figure("to batch ms (2nd CPU phase)", metric("w7_phase", "to_batch_ms_phase2")),
         Figure("to interactive ms (1st)", metric("w7_phase", "to_interactive_ms_phase1")),
         Figure("to interactive ms (2nd)", metric("w7_phase", "to_interactive_ms_phase3")),
+        Figure("latency settled ms (1st)", metric("w7_phase", "lat_settled_ms_phase1")),
+        Figure("latency settled ms (2nd)", metric("w7_phase", "lat_settled_ms_phase3")),
         Figure("interactive lat p99 ms", lat("w7_phase", "interactive_lat_us", 99)),
         Figure("ping-pong RT/s", metric("w7_pingpong", "round_trips_per_s"), "{:.0f}"),
         Figure("RT/s amid C hogs", metric("w7_pingpong_hogs", "round_trips_per_s"), "{:.0f}"),

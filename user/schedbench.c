@@ -26,6 +26,8 @@
 #include "kernel/param.h"
 #include "kernel/fcntl.h"
 #include "kernel/procinfo.h"
+#include "kernel/schedctl.h"
+#include "kernel/schedtrace.h"
 #if LAB >= 2
 #include "kernel/sysinfo.h"
 #endif
@@ -42,6 +44,7 @@ static const char *self = "schedbench";   // path to exec ourselves by
 static int harts = 1;                     // C in the issue
 static int scale = 100;                   // duration scale, percent
 static uint32 rng = 1;
+static const char *cur_wl = "";   // the case running (children inherit it)
 
 // ---------------------------------------------------------------- clocks
 
@@ -228,6 +231,24 @@ static void series(const char *wl, const char *name, uint32 *v, int n)
          pct(v, n, 500), pct(v, n, 990), pct(v, n, 999), v[n - 1]);
 }
 
+// ---------------------------------------------------------------- scheduler stats
+
+// The shell passes the scheduler-control capability (slot SCHEDCTL_SLOT)
+// to schedbench; children inherit it. Without it these calls fail and the
+// figures that need them are reported as unavailable.
+static struct schedstat stats;
+static struct schedproc sprocs[NPROC];
+
+// The class the policy gives pid now (SCLASS_*), or -1 if unknown.
+static int class_of(int pid)
+{
+  int n = sched_stats(SCHEDCTL_SLOT, &stats, sprocs, NPROC);
+  for (int i = 0; i < n; i++)
+    if (sprocs[i].pid == pid)
+      return sprocs[i].cls;
+  return -1;
+}
+
 // ---------------------------------------------------------------- children
 
 // Children report to the parent through one pipe in fixed 32-byte records:
@@ -255,7 +276,7 @@ static int recv(struct rec *r)
   return read(results[0], r, sizeof(*r)) == sizeof(*r);
 }
 
-// Runs fn(id, arg) in a child that then exits. Returns 0 or an error.
+// Runs fn(id, arg) in a child that then exits. Returns its pid or an error.
 static int start_worker(void (*fn)(int, uint64), int id, uint64 arg)
 {
   int pid = fork();
@@ -267,7 +288,7 @@ static int start_worker(void (*fn)(int, uint64), int id, uint64 arg)
     exit(0);
   }
   nkids++;
-  return 0;
+  return pid;
 }
 
 static void reap_all(void)
@@ -324,7 +345,8 @@ static void hog(int id, uint64 unused)
   send(id, R_HOG, iters, cputime() - c0, maxgap);
 }
 
-static uint32 hog_cpu[MAXKIDS];
+static uint32 hog_cpu[MAXKIDS];        // in the order they reported
+static uint32 hog_cpu_by_id[MAXKIDS];  // by hog id
 
 // Collects n records; hog records go to hog_cpu[] (us) and the totals.
 struct hogsum {
@@ -340,9 +362,13 @@ static int collect(int n, struct rec *others, int max_others, struct hogsum *hs)
   hs->iters = hs->maxgap = 0;
   for (int i = 0; i < n; i++) {
     struct rec r;
-    if (!recv(&r))
+    if (!recv(&r)) {
+      printf("SB-ERR %s results pipe: got %d of %d records\n", cur_wl, i, n);
       break;
+    }
     if (r.kind == R_HOG && hs->n < MAXKIDS) {
+      if (r.id < MAXKIDS)
+        hog_cpu_by_id[r.id] = to_us(r.b);
       hog_cpu[hs->n++] = to_us(r.b);
       hs->iters += r.a;
       if (r.c > hs->maxgap)
@@ -365,13 +391,17 @@ static void report_hogs(const char *wl, struct hogsum *hs)
   series(wl, "hog_cpu_us", hog_cpu, hs->n);
 }
 
-// Forks n hogs for [start, end); returns how many started.
+static int hog_pid[MAXKIDS];
+
+// Forks n hogs for [start, end) (pids in hog_pid[]); returns how many started.
 static int start_hogs(const char *wl, int n, uint64 start, uint64 end)
 {
   hog_start = start;
   hog_end = end;
   for (int i = 0; i < n; i++) {
     int err = start_worker(hog, i, 0);
+    if (i < MAXKIDS)
+      hog_pid[i] = err;
     if (err < 0) {
       printf("SB-ERR %s fork of hog %d of %d: %s\n", wl, i + 1, n, errstr(err));
       return i;
@@ -384,7 +414,6 @@ static int start_hogs(const char *wl, int n, uint64 start, uint64 end)
 
 static uint32 samples[MAXSAMPLES];
 static uint64 task_end;
-static const char *cur_wl = "";   // the case running (children inherit it)
 
 // Wakes every 10 ms on an absolute schedule, does 50 us of work (an echo),
 // and records its wake-to-run latency. A deadline is missed when the echo
@@ -430,7 +459,7 @@ static void w1_case(const char *wl, int nhogs)
   int err = start_worker(echo, 100, start + ms(rand32() % 10));
   struct rec task[1];
   struct hogsum hs;
-  int got = collect(started + (err == 0), task, 1, &hs);
+  int got = collect(started + (err > 0), task, 1, &hs);
   print_lock();
   printf("# %s done\n", wl);
   if (err < 0)
@@ -778,12 +807,29 @@ static void w4(void)
   cur_wl = wl;
   int width = 2 * harts;
   printf("# w4: build of 40 jobs, %d in flight, then a link\n", width);
+  int have = sched_stats(SCHEDCTL_SLOT, &stats, 0, 0);
+  struct schedpolstat before = stats.pol[stats.policy];
   uint64 t0 = rdtime();
   int failed = run_jobs(40, width, 15, 4, 0);
   failed += run_jobs(1, 1, 30, 32, 900);
   uint64 t1 = rdtime();
   sb(wl, "makespan_ms", (t1 - t0) / TB_PER_MS);
   sb(wl, "failed_jobs", failed);
+  // Decision cost over the build, from the kernel's counters (instructions
+  // are exact under -icount; otherwise QEMU's count of host work).
+  if (have < 0 || sched_stats(SCHEDCTL_SLOT, &stats, 0, 0) < 0) {
+    sb_err(wl, "sched_stats", have < 0 ? have : -1);
+    return;
+  }
+  struct schedpolstat *after = &stats.pol[stats.policy];
+  uint64 picks = after->picks - before.picks, hooks = after->hook_calls - before.hook_calls;
+  sb(wl, "decisions", picks);
+  if (picks) {
+    sb(wl, "instr_per_decision", (after->pick_instret - before.pick_instret) / picks);
+    sb(wl, "ns_per_decision", (after->pick_time - before.pick_time) * 100 / picks);
+  }
+  if (hooks)
+    sb(wl, "instr_per_hook", (after->hook_instret - before.hook_instret) / hooks);
 }
 
 // ---------------------------------------------------------------- W5: gaming
@@ -906,7 +952,7 @@ static void w5_cheat(void)
     sb_err(wl, "fork cheater", err);
   struct rec recs[1];
   struct hogsum hs;
-  int got = collect(hogs + (err == 0), recs, 1, &hs);
+  int got = collect(hogs + (err > 0), recs, 1, &hs);
   print_lock();
   report_hogs(wl, &hs);
   uint64 fair_ppm = 1000000ULL * harts / (nhogs + 1);
@@ -976,7 +1022,7 @@ static void w5_fork(void)
     sb_err(wl, "fork shell", err);
   struct rec recs[1];
   struct hogsum hs;
-  int got = collect(hogs + (err == 0), recs, 1, &hs);
+  int got = collect(hogs + (err > 0), recs, 1, &hs);
   print_lock();
   uint64 fair_ppm = 1000000ULL * harts / (nhogs + 1);
   if (got == 1 && recs[0].c > 0) {
@@ -1024,33 +1070,92 @@ static void w6_case(const char *wl, int nhogs)
   close_pipes();
 }
 
+// Three hogs per hart with weights 3:2:1 (sched_setweight, the fair and
+// adaptive policies honour weights): each weight class's share of the
+// CPU the hogs got, ideally 50%, 33.3% and 16.7%.
+static void w6_weighted(void)
+{
+  const char *wl = "w6_weighted";
+  setup_pipes();
+  cur_wl = wl;
+  int n = 3 * harts;
+  uint64 start = start_after(n) + ms(20), end = start + dur(2000);
+  printf("# %s: %d hogs with weights 3:2:1 for %lu ms\n", wl, n, (end - start) / TB_PER_MS);
+  int hogs = start_hogs(wl, n, start, end);
+  for (int i = 0; i < hogs; i++) {
+    int w = SCHED_WEIGHT_DEFAULT * (3 - i % 3);
+    int r = sched_setweight(hog_pid[i], w, SCHEDCTL_SLOT);
+    if (r < 0) {
+      sb_err(wl, "sched_setweight", r);
+      break;
+    }
+  }
+  struct hogsum hs;
+  collect(hogs, 0, 0, &hs);
+  uint64 cls[3] = {0, 0, 0}, total = 0;
+  for (int i = 0; i < hogs; i++) {
+    cls[i % 3] += hog_cpu_by_id[i];
+    total += hog_cpu_by_id[i];
+  }
+  print_lock();
+  if (total && hogs == n) {
+    sb_milli(wl, "share3_pct", cls[0] * 100000 / total);
+    sb_milli(wl, "share2_pct", cls[1] * 100000 / total);
+    sb_milli(wl, "share1_pct", cls[2] * 100000 / total);
+  }
+  print_unlock();
+  reap_all();
+  close_pipes();
+}
+
 static void w6(void)
 {
   w6_case("w6_2", 2);
   w6_case("w6_20", 20);
   // 60 hogs need 60 process slots next to init, sh and us: NPROC is 64.
   w6_case("w6_60", NPROC - 4 < 60 ? NPROC - 4 : 60);
-  printf("SB-ERR w6_weighted no weight call in this kernel yet\n");
+  w6_weighted();
 }
 
 // ---------------------------------------------------------------- W7: phases
 
 // Alternates CPU-bound and interactive phases of 400 ms (C hogs run all
-// along). In each interactive phase it records wake-to-run latencies; the
-// user-visible time to reclassify is how long after the phase starts the
-// latency first stays under 1 ms for 5 wakes in a row.
+// along). Two views of how fast the policy follows a phase change:
+//  - the policy's own: the class it gives the task (sched_stats), polled
+//    every 10 ms in interactive phases and every ~1 ms in CPU phases: the
+//    time from the phase start until it says batch (CPU phase) or
+//    interactive/latency (interactive phase);
+//  - the user-visible one: in an interactive phase, the time until the
+//    wake-to-run latency first stays under 1 ms for 5 wakes in a row.
+// Reports one record per phase: a = phase, b = class time, c = latency
+// time (rdtime units; ~0 = never).
+static int wanted_class(int cls, int interactive)
+{
+  if (interactive)
+    return cls == SCLASS_INTERACTIVE || cls == SCLASS_LATENCY;
+  return cls == SCLASS_BATCH;
+}
+
 static void phased(int id, uint64 start)
 {
-  uint64 phase = ms(400), t = start;
-  int n = 0;
+  uint64 phase = ms(400);
+  int n = 0, me = getpid();
   for (int ph = 0; ph < 4; ph++) {
-    uint64 end = start + (ph + 1) * phase;
+    uint64 ph_start = start + ph * phase, end = ph_start + phase;
+    uint64 classified = ~0ULL, settled = ~0ULL;
     if (ph % 2 == 0) {   // CPU phase
-      sleep_until(t);
-      while (rdtime() < end)
+      sleep_until(ph_start);
+      uint64 next_poll = rdtime();
+      for (uint64 t; (t = rdtime()) < end;) {
+        if (classified == ~0ULL && t >= next_poll) {
+          if (wanted_class(class_of(me), 0))
+            classified = t - ph_start;
+          next_poll = t + ms(1);
+        }
         burn(burn_chunk);
+      }
     } else {
-      uint64 k = 0, settled = 0, good = 0, ph_start = rdtime();
+      uint64 k = 0, good = 0;
       for (;;) {
         uint64 target = ph_start + k * ms(10);
         if (target >= end)
@@ -1060,17 +1165,15 @@ static void phased(int id, uint64 start)
         work_us(200);
         if (n < MAXSAMPLES)
           samples[n++] = to_us(lat);
-        if (lat < ms(1)) {
-          if (++good == 5 && !settled)
-            settled = edge - ph_start + 1;
-        } else {
-          good = 0;
-        }
+        good = lat < ms(1) ? good + 1 : 0;
+        if (good == 5 && settled == ~0ULL)
+          settled = edge - ph_start;
+        if (classified == ~0ULL && wanted_class(class_of(me), 1))
+          classified = rdtime() - ph_start;
         k++;
       }
-      send(id, R_TASK, ph, settled ? settled - 1 : ~0ULL, 0);
     }
-    t = end;
+    send(id, R_TASK, ph, classified, settled);
   }
   print_lock();
   series(cur_wl, "interactive_lat_us", samples, n);
@@ -1136,15 +1239,23 @@ static void w7(void)
     sb_err(wl, "fork", err);
   struct rec recs[4];
   struct hogsum hs;
-  int got = collect(hogs + (err == 0 ? 2 : 0), recs, 4, &hs);
+  int got = collect(hogs + (err > 0 ? 4 : 0), recs, 4, &hs);
   print_lock();
   for (int i = 0; i < got; i++) {
     char name[40];
-    snprintf(name, sizeof(name), "to_interactive_ms_phase%lu", recs[i].a);
+    const char *to = recs[i].a % 2 ? "interactive" : "batch";
+    snprintf(name, sizeof(name), "to_%s_ms_phase%lu", to, recs[i].a);
     if (recs[i].b == ~0ULL)
       printf("SB %s %s never\n", wl, name);
     else
       sb_milli(wl, name, recs[i].b / TB_PER_US);
+    if (recs[i].a % 2) {
+      snprintf(name, sizeof(name), "lat_settled_ms_phase%lu", recs[i].a);
+      if (recs[i].c == ~0ULL)
+        printf("SB %s %s never\n", wl, name);
+      else
+        sb_milli(wl, name, recs[i].c / TB_PER_US);
+    }
   }
   print_unlock();
   reap_all();
@@ -1239,6 +1350,9 @@ int main(int argc, char **argv)
   calibrate_work();
   calibrate_ticks();
   burn_chunk = loops_per_ms / 20;
+  char policy[SCHED_NAME_LEN];
+  if (sched_policy(policy, sizeof(policy)) >= 0)
+    printf("SB info policy %s\n", policy);
   printf("SB info harts %d\n", harts);
   printf("SB info seed %d\n", seed);
   printf("SB info scale_pct %d\n", scale);
