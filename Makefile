@@ -38,7 +38,7 @@ UPROGS := $(patsubst user/%.c,$(B)/user/_%,$(UPROG_SRCS))
 
 DEPCHECK := $(B)/.deps-ok
 
-.PHONY: all kernel fs qemu qemu-gdb test test-host grade bench schedbench clean deps \
+.PHONY: all kernel fs qemu qemu-gdb test test-host grade bench schedbench sched-trace clean deps \
 	handout verify-labs gradescope selftest
 
 all: $(B)/kernel.elf $(B)/fs.img
@@ -162,6 +162,14 @@ bench: all
 schedbench: all
 	@tools/deps.sh plots || echo "schedbench: could not install python3-matplotlib: tables only"
 	/usr/bin/python3 tools/schedbench.py $(SCHEDBENCH_FLAGS)
+
+# Boot, run a short workload under POLICY (default adaptive), pull the
+# scheduler's trace off the guest, print wake-to-run latencies per class and
+# draw the timeline (docs/results/scheduler/trace-POLICY.png).
+POLICY ?= adaptive
+sched-trace: all
+	@tools/deps.sh plots || echo "sched-trace: could not install python3-matplotlib: no picture"
+	/usr/bin/python3 tools/sched_trace.py --policy $(POLICY)
 
 clean:
 	rm -rf $(B) .gdb-port compile_commands.json grade/out
