@@ -246,8 +246,10 @@ int fork(void)
 struct proc *proc_alloc_blank(int *err)
 {
   struct proc *np = allocproc(err);
-  if (np)
+  if (np) {
+    np->cwd = 0;
     release(&np->lock);
+  }
   return np;
 }
 
