@@ -48,6 +48,8 @@ int cap_install(struct proc *p, struct file *f, uint32 rights);
 // The file stays valid while the caller (the owner) does not close the slot.
 // p must be the calling process (the check takes no lock: cap.c).
 struct file *cap_lookup(struct proc *p, int slot, uint32 need, int *err);
+// The same, also giving the capability's badge (channels pass it on).
+struct file *cap_lookup_badge(struct proc *p, int slot, uint32 need, uint64 *badge, int *err);
 // Empty a slot, dropping its record and file reference. Works on a revoked
 // slot too (that is how its holder gets rid of it). 0 or -E_BADCAP.
 int cap_close(struct proc *p, int slot);

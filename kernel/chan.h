@@ -24,7 +24,10 @@
 //       m->ncaps = how many capabilities the caller accepts at most.
 //       Out: m->len = bytes received, m->ncaps = capabilities received,
 //       m->caps[i] = the new slot of each (or -E_BADCAP for one revoked
-//       while in flight: it is dropped, not installed). Returns m->len.
+//       while in flight: it is dropped, not installed), m->badge = the
+//       badge of the sender's send capability, which the sender cannot
+//       choose (a server gives each client a differently badged send end
+//       and knows who is asking). Returns m->len.
 //       Blocks while the queue is empty (-E_AGAIN with CHAN_NONBLOCK).
 //       If the next message does not fit (-E_TOOBIG: m->len and m->ncaps
 //       are set to its sizes; -E_CAPFULL: too few free slots), it stays
@@ -59,6 +62,8 @@ struct chanmsg {
   uint32 ncaps;             // send: slots in caps[]; recv: in most accepted, out received
   uint32 flags;             // CHAN_NONBLOCK or 0
   int caps[CHAN_MAXCAPS];   // send: slots to pass; recv: the new slots
+  uint64 badge;             // recv: the badge of the send capability the message
+                            // came through (0 if unbadged); send: ignored
 };
 
 #endif

@@ -26,6 +26,7 @@
 
 struct queued {
   uint32 len;                            // bytes, at data + index * CHAN_MAXBYTES
+  uint64 badge;                          // of the sender's send capability
   int ncaps;
   struct capnode *caps[CHAN_MAXCAPS];    // records owned by the queue
 };
@@ -156,7 +157,7 @@ static int recheck(const struct chanuser *u)
 }
 
 int chan_put(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 len,
-             struct capnode **recs, int ncaps, int nonblock)
+             struct capnode **recs, int ncaps, uint64 badge, int nonblock)
 {
   int r;
   acquire(&c->lock);
@@ -175,6 +176,7 @@ int chan_put(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 len,
       }
       struct queued *q = &c->msg[at];
       q->len = len;
+      q->badge = badge;
       q->ncaps = ncaps;
       for (int i = 0; i < ncaps; i++)
         q->caps[i] = recs[i];
@@ -199,7 +201,7 @@ int chan_put(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 len,
 
 int chan_take(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 bufsize,
               int maxcaps, int nfree, int nonblock, uint32 *len, int *ncaps,
-              struct capnode **recs)
+              struct capnode **recs, uint64 *badge)
 {
   int r;
   *len = 0;
@@ -244,6 +246,7 @@ int chan_take(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 bufs
   }
   for (int i = 0; i < q->ncaps; i++)
     recs[i] = q->caps[i];
+  *badge = q->badge;
   q->ncaps = 0;
   c->head = (c->head + 1) % CHAN_QLEN;
   c->count--;

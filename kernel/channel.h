@@ -35,20 +35,21 @@ int chan_alloc(struct file **rf, struct file **sf);
 // fileclose(): the last reference to one end went away.
 void chan_close_end(struct chan *c, int send_end);
 // Queue a message of len bytes from user address ubuf and ncaps records
-// (which the queue then owns). Blocks while full unless nonblock.
+// (which the queue then owns), sent through a capability with `badge`. Blocks while full unless nonblock.
 // 0, -E_PEER, -E_AGAIN, -E_KILLED, -E_FAULT, or the re-check's error;
 // on error the records are still the caller's.
 int chan_put(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 len,
-             struct capnode **recs, int ncaps, int nonblock);
+             struct capnode **recs, int ncaps, uint64 badge, int nonblock);
 // Take the oldest message if it fits: at most bufsize bytes (copied to
 // ubuf), maxcaps records and nfree records (stored in recs, now the
-// caller's). *len and *ncaps get its sizes whenever there is one.
+// caller's), and its badge in *badge. *len and *ncaps get its sizes
+// whenever there is one.
 // Blocks while empty unless nonblock. 0, -E_PEER (empty, no sender left),
 // -E_AGAIN, -E_KILLED, -E_TOOBIG, -E_CAPFULL, -E_FAULT or the re-check's
 // error; on error the message stays queued.
 int chan_take(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 bufsize,
               int maxcaps, int nfree, int nonblock, uint32 *len, int *ncaps,
-              struct capnode **recs);
+              struct capnode **recs, uint64 *badge);
 // Is f the receive end of a channel? (Those may not travel in messages.)
 int chan_is_receive_end(const struct file *f);
 // For the audit: records held by queued messages, all channels, and the

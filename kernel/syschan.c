@@ -54,10 +54,10 @@ static int fetch_msg(uint64 uaddr, struct chanmsg *m)
 }
 
 // The channel named by slot, if it is the wanted end and the slot has
-// the rights in u->need; else 0 and *err.
-static struct chan *channel_end(const struct chanuser *u, int send_end, int *err)
+// the rights in u->need; else 0 and *err. Sets *badge to the slot's badge.
+static struct chan *channel_end(const struct chanuser *u, int send_end, uint64 *badge, int *err)
 {
-  struct file *f = cap_lookup(u->p, u->slot, u->need, err);
+  struct file *f = cap_lookup_badge(u->p, u->slot, u->need, badge, err);
   if (f == 0)
     return 0;
   if (f->type != FD_CHANNEL || f->chan_send_end != send_end) {
@@ -83,14 +83,15 @@ uint64 sys_chan_send(void)
     return -E_TOOBIG;
   if (m.ncaps > 0)
     u.need |= CAP_R_GRANT;
-  struct chan *c = channel_end(&u, 1, &err);
+  uint64 badge;
+  struct chan *c = channel_end(&u, 1, &badge, &err);
   if (c == 0)
     return err;
 
   struct capnode *recs[CHAN_MAXCAPS];
   if ((err = cap_send_prepare(u.p, m.caps, m.ncaps, recs)) < 0)
     return err;
-  err = chan_put(c, &u, (uint64)m.buf, m.len, recs, m.ncaps, m.flags & CHAN_NONBLOCK);
+  err = chan_put(c, &u, (uint64)m.buf, m.len, recs, m.ncaps, badge, m.flags & CHAN_NONBLOCK);
   if (err < 0)
     cap_drop_inflight(recs, m.ncaps);
   return err;
@@ -99,8 +100,8 @@ uint64 sys_chan_send(void)
 // chan_recv(slot, struct chanmsg *m) -> bytes received (also in m->len).
 // Needs CAP_R_RECEIVE. In m: buf and len (its size), ncaps (the most
 // capabilities accepted; more than CHAN_MAXCAPS counts as CHAN_MAXCAPS),
-// flags. Out: len, ncaps and caps[] (new slots; -E_BADCAP for one revoked
-// in flight). A message that does not fit stays queued: -E_TOOBIG (m->len
+// flags. Out: len, ncaps, caps[] (new slots; -E_BADCAP for one revoked
+// in flight) and badge (of the sender's send capability). A message that does not fit stays queued: -E_TOOBIG (m->len
 // and m->ncaps then say what it needs) or -E_CAPFULL. -E_BADCAP,
 // -E_NORIGHT, -E_INVAL, -E_AGAIN, -E_PEER (end of file), -E_KILLED, -E_FAULT.
 uint64 sys_chan_recv(void)
@@ -111,7 +112,8 @@ uint64 sys_chan_recv(void)
   struct chanuser u = { myproc(), argint(0), CAP_R_RECEIVE };
   if ((err = fetch_msg(uaddr, &m)) < 0)
     return err;
-  struct chan *c = channel_end(&u, 0, &err);
+  uint64 own_badge;
+  struct chan *c = channel_end(&u, 0, &own_badge, &err);
   if (c == 0)
     return err;
   // Make sure the results can be written back before taking a message.
@@ -122,7 +124,7 @@ uint64 sys_chan_recv(void)
   struct capnode *recs[CHAN_MAXCAPS];
   int ncaps;
   err = chan_take(c, &u, (uint64)m.buf, m.len, maxcaps, cap_free_slots(u.p),
-                  m.flags & CHAN_NONBLOCK, &m.len, &ncaps, recs);
+                  m.flags & CHAN_NONBLOCK, &m.len, &ncaps, recs, &m.badge);
   if (err == -E_TOOBIG || err == -E_CAPFULL) {
     m.ncaps = ncaps;   // what the next message needs
     copyout(u.p->pagetable, uaddr, &m, sizeof(m));

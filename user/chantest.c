@@ -54,6 +54,7 @@ static int crecv(int s, void *buf, int cap, int maxcaps, int flags, struct chanm
   m->flags = flags;
   for (int i = 0; i < CHAN_MAXCAPS; i++)
     m->caps[i] = -777;   // to see which ones the kernel wrote
+  m->badge = 777;
   return chan_recv(s, m);
 }
 
@@ -101,6 +102,7 @@ static int t_basic(void)
   EXPECT("send empty", csend(e[1], "", 0, 0, 0, 0), 0);
   EXPECT("recv", crecv(e[0], buf, sizeof(buf), 0, 0, &m), 5);
   EXPECT("m.len", m.len, 5);
+  EXPECT("badge of an unbadged send end", m.badge, 0);
   EXPECT("m.ncaps", m.ncaps, 0);
   CHECK(memcmp(buf, "hello", 5) == 0, "bytes differ");
   EXPECT("recv empty message", crecv(e[0], buf, sizeof(buf), 0, 0, &m), 0);
