@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+import guest
+
 # kernel/schedtrace.h
 SEV = {1: "wake", 2: "run", 3: "preempt", 4: "block", 5: "exit", 6: "fork",
        7: "class", 8: "policy", 9: "lost"}
@@ -58,9 +60,10 @@ def trace_problems(records):
     return problems
 
 
-@pytest.mark.parametrize("cpus", [1, 3])
-def test_trace_well_formed(run_zenith, cpus):
-    res = run_zenith("sched trace >/t0; fanout 4 400000; ls >/t1; sched trace", cpus=cpus)
+@pytest.mark.parametrize("cpus,policy", [(1, "rr"), (3, "adaptive")])
+def test_trace_well_formed(run_zenith, cpus, policy):
+    res = run_zenith(f"sched trace >/t0; sched set {policy} >/t2; fanout 4 400000; ls >/t1; "
+                     "sched trace", cpus=cpus)
     assert res.status == 0, f"exit status {res.status}\n{res.tail()}"
     after = res.output.split("total ")[-1]
     recs = parse_trace(after)
@@ -70,7 +73,10 @@ def test_trace_well_formed(run_zenith, cpus):
     problems = trace_problems(recs)
     assert not problems, "trace not well formed:\n  " + "\n  ".join(problems[:20])
     kinds = {SEV[r["type"]] for r in recs}
-    for want in ("fork", "run", "block", "wake", "exit"):
+    wanted = ["fork", "run", "block", "wake", "exit", "policy"]
+    if policy == "adaptive":
+        wanted.append("class")   # only the adaptive policy classifies
+    for want in wanted:
         assert want in kinds, f"no {want} event in the trace (kinds seen: {sorted(kinds)})"
     forks = {r["pid"] for r in recs if r["type"] == 6}
     exits = {r["pid"] for r in recs if r["type"] == 5}
@@ -92,3 +98,35 @@ def test_schedctl_needs_capability(run_zenith):
     assert "sched: trace: bad capability slot" in out, res.tail()
     assert "sched: nosuch: no such scheduling policy" in out, res.tail()
     assert re.search(r"^policy rr$", out, re.M), res.tail()
+
+
+def check_cases(res, tag, names):
+    """Every named case printed '<tag> <case> PASS' and the run exited 0."""
+    cases, _ = guest.suite_results(res.output, tag)
+    failing = [f"  {n}: {cases[n][1]}" for n in names if n in cases and cases[n][0] != "PASS"]
+    missing = [n for n in names if n not in cases]
+    assert not failing, "failed:\n" + "\n".join(failing) + f"\n{res.tail()}"
+    assert not missing, f"no result line for {missing}\n{res.tail()}"
+    assert res.status == 0, f"exit status {res.status}\n{res.tail()}"
+
+
+POLICY_CASES = ["switch", "refuse", "fair_equal", "fair_weighted", "mlfq_levels",
+                "mlfq_boost", "adaptive_classify", "adaptive_nostarve",
+                "adaptive_cheater", "adaptive_fork"]
+
+
+@pytest.mark.slow
+@pytest.mark.zenith_timeout(400)
+def test_policies_behave(run_zenith):
+    """Shares, levels and classes on one hart under -icount (exactly
+    repeatable): see user/schedtest.c for what each case checks."""
+    res = run_zenith("schedtest " + " ".join(POLICY_CASES), cpus=1, icount=True, timeout=300)
+    check_cases(res, "SC", POLICY_CASES)
+
+
+@pytest.mark.zenith_timeout(200)
+def test_switch_under_load_smp(run_zenith):
+    """Switching policies over and over on three harts while hogs and
+    sleepers run: everyone keeps running, nothing panics."""
+    res = run_zenith("schedtest switch refuse switch_load", cpus=3, timeout=120)
+    check_cases(res, "SC", ["switch", "refuse", "switch_load"])
