@@ -12,9 +12,13 @@
 // starves and shares follow the weights; short slices give early
 // deadlines, hence low latency, without a larger share.
 //
-// A sleeping process leaves the competition with its lag (clamped to one
-// slice either way) and comes back with the same lag: sleeping neither
-// banks more credit than a slice nor erases a debt. A new process starts
+// A sleeping process leaves the competition with its debt (negative lag,
+// clamped to one slice) and comes back with it (vt_wake compensates for its
+// own weight moving the average); a credit (positive lag) is dropped, so a
+// sleeper comes back at V, eligible at once. So sleeping erases no debt and
+// banks no credit, and a crowd of sleepers waking at one tick cannot drag
+// V down and hand the others a bonus (measured: with credits kept, a task
+// running 0.9 ms of every 1 ms tick got 82 % of the CPU against a hog). A new process starts
 // at V (lag 0).
 //
 // The queue is one list for all harts (rq_lock), sorted by deadline:
@@ -33,6 +37,26 @@
 #define FAIR_SLICE_US 3000   // every process's slice in the fair policy
 
 static struct proc *qhead;   // runnable, by deadline
+
+
+void vt_dequeue(struct proc *p)
+{
+  struct proc **pp = &qhead;
+  while (*pp && *pp != p)
+    pp = &(*pp)->se.next;
+  if (!*pp)
+    return;
+  *pp = p->se.next;
+  p->se.next = 0;
+  p->se.on_queue = 0;
+}
+
+int vt_queued(void)
+{
+  return qhead != 0;
+}
+
+#if SOL >= 5
 // The competition: sum of weights and of w * (v - v0). v0 is moved now
 // and then so the products stay far from overflow.
 static int64 v0, sum_w, sum_wv;
@@ -106,15 +130,24 @@ void vt_leave(struct proc *p)
     return;
   int64 limit = to_virtual(p, p->se.slice);
   int64 lag = avg_v() - p->se.vruntime;
-  p->se.vlag = lag > limit ? limit : lag < -limit ? -limit : lag;
+  p->se.vlag = lag > 0 ? 0 : lag < -limit ? -limit : lag;
+
   leave(p);
 }
 
+// Joining moves V towards p's vruntime: placing p at V - lag would leave
+// it with only lag * W / (W + w) (W: the others' weights), and a process
+// sleeping often would see its debt shrink at every wake. So place it
+// at V - lag * (W + w) / W, which leaves exactly `lag` after joining.
 void vt_wake(struct proc *p)
 {
   if (p->se.in_avg)
     return;
-  p->se.vruntime = avg_v() - p->se.vlag;
+  int64 lag = p->se.vlag;
+  if (sum_w > 0)
+    lag = lag * (sum_w + p->se.weight) / sum_w;
+  p->se.vruntime = avg_v() - lag;
+
   new_deadline(p);
   join(p);
 }
@@ -131,18 +164,6 @@ void vt_enqueue(struct proc *p)
   p->se.next = *pp;
   *pp = p;
   p->se.on_queue = 1;
-}
-
-void vt_dequeue(struct proc *p)
-{
-  struct proc **pp = &qhead;
-  while (*pp && *pp != p)
-    pp = &(*pp)->se.next;
-  if (!*pp)
-    return;
-  *pp = p->se.next;
-  p->se.next = 0;
-  p->se.on_queue = 0;
 }
 
 int vt_eligible(struct proc *p)
@@ -176,11 +197,6 @@ int vt_slice_done(struct proc *p)
   return 1;
 }
 
-int vt_queued(void)
-{
-  return qhead != 0;
-}
-
 int64 vt_lag(struct proc *p)
 {
   int64 lag = p->se.in_avg ? avg_v() - p->se.vruntime : p->se.vlag;
@@ -196,6 +212,89 @@ void vt_reweight(struct proc *p, int w)
   if (in)
     join(p);
 }
+
+#else
+// Lab 5 (docs/labs/sched.md): virtual time, eligibility and deadlines, as
+// described at the top of this file. Until then the core is a FIFO queue
+// with a slice per turn: round robin, weights ignored.
+void vt_init(void)
+{
+  qhead = 0;
+}
+
+void vt_attach(struct proc *p)
+{
+  p->se.on_queue = 0;
+  p->se.next = 0;
+  p->se.slice_used = 0;
+}
+
+void vt_fork(struct proc *child)
+{
+  vt_attach(child);
+}
+
+void vt_charge(struct proc *p, uint64 d)
+{
+  p->se.slice_used += d;
+}
+
+void vt_leave(struct proc *p)
+{
+  (void)p;
+}
+
+void vt_wake(struct proc *p)
+{
+  (void)p;
+}
+
+void vt_enqueue(struct proc *p)
+{
+  if (p->se.on_queue)
+    panic("fair: enqueue of a queued process");
+  struct proc **pp = &qhead;
+  while (*pp)
+    pp = &(*pp)->se.next;
+  p->se.next = 0;
+  *pp = p;
+  p->se.on_queue = 1;
+}
+
+int vt_eligible(struct proc *p)
+{
+  (void)p;
+  return 1;
+}
+
+struct proc *vt_pick(void)
+{
+  struct proc *p = qhead;
+  if (p)
+    vt_dequeue(p);
+  return p;
+}
+
+int vt_slice_done(struct proc *p)
+{
+  if (p->se.slice_used < p->se.slice)
+    return 0;
+  p->se.slice_used = 0;
+  return 1;
+}
+
+int64 vt_lag(struct proc *p)
+{
+  (void)p;
+  return 0;
+}
+
+void vt_reweight(struct proc *p, int w)
+{
+  p->se.weight = w;
+}
+
+#endif
 
 // ---- The fair policy: the core above with one slice for everyone.
 

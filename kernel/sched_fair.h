@@ -15,9 +15,10 @@ void vt_attach(struct proc *p);
 void vt_fork(struct proc *child);
 // Charge d rdtime units of CPU time to p (virtual time advances d*1024/w).
 void vt_charge(struct proc *p, uint64 d);
-// p joins the competition again after a sleep, with the lag it left with.
+// p joins the competition again after a sleep, with the debt it left with.
 void vt_wake(struct proc *p);
-// p leaves the competition (sleep or exit); its lag is kept for vt_wake.
+// p leaves the competition (sleep or exit); its debt (lag < 0) is kept
+// for vt_wake, a credit dropped.
 void vt_leave(struct proc *p);
 // Insert p in the queue (by deadline), joining the competition if needed.
 void vt_enqueue(struct proc *p);

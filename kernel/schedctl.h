@@ -12,7 +12,7 @@
 // The kernel gives init one, with all of these, in slot SCHEDCTL_SLOT before
 // init starts; nobody else can create one. init keeps it and its shell
 // inherits it; the shell closes it in every child except the programs that
-// need it (`sched`, `schedtest`, `schedbench`: user/sh.c). Anyone can read
+// need it (`sched`, `schedtest`, `schedbench`, `schedlat`: user/sh.c). Anyone can read
 // the active policy's name (sched_policy) without a capability.
 //
 // System calls (user/user.h):

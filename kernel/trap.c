@@ -116,10 +116,11 @@ static enum intr_kind dispatch_intr(uint64 scause)
   return DEVICE;   // unknown interrupt: ignore
 }
 
-// Timer tick on a hart running p: ask the policy whether p's turn is over.
+// Timer tick on a hart running p: ask the policy whether p's turn is over
+// (or whether a process this tick woke should preempt it).
 static void tick_running(struct proc *p)
 {
-  if (sched_tick(p, r_time() - p->run_start))
+  if (sched_tick(p, r_time() - p->run_start) || sched_should_resched())
     yield();
 }
 

@@ -267,6 +267,46 @@ static int case_fair_weighted(void)
   return fair_run(w, 3);
 }
 
+// Virtual runtime grows as CPU time * 1024 / weight: two hogs weighted 2:1
+// share the CPU 2:1, so their virtual runtimes grow at the same rate.
+static int case_fair_vruntime(void)
+{
+  int pids[2] = { 0 };
+  int64 v0[2], v1[2];
+  if (!use_policy("fair"))
+    return 0;
+  for (int i = 0; i < 2; i++) {
+    if (!(pids[i] = spawn(hog)))
+      return reap(pids, i), 0;
+    sched_setweight(pids[i], 2048 >> i, SLOT);
+  }
+  sleep(20);
+  int ok = 1;
+  for (int i = 0; i < 2 && ok; i++) {
+    struct schedproc *p = find(pids[i]);
+    ok = p != 0;
+    if (p)
+      v0[i] = p->vruntime;
+  }
+  sleep(200);
+  for (int i = 0; i < 2 && ok; i++) {
+    struct schedproc *p = find(pids[i]);
+    ok = p != 0;
+    if (p)
+      v1[i] = p->vruntime;
+  }
+  reap(pids, 2);
+  if (!ok)
+    return why("a hog is gone");
+  int64 d0 = v1[0] - v0[0], d1 = v1[1] - v0[1];
+  if (d0 <= 0 || d1 <= 0)
+    return why("virtual runtimes did not advance (%ld, %ld)", d0, d1);
+  if (d0 * 100 > d1 * 115 || d1 * 100 > d0 * 115)
+    return why("virtual runtimes grew by %ld (weight 2048) and %ld (weight 1024): "
+               "expected the same within 15%%", d0, d1);
+  return 1;
+}
+
 // ---------------------------------------------------------------- mlfq
 
 // Sleeps a tick, then works 50 us: a little CPU, often.
@@ -351,7 +391,7 @@ static void churn(void)
 static int case_mlfq_boost(void)
 {
   int pids[2] = { 0 };
-  uint64 got[2];
+  uint64 got[2] = { 0, 0 };
   if (!use_policy("mlfq"))
     return 0;
   if (!(pids[0] = spawn(hog)))
@@ -472,11 +512,11 @@ static void cheater(void)
   }
 }
 
-static int case_adaptive_cheater(void)
+static int cheater_run(const char *policy)
 {
   int pids[2] = { 0 };
-  uint64 got[2];
-  if (!use_policy("adaptive"))
+  uint64 got[2] = { 0, 0 };
+  if (!use_policy(policy))
     return 0;
   if (!(pids[0] = spawn(cheater)) || !(pids[1] = spawn(hog)))
     return reap(pids, 2), 0;
@@ -488,6 +528,16 @@ static int case_adaptive_cheater(void)
   if (got[0] * 100 > total * 55)   // at most 1.1 x its fair share
     return why("the cheater got %lu%% of the CPU against a hog", got[0] * 100 / total);
   return 1;
+}
+
+static int case_adaptive_cheater(void)
+{
+  return cheater_run("adaptive");
+}
+
+static int case_fair_cheater(void)
+{
+  return cheater_run("fair");
 }
 
 // An interactive parent forks a hog: the child inherits the parent's class
@@ -524,11 +574,13 @@ static const struct testcase cases[] = {
   { "switch_load", case_switch_load },
   { "fair_equal", case_fair_equal },
   { "fair_weighted", case_fair_weighted },
+  { "fair_vruntime", case_fair_vruntime },
   { "mlfq_levels", case_mlfq_levels },
   { "mlfq_boost", case_mlfq_boost },
   { "adaptive_classify", case_adaptive_classify },
   { "adaptive_nostarve", case_adaptive_nostarve },
   { "adaptive_cheater", case_adaptive_cheater },
+  { "fair_cheater", case_fair_cheater },
   { "adaptive_fork", case_adaptive_fork },
 };
 

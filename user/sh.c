@@ -361,7 +361,7 @@ static int builtin(int argc, char **argv)
 }
 
 // Programs that get the scheduler-control capability.
-static const char *const sched_programs[] = { "sched", "schedtest", "schedbench" };
+static const char *const sched_programs[] = { "sched", "schedtest", "schedbench", "schedlat" };
 
 // Drop the scheduler-control capability unless argv[0] (with or without a
 // leading '/') is one of sched_programs.
