@@ -14,11 +14,12 @@ from zenith import REPO
 
 def _sched_lab_answers_in():
     """False in the handout of the scheduling lab or an earlier one: there
-    mlfq, fair and adaptive are the lab's stubs (round robin)."""
+    mlfq, fair and adaptive are the lab's stubs (round robin). Its answers
+    are marked `#if SOL >= 5`."""
     current = manifest.handout_lab(REPO)
     if current is None:
         return True
-    return manifest.find_lab(REPO, current).number > manifest.find_lab(REPO, "sched").number
+    return manifest.find_lab(REPO, current).number > 5
 
 
 needs_policies = pytest.mark.skipif(not _sched_lab_answers_in(),
