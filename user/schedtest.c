@@ -40,7 +40,7 @@ static void hog(void)
 
 // Fork a child running fn (which never returns); its pid, or 0 after
 // reporting why.
-static int spawn(void (*fn)(void))
+static int start_child(void (*fn)(void))
 {
   int pid = fork();
   if (pid == 0) {
@@ -216,7 +216,7 @@ static int case_switch_load(void)
   int pids[4] = { 0 };
   uint64 a[4], b[4];
   for (int i = 0; i < 4; i++)
-    if (!(pids[i] = spawn(i < 2 ? hog : sleeper)))
+    if (!(pids[i] = start_child(i < 2 ? hog : sleeper)))
       return reap(pids, i), 0;
   int ok = cputimes(pids, 4, a);
   for (int round = 0; ok && round < 24; round++) {
@@ -242,7 +242,7 @@ static int fair_run(int *weights, int n)
   if (!use_policy("fair"))
     return 0;
   for (int i = 0; i < n; i++) {
-    if (!(pids[i] = spawn(hog)))
+    if (!(pids[i] = start_child(hog)))
       return reap(pids, i), 0;
     int r = sched_setweight(pids[i], weights[i], SLOT);
     if (r < 0) {
@@ -276,7 +276,7 @@ static int case_fair_vruntime(void)
   if (!use_policy("fair"))
     return 0;
   for (int i = 0; i < 2; i++) {
-    if (!(pids[i] = spawn(hog)))
+    if (!(pids[i] = start_child(hog)))
       return reap(pids, i), 0;
     sched_setweight(pids[i], 2048 >> i, SLOT);
   }
@@ -352,7 +352,7 @@ static int case_mlfq_levels(void)
     return 0;
   void (*fns[3])(void) = { hog, io_task, gamer };
   for (int i = 0; i < 3; i++)
-    if (!(pids[i] = spawn(fns[i])))
+    if (!(pids[i] = start_child(fns[i])))
       return reap(pids, i), 0;
   int lo[3], hi[3], ok = 1;
   // Sample the three in turn over the same stretch (a boost period is 100 ms).
@@ -394,10 +394,10 @@ static int case_mlfq_boost(void)
   uint64 got[2] = { 0, 0 };
   if (!use_policy("mlfq"))
     return 0;
-  if (!(pids[0] = spawn(hog)))
+  if (!(pids[0] = start_child(hog)))
     return 0;
   sleep(60);   // the hog sinks
-  if (!(pids[1] = spawn(churn)))
+  if (!(pids[1] = start_child(churn)))
     return reap(pids, 1), 0;
   int ok = shares(pids, 1, 10, 500, got);
   struct schedstat st;
@@ -452,7 +452,7 @@ static int case_adaptive_classify(void)
   int pids[2] = { 0 };
   if (!use_policy("adaptive"))
     return 0;
-  if (!(pids[0] = spawn(interactive)) || !(pids[1] = spawn(hog)))
+  if (!(pids[0] = start_child(interactive)) || !(pids[1] = start_child(hog)))
     return reap(pids, 2), 0;
   int ti = ticks_to_class(pids[0], SCLASS_INTERACTIVE, 300);
   int tb = ticks_to_class(pids[1], SCLASS_BATCH, 300);
@@ -486,7 +486,7 @@ static int case_adaptive_nostarve(void)
   if (!use_policy("adaptive"))
     return 0;
   for (int i = 0; i <= NFAKE; i++)
-    if (!(pids[i] = spawn(i == 0 ? hog : fake_interactive)))
+    if (!(pids[i] = start_child(i == 0 ? hog : fake_interactive)))
       return reap(pids, i), 0;
   int ok = shares(pids, NFAKE + 1, 20, 300, got);
   reap(pids, NFAKE + 1);
@@ -518,7 +518,7 @@ static int cheater_run(const char *policy)
   uint64 got[2] = { 0, 0 };
   if (!use_policy(policy))
     return 0;
-  if (!(pids[0] = spawn(cheater)) || !(pids[1] = spawn(hog)))
+  if (!(pids[0] = start_child(cheater)) || !(pids[1] = start_child(hog)))
     return reap(pids, 2), 0;
   int ok = shares(pids, 2, 20, 300, got);
   reap(pids, 2);
@@ -554,7 +554,7 @@ static int case_adaptive_fork(void)
   struct schedproc *p = find(me);
   if (!p || (p->cls != SCLASS_INTERACTIVE && p->cls != SCLASS_LATENCY))
     return why("the parent itself is %s, not interactive", p ? class_names[p->cls] : "gone");
-  int pid = spawn(hog);
+  int pid = start_child(hog);
   if (!pid)
     return 0;
   struct schedproc *c = find(pid);
