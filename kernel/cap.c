@@ -104,6 +104,22 @@ struct file *cap_lookup_badge(struct proc *p, int slot, uint32 need, uint64 *bad
   return n->file;
 }
 
+int cap_install_below(struct proc *p, struct capnode *from, struct file *f,
+                      uint32 rights)
+{
+  acquire(&caplock);
+  int i = from->revoked ? -E_BADCAP : free_slot(p);
+  if (i >= 0) {
+    struct capnode *n = capnode_alloc(from, f, rights, from->badge);
+    if (n)
+      p->caps.slot[i].node = n;
+    else
+      i = -E_CAPPOOL;
+  }
+  release(&caplock);
+  return i;
+}
+
 struct file *cap_lookup(struct proc *p, int slot, uint32 need, int *err)
 {
   uint64 badge;
@@ -148,6 +164,32 @@ int cap_dup(struct proc *p, int slot, uint32 rights, int same_rights)
       } else {
         r = -E_CAPPOOL;
       }
+    }
+  }
+  release(&caplock);
+  return r;
+}
+
+int cap_badge(struct proc *p, int slot, uint64 badge)
+{
+  int r;
+  acquire(&caplock);
+  struct capnode *n = live_node(p, slot);
+  if (n == 0)
+    r = -E_BADCAP;
+  else if (!(n->rights & CAP_R_DUP))
+    r = -E_NORIGHT;
+  else if (badge == 0)
+    r = -E_INVAL;
+  else if (n->badge != 0)
+    r = -E_BADGE;
+  else if ((r = free_slot(p)) >= 0) {
+    struct capnode *c = capnode_alloc(n, n->file, n->rights, badge);
+    if (c) {
+      filedup(n->file);
+      p->caps.slot[r].node = c;
+    } else {
+      r = -E_CAPPOOL;
     }
   }
   release(&caplock);
@@ -223,6 +265,57 @@ int cap_describe(struct proc *p, int slot, struct capinfo *info)
   return r;
 }
 
+// Fill e from record n (caplock held).
+static void fill_capent(struct capent *e, int kind, int index, struct capnode *n)
+{
+  e->kind = kind;
+  e->index = index;
+  e->type = n->file ? file_captype(n->file) : CAPT_PROC;
+  e->rights = n->rights;
+  e->badge = n->badge;
+  e->object = n->file ? n->file->id : (uint64)n->pid;
+  e->id = n->id;
+  e->revoked = n->revoked;
+  e->pad = 0;
+}
+
+int cap_list(struct proc *p, int pid, struct capent *out, int max)
+{
+  int err = 0, count = 0;
+  acquire(&caplock);
+  struct proc *t = p;
+  if (pid != 0 && pid != p->pid)
+    t = pcap_find_locked(p, pid, CAP_R_INSPECT, &err);
+  if (t == 0) {
+    release(&caplock);
+    return err;
+  }
+  // A record for (t, pid) exists under caplock, so t still is pid.
+  for (int i = 0; i < NCAP + NDIRCAP + NPCAP; i++) {
+    struct capnode *n;
+    int kind, index = 0;
+    if (i < NCAP) {
+      n = t->caps.slot[i].node;
+      kind = CAPE_SLOT;
+      index = i;
+    } else if (i < NCAP + NDIRCAP) {
+      n = t->caps.dir[i - NCAP];
+      kind = i - NCAP == DIRCAP_CWD ? CAPE_CWD : CAPE_ROOT;
+    } else {
+      n = t->caps.proc[i - NCAP - NDIRCAP];
+      kind = CAPE_PROC;
+      index = n ? n->pid : 0;
+    }
+    if (n == 0)
+      continue;
+    if (count < max)
+      fill_capent(&out[count], kind, index, n);
+    count++;
+  }
+  release(&caplock);
+  return count;
+}
+
 // Audit scratch space, protected by caplock: slots naming each record,
 // records naming each open file.
 static uchar slot_refs[NCAPNODE];
@@ -239,15 +332,20 @@ int cap_check_all(struct capaudit *a)
 
   // Every slot and process-capability entry must name a record in use of
   // the right kind, and no record two of them.
-  int pcaps = 0;
+  int pcaps = 0, dircaps = 0;
   for (struct proc *p = proc; p < proc + NPROC; p++) {
-    for (int s = 0; s < NCAP + NPCAP; s++) {
-      int is_slot = s < NCAP;
-      struct capnode *n = is_slot ? p->caps.slot[s].node : p->caps.proc[s - NCAP];
+    for (int s = 0; s < NCAP + NPCAP + NDIRCAP; s++) {
+      // Slots and directory capabilities name files; the rest processes.
+      int is_slot = s < NCAP || s >= NCAP + NPCAP;
+      struct capnode *n = s < NCAP ? p->caps.slot[s].node
+                        : s < NCAP + NPCAP ? p->caps.proc[s - NCAP]
+                        : p->caps.dir[s - NCAP - NPCAP];
       if (n == 0)
         continue;
-      if (is_slot)
+      if (s < NCAP)
         slots++;
+      else if (is_slot)
+        dircaps++;
       else
         pcaps++;
       int i = capnode_index(n);
@@ -255,6 +353,8 @@ int cap_check_all(struct capaudit *a)
         bad++;
         continue;
       }
+      if (s >= NCAP + NPCAP && file_captype(n->file) != CAPT_DIR)
+        bad++;   // a cwd or root capability that is not a directory
       if (slot_refs[i] < 255)
         slot_refs[i]++;
     }
@@ -271,35 +371,45 @@ int cap_check_all(struct capaudit *a)
   a->pool = NCAPNODE;
   a->slots = slots;
   a->pcaps = pcaps;
+  a->dircaps = dircaps;
   a->bad = bad;
   return 0;
+}
+
+// Entry i of p's table among those naming files: the NCAP slots, then the
+// NDIRCAP directory capabilities. caplock held.
+#define NFILECAP (NCAP + NDIRCAP)
+static struct capnode **file_entry(struct proc *p, int i)
+{
+  return i < NCAP ? &p->caps.slot[i].node : &p->caps.dir[i - NCAP];
 }
 
 int cap_inherit(struct proc *child, struct proc *parent)
 {
   acquire(&caplock);
-  for (int i = 0; i < NCAP; i++) {
-    struct capnode *n = parent->caps.slot[i].node;
-    child->caps.slot[i].node = 0;
+  for (int i = 0; i < NFILECAP; i++) {
+    struct capnode *n = *file_entry(parent, i);
+    *file_entry(child, i) = 0;
     if (n == 0)
       continue;
     struct capnode *c = capnode_alloc(n, n->file, n->rights, n->badge);
     if (c == 0) {
       // Undo: no file reference has been taken yet.
       for (int j = 0; j < i; j++) {
-        if (child->caps.slot[j].node) {
-          capnode_free(child->caps.slot[j].node);
-          child->caps.slot[j].node = 0;
+        struct capnode **e = file_entry(child, j);
+        if (*e) {
+          capnode_free(*e);
+          *e = 0;
         }
       }
       release(&caplock);
       return -E_CAPPOOL;
     }
-    child->caps.slot[i].node = c;
+    *file_entry(child, i) = c;
   }
-  for (int i = 0; i < NCAP; i++)
-    if (child->caps.slot[i].node)
-      filedup(child->caps.slot[i].node->file);
+  for (int i = 0; i < NFILECAP; i++)
+    if (*file_entry(child, i))
+      filedup((*file_entry(child, i))->file);
   release(&caplock);
   return 0;
 }
@@ -328,9 +438,24 @@ int cap_install_pair(struct proc *p, struct file *f0, uint32 r0,
   return 0;
 }
 
+// Empty entry i (a slot or a directory capability) of p, if in use.
+static void close_entry(struct proc *p, int i)
+{
+  acquire(&caplock);
+  struct capnode **e = file_entry(p, i);
+  struct capnode *n = *e;
+  *e = 0;
+  struct file *f = n ? n->file : 0;
+  if (n)
+    capnode_free(n);
+  release(&caplock);
+  if (f)
+    fileclose(f);   // may sleep
+}
+
 void cap_close_all(struct proc *p)
 {
   pcap_close_all(p);
-  for (int i = 0; i < NCAP; i++)
-    cap_close(p, i);   // -E_BADCAP for an empty slot: nothing to do
+  for (int i = 0; i < NFILECAP; i++)
+    close_entry(p, i);
 }

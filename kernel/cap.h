@@ -15,6 +15,7 @@
 #include "types.h"
 #include "param.h"
 #include "caprights.h"
+#include "capinfo.h"
 
 struct file;
 struct proc;
@@ -32,9 +33,17 @@ struct cap {
 // per live process, so NPROC entries always suffice.
 #define NPCAP NPROC
 
+// Directory capabilities every path walk starts from (dircap.h): the
+// current directory (relative paths) and the root (absolute paths),
+// indexed DIRCAP_CWD and DIRCAP_ROOT (capinfo.h). Each is a record naming
+// a directory's open file, or 0: a process without one gets -E_NOCAP
+// from path calls of that kind.
+#define NDIRCAP     2
+
 struct captable {
   struct cap slot[NCAP];
   struct capnode *proc[NPCAP];   // process capabilities; 0 = empty entry
+  struct capnode *dir[NDIRCAP];  // cwd and root capabilities; 0 = none
 };
 
 // Every function below accepts any integer as a slot number.
@@ -43,6 +52,12 @@ struct captable {
 // rights. Returns the slot, -E_CAPFULL (table full) or -E_CAPPOOL (no
 // record left). Takes over the caller's reference to f only on success.
 int cap_install(struct proc *p, struct file *f, uint32 rights);
+// Put f into the lowest free slot as a capability derived from `from`
+// (which the caller holds, e.g. the directory f was opened through), with
+// the given rights and from's badge. -E_BADCAP if `from` has been revoked
+// meanwhile, -E_CAPFULL, -E_CAPPOOL. Takes over f's reference on success.
+int cap_install_below(struct proc *p, struct capnode *from, struct file *f,
+                      uint32 rights);
 // Look up slot for an operation needing all of `need`. Returns the file or 0
 // and sets *err to -E_BADCAP (empty, invalid or revoked slot) or -E_NORIGHT.
 // The file stays valid while the caller (the owner) does not close the slot.
@@ -66,6 +81,19 @@ int cap_restrict(struct proc *p, int slot, uint32 rights);
 int cap_revoke(struct proc *p, int slot);
 // Describe slot. 0, -E_BADCAP.
 int cap_describe(struct proc *p, int slot, struct capinfo *info);
+// Derive a new slot from slot carrying `badge` (non-zero) and the same
+// rights (seL4's mint). Needs CAP_R_DUP; only an unbadged capability can
+// be badged, so a badge, once set, can never be changed or forged.
+// -E_BADCAP, -E_NORIGHT, -E_INVAL (badge 0), -E_BADGE (already badged),
+// -E_CAPFULL, -E_CAPPOOL.
+int cap_badge(struct proc *p, int slot, uint64 badge);
+// List every capability of process pid (0 = the caller) into out[0..max):
+// slots, directory and process capabilities. Listing another process
+// needs a process capability for it with CAP_R_INSPECT. Returns how many
+// it holds (may exceed max: only max are written), or -E_NOCAP,
+// -E_NORIGHT, -E_SRCH.
+struct capent;
+int cap_list(struct proc *p, int pid, struct capent *out, int max);
 // Check every table and record; fill in *a. Returns 0.
 int cap_check_all(struct capaudit *a);
 // Derive every slot of parent into child (fork). 0 or -E_CAPPOOL (then

@@ -13,6 +13,7 @@
 #define CAPT_CHANNEL 5   // one end of a channel (kernel/chan.h): the rights say which
 // Scheduler (kernel/schedctl.h)
 #define CAPT_SCHEDCTL 7   // scheduler control: trace, statistics, policy
+#define CAPT_PROC    6   // a process (process capabilities, pcap.c)
 
 // cap_info(slot, &info): one live capability.
 struct capinfo {
@@ -22,6 +23,27 @@ struct capinfo {
   uint64 object;    // id of the object (open file); never reused
   uint64 id;        // id of this capability record; never reused
   uint64 parent;    // id of the record it was derived from, 0 for a root
+};
+
+// setdir(which, slot): which directory capability to set.
+#define DIRCAP_CWD  0    // the current directory: relative paths start here
+#define DIRCAP_ROOT 1    // the root: absolute paths start here
+
+// cap_list(pid, buf, max): one entry per capability a process holds.
+#define CAPE_SLOT  0     // a slot (file descriptor); index = slot number
+#define CAPE_CWD   1     // its current-directory capability
+#define CAPE_ROOT  2     // its root-directory capability
+#define CAPE_PROC  3     // a process capability; index = the process's pid
+struct capent {
+  int kind;         // CAPE_*
+  int index;        // slot number (CAPE_SLOT) or pid (CAPE_PROC), else 0
+  uint32 type;      // CAPT_*
+  uint32 rights;    // CAP_R_* bits
+  uint64 badge;
+  uint64 object;    // object id (open file), or the pid for a process
+  uint64 id;        // record id
+  int revoked;      // 1 if revoked (still in the table, every use fails)
+  int pad;
 };
 
 // cap_audit(&audit): the kernel walks every capability table and record,
@@ -42,6 +64,7 @@ struct capaudit {
   int queued;       // records the channel queues hold, counted apart: equals
                     // inflight when no message is moving at the same moment
   int channels;     // channels in use
+  int dircaps;      // cwd and root capabilities held, all processes
 };
 
 #endif

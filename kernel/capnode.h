@@ -36,8 +36,8 @@ struct capnode {
   struct capnode *next;      // (for a free record: the next free one)
 };
 
-// Enough for every slot and process capability of every process.
-#define NCAPNODE (NPROC * (NCAP + NPCAP))
+// Enough for every slot, process and directory capability of every process.
+#define NCAPNODE (NPROC * (NCAP + NPCAP + NDIRCAP))
 
 extern struct spinlock caplock;
 

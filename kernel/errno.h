@@ -39,6 +39,9 @@
                            // sender and nothing queued (recv: end of file)
 // Scheduler (kernel/schedctl.h)
 #define E_NOPOLICY    32   // no scheduling policy of that name
+// Directory capabilities and badges (dircap, C2)
+#define E_ESCAPE      30   // a path climbs ("..") above the directory capability it starts from
+#define E_BADGE       31   // the capability already carries a badge
 
 #define E_MAX         32
 

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "elf.h"
 #include "stat.h"
+#include "dircap.h"
 #include "exec.h"
 #if LAB >= 3
 #include "lazymap.h"
@@ -118,13 +119,18 @@ int exec_load(struct proc *target, char *path, char **argv, struct image *img)
   uint64 sz = 0;
   int err;
 
-  if (path[0] != '/' && myproc()->cwd == 0)
-    return -E_NOCAP;   // a relative path, and no current directory (spawn)
+  // The program is found through a directory capability that may exec
+  // (dircap.h): CAP_R_LOOKUP and CAP_R_EXEC on where the walk starts,
+  // found as the caller finds it (spawn loads into another process).
+  struct walkstart ws;
+  if ((err = dircap_begin(myproc(), DIRCAP_PATH, path, CAP_R_LOOKUP | CAP_R_EXEC, &ws)) < 0)
+    return err;
   begin_op();
-  struct inode *ip = namei(path);
+  int depth = ws.depth;
+  struct inode *ip = namei_in(ws.dir, &depth, path, &err);
   if (!ip) {
     end_op();
-    return -E_NOENT;
+    return err;
   }
   ilock(ip);
   if (ip->type != T_FILE) {

@@ -72,6 +72,8 @@ void fileclose(struct file *f)
   f->pipe = 0;
   f->chan = 0;
   f->ip = 0;
+  f->walk_base = 0;
+  f->walk_depth = 0;
   release(&ftable.lock);
 
   if (copy.type == FD_PIPE) {
@@ -81,6 +83,8 @@ void fileclose(struct file *f)
   } else if (copy.type == FD_INODE || copy.type == FD_DEVICE) {
     begin_op();   // the last reference to an unlinked file frees it
     iput(copy.ip);
+    if (copy.walk_base)
+      iput(copy.walk_base);
     end_op();
   }
 }
@@ -201,6 +205,10 @@ int filewrite(struct file *f, uint64 user_addr, int n)
     return d && d->write ? d->write(1, user_addr, n) : -E_INVAL;
   }
   case FD_INODE:
+    // A directory capability's CAP_R_WRITE lets it open files below it for
+    // writing (dircap.h); the directory's own bytes are the file system's.
+    if (f->ip->type == T_DIR)
+      return -E_ISDIR;
     return inode_write(f, user_addr, n);
   case FD_CHANNEL:
     return -E_INVAL;   // messages, not bytes: chan_send

@@ -24,6 +24,10 @@ struct file {
   int chan_send_end;    // FD_CHANNEL: 1 for the send end, 0 for the receive end
   struct inode *ip;     // FD_INODE and FD_DEVICE
   uint off;             // FD_INODE: current offset
+  struct inode *walk_base;  // FD_INODE directory: the boundary no path walk
+                            // from it may climb above (0 = ip itself);
+                            // holds a reference (dircap.c)
+  int walk_depth;       // levels ip is below walk_base (0 when it is 0)
   short major;          // FD_DEVICE
   uint64 id;            // object id, never reused (set by filealloc)
 };

@@ -7,7 +7,9 @@
 //                direct, singly-indirect and doubly-indirect pointers;
 //                readi/writei move bytes, itrunc frees everything
 //   directories  files of struct dirent; dirlookup/dirlink
-//   paths        namei/nameiparent walk a path one element at a time
+//   paths        namei_in/nameiparent_in walk a path one element at a time,
+//                never above the boundary of the directory capability
+//                the walk started from (dircap.c chooses where it starts)
 //
 // Every function that writes the disk runs inside a log operation (log.h),
 // and writes blocks with log_write(), never bwrite().
@@ -517,53 +519,78 @@ static const char *skipelem(const char *path, char *name)
   return path;
 }
 
-static struct inode *walk_start(const char *path)
+struct inode *iroot(void)
 {
-  if (*path == '/')
-    return iget(ROOTDEV, ROOTINO);
-  struct inode *cwd = myproc()->cwd;
-  return cwd ? idup(cwd) : 0;   // a spawned process may have no cwd
+  return iget(ROOTDEV, ROOTINO);
 }
 
-// Walk path. With want_parent, stop one element early: return the parent
-// directory and leave the last element in name. Returns an unlocked inode
-// with a new reference, or 0 if some element is missing or not a directory.
-static struct inode *namex(const char *path, int want_parent, char *name)
+// Walk path from start, a directory *depth levels below the boundary of
+// the directory capability the walk began with (dircap.h). Every element
+// other than "." and ".." goes one level down, ".." one level up; a ".."
+// that would climb above the boundary fails with -E_ESCAPE (the real root
+// is its own "..", so at the file-system root ".." stays put: no climb).
+// Directories cannot be hard-linked or moved, so the count is exact; a
+// removed directory (nlink 0) has no ".." (its parent may be gone and its
+// inode number reused elsewhere), so ".." from it is -E_NOENT.
+// With want_parent, stop one element early: return the parent directory
+// and leave the last element in name. Returns an unlocked inode with a new
+// reference and its depth in *depth, or 0 with *err = -E_NOENT (an element
+// is missing or not a directory) or -E_ESCAPE.
+static struct inode *namex(struct inode *start, int *depth, const char *path,
+                           int want_parent, char *name, int *err)
 {
-  struct inode *ip = walk_start(path);
-  if (ip == 0)
-    return 0;
+  struct inode *ip = idup(start);
+  int d = *depth;
 
   while ((path = skipelem(path, name)) != 0) {
     ilock(ip);
     if (ip->type != T_DIR) {
       iunlockput(ip);
+      *err = -E_NOENT;
       return 0;
     }
     if (want_parent && *path == 0) {
       iunlock(ip);
+      *depth = d;
       return ip;
     }
-    struct inode *next = dirlookup(ip, name, 0);
+    int up = namecmp(name, "..") == 0;
+    uint here = ip->inum;
+    struct inode *next = (up && ip->nlink == 0) ? 0 : dirlookup(ip, name, 0);
     iunlockput(ip);   // before locking next: next may be ip itself (".")
-    if (next == 0)
+    if (next == 0) {
+      *err = -E_NOENT;
       return 0;
+    }
+    if (up && next->inum != here) {
+      if (d == 0) {
+        iput(next);
+        *err = -E_ESCAPE;
+        return 0;
+      }
+      d--;
+    } else if (!up && namecmp(name, ".") != 0) {
+      d++;
+    }
     ip = next;
   }
   if (want_parent) {   // the path had no element at all ("/")
     iput(ip);
+    *err = -E_NOENT;
     return 0;
   }
+  *depth = d;
   return ip;
 }
 
-struct inode *namei(const char *path)
+struct inode *namei_in(struct inode *start, int *depth, const char *path, int *err)
 {
   char name[DIRSIZ];
-  return namex(path, 0, name);
+  return namex(start, depth, path, 0, name, err);
 }
 
-struct inode *nameiparent(const char *path, char *name)
+struct inode *nameiparent_in(struct inode *start, int *depth, const char *path,
+                             char *name, int *err)
 {
-  return namex(path, 1, name);
+  return namex(start, depth, path, 1, name, err);
 }

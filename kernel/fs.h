@@ -45,7 +45,14 @@ int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n);
 struct inode *dirlookup(struct inode *dp, const char *name, uint *poff);
 int dirlink(struct inode *dp, const char *name, uint inum);
 int namecmp(const char *s, const char *t);
-struct inode *namei(const char *path);                      // 0 if not found
-struct inode *nameiparent(const char *path, char *name);    // 0 if not found
+// The root directory of the file system (a new reference).
+struct inode *iroot(void);
+// Path walks that stay below a directory capability's boundary (see
+// namex in fs.c): start is the directory the walk begins in, *depth how
+// far it is below the boundary (updated to the result's). 0 on failure,
+// with *err = -E_NOENT or -E_ESCAPE (".." above the boundary).
+struct inode *namei_in(struct inode *start, int *depth, const char *path, int *err);
+struct inode *nameiparent_in(struct inode *start, int *depth, const char *path,
+                             char *name, int *err);
 
 #endif

@@ -63,24 +63,37 @@ int pcap_fork(struct proc *parent, struct proc *child)
   return 0;
 }
 
-struct proc *pcap_lookup(struct proc *p, int pid, uint32 need, int *err)
+struct proc *pcap_find_locked(struct proc *p, int pid, uint32 need, int *err)
 {
-  struct proc *target = 0;
   *err = -E_NOCAP;
-  acquire(&caplock);
   for (int i = 0; i < NPCAP; i++) {
     struct capnode *n = p->caps.proc[i];
     if (n == 0 || n->revoked || n->pid != pid)
       continue;
     if ((n->rights & need) == need) {
-      target = n->proc;
       *err = 0;
-      break;
+      return n->proc;
     }
     *err = -E_NORIGHT;   // keep looking: another may carry the right
   }
+  return 0;
+}
+
+struct proc *pcap_lookup(struct proc *p, int pid, uint32 need, int *err)
+{
+  acquire(&caplock);
+  struct proc *target = pcap_find_locked(p, pid, need, err);
   release(&caplock);
   return target;
+}
+
+int pcap_holds(struct proc *p, int pid, uint32 need)
+{
+  int err;
+  acquire(&caplock);
+  struct proc *t = pcap_find_locked(p, pid, need, &err);
+  release(&caplock);
+  return t ? 0 : err;
 }
 
 int pcap_give(struct proc *p, struct proc *target, uint32 rights)
@@ -95,6 +108,21 @@ int pcap_give(struct proc *p, struct proc *target, uint32 rights)
   }
   release(&caplock);
   return n ? 0 : -E_CAPPOOL;
+}
+
+int pcap_drop(struct proc *p, int pid)
+{
+  int dropped = 0;
+  acquire(&caplock);
+  for (int i = 0; i < NPCAP; i++) {
+    struct capnode *n = p->caps.proc[i];
+    if (n && (pid == -1 || n->pid == pid)) {
+      drop_entry(p, i);
+      dropped++;
+    }
+  }
+  release(&caplock);
+  return dropped;
 }
 
 void pcap_close_all(struct proc *p)

@@ -14,7 +14,8 @@ struct proc;
 struct capnode;
 
 // Rights of the capability fork gives the parent.
-#define PCAP_RIGHTS (CAP_R_KILL | CAP_R_WAIT | CAP_R_DUP | CAP_R_TRANSFER | CAP_R_REVOKE)
+#define PCAP_RIGHTS (CAP_R_KILL | CAP_R_WAIT | CAP_R_DUP | CAP_R_TRANSFER | \
+                     CAP_R_REVOKE | CAP_R_INSPECT)
 
 // fork: the parent gets a capability for child, the child derives all of
 // the parent's. 0 or -E_CAPPOOL (nothing changed then). Never sleeps.
@@ -23,10 +24,18 @@ int pcap_fork(struct proc *parent, struct proc *child);
 // in need; else 0 and *err = -E_NOCAP (none for that pid) or -E_NORIGHT.
 // The result is only a hint: check its pid under its lock before use.
 struct proc *pcap_lookup(struct proc *p, int pid, uint32 need, int *err);
-// Give p a new root capability for target with `rights` (spawn gives the
-// parent one for its child). 0 or -E_CAPPOOL. Never sleeps; caplock must
-// not be held.
+// The same with caplock already held (the result is exact while it is).
+struct proc *pcap_find_locked(struct proc *p, int pid, uint32 need, int *err);
+// Does p hold a live capability for pid with every right in need?
+// 0, -E_NOCAP or -E_NORIGHT.
+int pcap_holds(struct proc *p, int pid, uint32 need);
+// Give p a new root capability for target with `rights` (reparenting
+// hands init a wait capability for each orphan). 0 or -E_CAPPOOL.
+// Never sleeps; caplock must not be held.
 int pcap_give(struct proc *p, struct proc *target, uint32 rights);
+// Drop p's process capabilities for pid (-1: all of them). Returns how
+// many were dropped.
+int pcap_drop(struct proc *p, int pid);
 // exit: drop every process capability p holds.
 void pcap_close_all(struct proc *p);
 // freeproc: p's pid is going away; drop every capability naming it, in

@@ -26,6 +26,7 @@
 #include "proc.h"
 #include "pcap.h"
 #include "syssched.h"
+#include "dircap.h"
 #if LAB >= 3
 #include "lazymap.h"
 #endif
@@ -235,7 +236,6 @@ int fork(void)
     release(&np->lock);
     return err;
   }
-  np->cwd = p->cwd ? idup(p->cwd) : 0;   // a spawned process may have none
   safestrcpy(np->name, p->name, sizeof(np->name));
   int pid = np->pid;
   release(&np->lock);
@@ -246,10 +246,8 @@ int fork(void)
 struct proc *proc_alloc_blank(int *err)
 {
   struct proc *np = allocproc(err);
-  if (np) {
-    np->cwd = 0;
-    release(&np->lock);
-  }
+  if (np)
+    release(&np->lock);   // allocproc emptied its table: no cwd, no root
   return np;
 }
 
@@ -272,12 +270,17 @@ void proc_start(struct proc *np, struct proc *parent)
   release(&np->lock);
 }
 
-// Hand p's children to init. wait_lock must be held.
+// Hand p's children to init, with a wait-only capability for each so init
+// can reap them (wait needs one). wait_lock must be held. The record pool
+// has room for a full table per process, so pcap_give cannot fail; if it
+// ever did, the orphan would stay a zombie, so say so.
 static void reparent(struct proc *p)
 {
   for (struct proc *pp = proc; pp < &proc[NPROC]; pp++) {
     if (pp->parent == p) {
       pp->parent = initproc;
+      if (pcap_give(initproc, pp, CAP_R_WAIT) < 0)
+        printf("reparent: no wait capability for pid %d\n", pp->pid);
       wakeup(initproc);
     }
   }
@@ -290,13 +293,7 @@ void exit(int status)
     printf("init exited with status %d\n", status);
     panic("init exiting");
   }
-  cap_close_all(p);
-  if (p->cwd) {
-    begin_op();
-    iput(p->cwd);
-    end_op();
-    p->cwd = 0;
-  }
+  cap_close_all(p);   // slots, cwd and root, process capabilities
 
   acquire(&wait_lock);
   reparent(p);
@@ -309,16 +306,27 @@ void exit(int status)
   panic("zombie exit");
 }
 
+// Reap a child that has exited. Only children the caller holds a process
+// capability with CAP_R_WAIT for count (fork gives the parent one; init
+// gets one for every orphan): -E_CHILD if there are no children at all,
+// -E_NOCAP / -E_NORIGHT if there are some but none it may wait for.
 int wait(uint64 status_addr)
 {
   struct proc *p = myproc();
   acquire(&wait_lock);
   for (;;) {
-    int have_kids = 0;
+    int have_kids = 0, no_right = -E_CHILD;
     for (struct proc *pp = proc; pp < &proc[NPROC]; pp++) {
       if (pp->parent != p)
         continue;
       acquire(&pp->lock);
+      int r = pcap_holds(p, pp->pid, CAP_R_WAIT);   // p->lock, then caplock
+      if (r < 0) {
+        if (no_right != -E_NORIGHT)
+          no_right = r;
+        release(&pp->lock);
+        continue;
+      }
       have_kids = 1;
       if (pp->state == ZOMBIE) {
         int pid = pp->pid;
@@ -336,7 +344,7 @@ int wait(uint64 status_addr)
     }
     if (!have_kids) {
       release(&wait_lock);
-      return -E_CHILD;
+      return no_right;
     }
     if (killed(p)) {
       release(&wait_lock);
@@ -430,7 +438,7 @@ static void forkret(void)
     first = 0;
     fsinit(ROOTDEV);
     __sync_synchronize();
-    p->cwd = namei("/");
+    dircap_boot(p);   // the root capabilities: everything flows from here
     char *argv[] = { "init", 0 };
     int r = exec("/init", argv);
     if (r < 0) {

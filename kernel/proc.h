@@ -90,8 +90,8 @@ struct proc {
   pagetable_t pagetable;
   struct trapframe *trapframe;
   struct context context;    // swtch() here to run the process
-  struct captable caps;      // capability table; fds are its slots
-  struct inode *cwd;         // current directory
+  struct captable caps;      // capability table: fds are its slots; the
+                             // cwd and root are directory capabilities in it
   char name[16];
 
   // CPU accounting, exact: charged from rdtime at every switch.

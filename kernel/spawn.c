@@ -23,6 +23,8 @@
 #include "pcap.h"
 #include "captransfer.h"
 #include "spawncap.h"
+#include "capnode.h"
+#include "dircap.h"
 #include "spawn.h"
 
 // Is the list well formed (known roles, at most one cwd and one root,
@@ -41,22 +43,29 @@ static int check_list(const struct spawncap *list, int n)
   return slots > NCAP || cwd > 1 || root > 1 ? -E_INVAL : 0;
 }
 
-// The directory entries of the list: SPAWN_CWD becomes the child's
-// current directory. 0 or an error (then the child has none).
+// The directory entries of the list: SPAWN_CWD and SPAWN_ROOT become the
+// child's cwd and root capabilities (dircap.h), derived from the parent's
+// slot with the listed rights and the slot's boundary. 0 or an error
+// (cap_close_all then drops whatever was given).
 static int give_dirs(struct proc *np, struct proc *p, const struct spawncap *list, int n)
 {
   for (int i = 0; i < n; i++) {
     if (list[i].role == SPAWN_SLOT)
       continue;
-    if (list[i].role == SPAWN_ROOT)
-      return -E_INVAL;   // no root-directory capabilities yet
     int err;
     struct file *f = cap_give_check(p, &list[i], &err);
     if (f == 0)
       return err;
     if (f->type != FD_INODE || f->ip->type != T_DIR)
       return -E_NOTDIR;
-    np->cwd = idup(f->ip);
+    // The slot's record stays put: only its owner (the caller) changes it.
+    struct capnode *from = p->caps.slot[list[i].slot].node;
+    int which = list[i].role == SPAWN_CWD ? DIRCAP_CWD : DIRCAP_ROOT;
+    filedup(f);
+    if ((err = dircap_set(np, which, from, f, list[i].rights)) < 0) {
+      fileclose(f);
+      return err;
+    }
   }
   return 0;
 }
@@ -89,13 +98,7 @@ int spawn(char *path, char **argv, const struct spawncap *list, int n)
   return pid;
 
 fail_caps:
-  cap_close_all(np);
-  if (np->cwd) {
-    begin_op();
-    iput(np->cwd);
-    end_op();
-    np->cwd = 0;
-  }
+  cap_close_all(np);   // slots, cwd and root
 fail:
   proc_discard(np);
   return err;

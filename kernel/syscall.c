@@ -74,6 +74,10 @@ static uint64 (*const handlers[NSYSCALL])(void) = {
   [SYS_sched_trace] = sys_sched_trace,         [SYS_sched_stats] = sys_sched_stats,
   [SYS_sched_setpolicy] = sys_sched_setpolicy, [SYS_sched_setweight] = sys_sched_setweight,
   [SYS_sched_policy] = sys_sched_policy,
+  // Directory capabilities, badges, listing (dircap, C2)
+  [SYS_openat] = sys_openat,         [SYS_setdir] = sys_setdir,
+  [SYS_cap_dropproc] = sys_cap_dropproc, [SYS_cap_badge] = sys_cap_badge,
+  [SYS_cap_list] = sys_cap_list,
 };
 
 void syscall(void)

@@ -61,6 +61,12 @@
 #define SYS_sched_setpolicy 52   // sched_setpolicy(slot, name)
 #define SYS_sched_setweight 53   // sched_setweight(pid, weight, slot)
 #define SYS_sched_policy    54   // sched_policy(buf, len): active policy's name and id
+// Directory capabilities, badges, listing (dircap, C2; kernel/dircap.h)
+#define SYS_openat       45   // openat(dirslot, path, omode): open below a directory capability
+#define SYS_setdir       46   // setdir(which, slot): cwd (0) / root (1) from a slot; -1 drops
+#define SYS_cap_dropproc 47   // cap_dropproc(pid): drop process capabilities (-1: all)
+#define SYS_cap_badge    48   // cap_badge(slot, badge): derive a badged copy
+#define SYS_cap_list     49   // cap_list(pid, struct capent *, max): what a process holds
 
 #define NSYSCALL     64   // size of the dispatch table; a number without a handler gives -E_NOSYS
 

@@ -8,6 +8,8 @@
 //   -E_CAPFULL  the caller's capability table is full
 //   -E_CAPPOOL  the kernel's pool of capability records is exhausted
 //   -E_FAULT    bad user address
+//   -E_BADGE    the capability already carries a badge (cap_badge)
+//   -E_NOCAP    no capability at all for that process (cap_list)
 #include "types.h"
 #include "param.h"
 #include "errno.h"
@@ -16,6 +18,9 @@
 #include "vm.h"
 #include "cap.h"
 #include "capinfo.h"
+#include "riscv.h"
+#include "kalloc.h"
+#include "pcap.h"
 #include "syscall_args.h"
 #include "syscap.h"
 
@@ -71,4 +76,51 @@ uint64 sys_cap_audit(void)
   if (copyout(myproc()->pagetable, argaddr(0), &a, sizeof(a)) < 0)
     return -E_FAULT;
   return 0;
+}
+
+// cap_badge(slot, badge) -> new slot derived from slot with the same rights
+// and `badge` (non-zero). Needs CAP_R_DUP; only an unbadged capability can
+// be badged, and nothing ever changes a badge, so a badge a receiver sees
+// is the one its minter set. -E_BADCAP, -E_NORIGHT, -E_INVAL (badge 0),
+// -E_BADGE, -E_CAPFULL, -E_CAPPOOL.
+uint64 sys_cap_badge(void)
+{
+  return cap_badge(myproc(), argint(0), argaddr(1));
+}
+
+// cap_dropproc(pid) -> how many process capabilities for pid the caller
+// dropped (pid -1: all of them; 0 if it held none). Lets a program give up
+// the authority to kill or wait for processes before running another.
+uint64 sys_cap_dropproc(void)
+{
+  return pcap_drop(myproc(), argint(0));
+}
+
+// cap_list(pid, struct capent *buf, max) -> how many capabilities process
+// pid (0: the caller) holds; the first min(that, max) are written to buf.
+// Listing another process needs a process capability for it with
+// CAP_R_INSPECT (fork gives the parent one). -E_NOCAP, -E_NORIGHT,
+// -E_INVAL (max < 0), -E_FAULT, -E_NOMEM.
+_Static_assert((NCAP + NDIRCAP + NPCAP) * sizeof(struct capent) <= PGSIZE,
+               "cap_list: a whole table must fit in one page");
+
+uint64 sys_cap_list(void)
+{
+  int pid = argint(0), max = argint(2);
+  uint64 ubuf = argaddr(1);
+  if (max < 0)
+    return -E_INVAL;
+  struct capent *buf = kalloc();   // a table's worth fits in a page
+  if (buf == 0)
+    return -E_NOMEM;
+  int cap = PGSIZE / sizeof(struct capent);
+  int n = cap_list(myproc(), pid, buf, max < cap ? max : cap);
+  int copy = n < max ? n : max;
+  if (copy > cap)
+    copy = cap;
+  if (n > 0 && copy > 0 &&
+      copyout(myproc()->pagetable, ubuf, buf, copy * sizeof(struct capent)) < 0)
+    n = -E_FAULT;
+  kfree(buf);
+  return n;
 }

@@ -15,5 +15,8 @@ uint64 sys_chan_create(void);
 uint64 sys_chan_send(void);
 uint64 sys_chan_recv(void);
 uint64 sys_spawn(void);
+uint64 sys_cap_dropproc(void);
+uint64 sys_cap_badge(void);
+uint64 sys_cap_list(void);
 
 #endif

@@ -17,6 +17,7 @@
 #include "file.h"
 #include "pipe.h"
 #include "cap.h"
+#include "dircap.h"
 #include "syscall_args.h"
 #include "sysfile.h"
 
@@ -50,8 +51,6 @@ static int argpath(int n, char *buf)
   int r = argstr(n, buf, MAXPATH);
   if (r < 0)
     return r;
-  if (buf[0] != '/' && myproc()->cwd == 0)
-    return -E_NOCAP;   // a relative path, and no current directory (spawn)
   return check_path(buf);
 }
 
@@ -130,21 +129,19 @@ uint64 sys_pipe(void)
 
 // ---------------------------------------------------------------- creating
 
-// Make a new inode of `type` at path, or (for T_FILE) return the existing
-// regular file or device there. Returns it locked, or 0 with *err set.
-// Caller is inside a log operation.
-static struct inode *create(const char *path, short type, short major,
-                            short minor, int *err)
+// Make a new inode of `type` at path, walking from ws, or (for T_FILE)
+// return the existing regular file or device there. Returns it locked, or
+// 0 with *err set. Caller is inside a log operation.
+static struct inode *create(struct walkstart *ws, const char *path, short type,
+                            short major, short minor, int *err)
 {
   char name[DIRSIZ];
   struct inode *dp, *ip;
+  int depth = ws->depth;
 
-  if ((dp = nameiparent(path, name)) == 0) {
-    *err = -E_NOENT;
+  if ((dp = nameiparent_in(ws->dir, &depth, path, name, err)) == 0)
     return 0;
-  }
   ilock(dp);
-
   if ((ip = dirlookup(dp, name, 0)) != 0) {
     iunlockput(dp);
     ilock(ip);
@@ -207,17 +204,30 @@ static uint32 open_rights(int omode)
   }
 }
 
+// Rights the start directory must hold for an open with this mode.
+static uint32 open_needs(int omode)
+{
+  uint32 need = CAP_R_LOOKUP;
+  if ((omode & (O_WRONLY | O_RDWR)) != O_WRONLY)
+    need |= CAP_R_READ;
+  if (omode & (O_WRONLY | O_RDWR | O_TRUNC))
+    need |= CAP_R_WRITE;
+  if (omode & O_CREATE)
+    need |= CAP_R_CREATE;
+  return need;
+}
+
 // The locked inode open() should use, or 0 with *err. Inside an op.
-static struct inode *open_inode(const char *path, int omode, int *err)
+static struct inode *open_inode(struct walkstart *ws, const char *path, int omode,
+                                int *err)
 {
   struct inode *ip;
+  int depth = ws->depth;
 
   if (omode & O_CREATE)
-    return create(path, T_FILE, 0, 0, err);
-  if ((ip = namei(path)) == 0) {
-    *err = -E_NOENT;
+    return create(ws, path, T_FILE, 0, 0, err);
+  if ((ip = namei_in(ws->dir, &depth, path, err)) == 0)
     return 0;
-  }
   ilock(ip);
   return ip;
 }
@@ -232,20 +242,24 @@ static int open_check(struct inode *ip, int omode)
   return 0;
 }
 
-uint64 sys_open(void)
+// open and openat: walk path from dirslot (DIRCAP_PATH: from the root or
+// cwd capability) and install what it names in a new slot, derived from
+// the start capability. A file gets the rights of its open mode that the
+// start has; a directory gets the start's rights (so a directory
+// capability opened through another can do no more than it).
+static int open_at(int dirslot, const char *path, int omode)
 {
-  char path[MAXPATH];
+  struct walkstart ws;
   int err;
 
-  if ((err = argpath(0, path)) < 0)
-    return err;
-  int omode = argint(1);
   uint32 rights = open_rights(omode);
   if (rights == 0 || (omode & ~(O_WRONLY | O_RDWR | O_CREATE | O_TRUNC)))
     return -E_INVAL;
+  if ((err = dircap_begin(myproc(), dirslot, path, open_needs(omode), &ws)) < 0)
+    return err;
 
   begin_op();
-  struct inode *ip = open_inode(path, omode, &err);
+  struct inode *ip = open_inode(&ws, path, omode, &err);
   if (ip == 0) {
     end_op();
     return err;
@@ -256,8 +270,9 @@ uint64 sys_open(void)
     return err;
   }
 
+  rights = ip->type == T_DIR ? ws.rights : rights & ws.rights;
   struct file *f = filealloc();
-  int fd = f ? cap_install(myproc(), f, rights) : -E_NFILE;
+  int fd = f ? cap_install_below(myproc(), ws.node, f, rights) : -E_NFILE;
   if (fd < 0) {
     if (f)
       fileclose(f);   // still FD_NONE: only frees the table entry
@@ -266,7 +281,7 @@ uint64 sys_open(void)
     return fd;
   }
 
-  f->ip = ip;   // takes over our reference
+  f->ip = ip;   // takes over our reference; a directory is its own boundary
   if (ip->type == T_DEVICE) {
     f->type = FD_DEVICE;
     f->major = ip->major;
@@ -282,15 +297,50 @@ uint64 sys_open(void)
   return fd;
 }
 
-uint64 sys_mkdir(void)
+uint64 sys_open(void)
 {
   char path[MAXPATH];
   int err;
 
   if ((err = argpath(0, path)) < 0)
     return err;
+  return open_at(DIRCAP_PATH, path, argint(1));
+}
+
+// openat(dirslot, path, omode): open path below the directory capability
+// in dirslot; path must be relative and may not climb above it.
+uint64 sys_openat(void)
+{
+  char path[MAXPATH];
+  int err;
+
+  int slot = argint(0);
+  if (slot == DIRCAP_PATH)
+    return -E_BADCAP;   // -1 is a slot number like any other here
+  if ((err = argpath(1, path)) < 0)
+    return err;
+  return open_at(slot, path, argint(2));
+}
+
+// Check path and choose its walk's start for a call needing `need`.
+static int path_start(int n, char *path, uint32 need, struct walkstart *ws)
+{
+  int err = argpath(n, path);
+  if (err < 0)
+    return err;
+  return dircap_begin(myproc(), DIRCAP_PATH, path, need, ws);
+}
+
+uint64 sys_mkdir(void)
+{
+  char path[MAXPATH];
+  struct walkstart ws;
+  int err;
+
+  if ((err = path_start(0, path, CAP_R_LOOKUP | CAP_R_CREATE, &ws)) < 0)
+    return err;
   begin_op();
-  struct inode *ip = create(path, T_DIR, 0, 0, &err);
+  struct inode *ip = create(&ws, path, T_DIR, 0, 0, &err);
   if (ip)
     iunlockput(ip);
   end_op();
@@ -301,15 +351,16 @@ uint64 sys_mkdir(void)
 uint64 sys_mknod(void)
 {
   char path[MAXPATH];
+  struct walkstart ws;
   int err;
 
-  if ((err = argpath(0, path)) < 0)
+  if ((err = path_start(0, path, CAP_R_LOOKUP | CAP_R_CREATE, &ws)) < 0)
     return err;
   int major = argint(1), minor = argint(2);
   if (major < 0 || major >= NDEV || minor < 0 || minor > 0x7fff)
     return -E_INVAL;
   begin_op();
-  struct inode *ip = create(path, T_DEVICE, major, minor, &err);
+  struct inode *ip = create(&ws, path, T_DEVICE, major, minor, &err);
   if (ip)
     iunlockput(ip);   // a new device: create() reuses existing ones only for T_FILE
   end_op();
@@ -319,12 +370,13 @@ uint64 sys_mknod(void)
 // ---------------------------------------------------------------- names
 
 // Add a second name for the inode: undo our nlink++ on failure.
-static int link_into(struct inode *ip, const char *newpath)
+static int link_into(struct inode *ip, struct walkstart *ws, const char *newpath)
 {
   char name[DIRSIZ];
-  struct inode *dp = nameiparent(newpath, name);
+  int err, depth = ws->depth;
+  struct inode *dp = nameiparent_in(ws->dir, &depth, newpath, name, &err);
   if (dp == 0)
-    return -E_NOENT;
+    return err;
   ilock(dp);
   int r = dp->dev != ip->dev ? -E_XDEV : dirlink(dp, name, ip->inum);
   iunlockput(dp);
@@ -335,16 +387,19 @@ static int link_into(struct inode *ip, const char *newpath)
 uint64 sys_link(void)
 {
   char old[MAXPATH], new[MAXPATH];
+  struct walkstart from, to;
   int err;
 
-  if ((err = argpath(0, old)) < 0 || (err = argpath(1, new)) < 0)
+  if ((err = path_start(0, old, CAP_R_LOOKUP, &from)) < 0 ||
+      (err = path_start(1, new, CAP_R_LOOKUP | CAP_R_CREATE, &to)) < 0)
     return err;
 
   begin_op();
-  struct inode *ip = namei(old);
+  int depth = from.depth;
+  struct inode *ip = namei_in(from.dir, &depth, old, &err);
   if (ip == 0) {
     end_op();
-    return -E_NOENT;
+    return err;
   }
   ilock(ip);
   if (ip->type == T_DIR || ip->nlink >= NLINK_MAX) {
@@ -359,7 +414,7 @@ uint64 sys_link(void)
   iupdate(ip);
   iunlock(ip);
 
-  err = link_into(ip, new);
+  err = link_into(ip, &to, new);
 
   ilock(ip);
   if (err < 0) {
@@ -417,16 +472,18 @@ static int unlink_in(struct inode *dp, const char *name)
 uint64 sys_unlink(void)
 {
   char path[MAXPATH], name[DIRSIZ];
+  struct walkstart ws;
   int err;
 
-  if ((err = argpath(0, path)) < 0)
+  if ((err = path_start(0, path, CAP_R_LOOKUP | CAP_R_DELETE, &ws)) < 0)
     return err;
 
   begin_op();
-  struct inode *dp = nameiparent(path, name);
+  int depth = ws.depth;
+  struct inode *dp = nameiparent_in(ws.dir, &depth, path, name, &err);
   if (dp == 0) {
     end_op();
-    return -E_NOENT;
+    return err;
   }
   ilock(dp);
   err = is_dot_or_dotdot(name) ? -E_INVAL : unlink_in(dp, name);
@@ -435,19 +492,24 @@ uint64 sys_unlink(void)
   return err;
 }
 
+// chdir(path): the new cwd capability is derived from the one the walk
+// started from (root or cwd), with its rights and its boundary, so ".."
+// from the new cwd climbs back exactly as far as that capability allows.
 uint64 sys_chdir(void)
 {
   char path[MAXPATH];
+  struct walkstart ws;
   struct proc *p = myproc();
   int err;
 
-  if ((err = argpath(0, path)) < 0)
+  if ((err = path_start(0, path, CAP_R_LOOKUP, &ws)) < 0)
     return err;
   begin_op();
-  struct inode *ip = namei(path);
+  int depth = ws.depth;
+  struct inode *ip = namei_in(ws.dir, &depth, path, &err);
   if (ip == 0) {
     end_op();
-    return -E_NOENT;
+    return err;
   }
   ilock(ip);
   if (ip->type != T_DIR) {
@@ -456,9 +518,26 @@ uint64 sys_chdir(void)
     return -E_NOTDIR;
   }
   iunlock(ip);
-  if (p->cwd)
-    iput(p->cwd);
   end_op();
-  p->cwd = ip;
-  return 0;
+  struct file *f = dirfile_alloc(ip, ws.base, depth);
+  if (f == 0) {
+    begin_op();
+    iput(ip);
+    end_op();
+    return -E_NFILE;
+  }
+  if ((err = dircap_set(p, DIRCAP_CWD, ws.node, f, ws.rights)) < 0)
+    fileclose(f);
+  return err;
+}
+
+// setdir(which, slot): make the directory capability in slot the cwd
+// (which 0) or root (which 1) capability, derived from it; slot -1 drops
+// it. Needs CAP_R_DUP on the slot.
+uint64 sys_setdir(void)
+{
+  int which = argint(0);
+  if (which != DIRCAP_CWD && which != DIRCAP_ROOT)
+    return -E_INVAL;
+  return dircap_set_from_slot(myproc(), which, argint(1));
 }

@@ -17,5 +17,7 @@ uint64 sys_unlink(void);
 uint64 sys_mkdir(void);
 uint64 sys_mknod(void);
 uint64 sys_chdir(void);
+uint64 sys_openat(void);
+uint64 sys_setdir(void);
 
 #endif

@@ -33,6 +33,9 @@
 #include "kernel/sysinfo.h"
 #endif
 #include "user/user.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all", "schedctl");
 
 #define TB_PER_US ((uint64)10)            // rdtime runs at 10 MHz
 #define TB_PER_MS (1000 * TB_PER_US)

@@ -74,6 +74,15 @@ int sched_stats(int slot, struct schedstat *st, struct schedproc *procs, int max
 int sched_setpolicy(int slot, const char *name);               // new policy id
 int sched_setweight(int pid, int weight, int slot);            // slot -1: use a process capability
 int sched_policy(char *name, int len);                         // active policy id
+// Directory capabilities, badges, listing (kernel/dircap.h)
+struct capent;
+int openat(int dirslot, const char *path, int omode);  // path below a directory slot
+int setdir(int which, int slot);                   // DIRCAP_CWD/ROOT from slot; -1 drops
+int cap_dropproc(int pid);                         // drop process caps for pid (-1: all)
+int cap_badge(int slot, uint64 badge);             // new slot: badged copy of an unbadged one
+int cap_list(int pid, struct capent *buf, int max); // count held by pid (0: me)
+int fchdir(int slot);                              // setdir(DIRCAP_CWD, slot)
+int setroot(int slot);                             // setdir(DIRCAP_ROOT, slot)
 
 // Library (user/lib/)
 int stat(const char *path, struct stat *st);

@@ -39,6 +39,9 @@ static const char *const messages[E_MAX + 1] = {
   [E_PEER]        = "other end of the channel is closed",
   // Scheduler
   [E_NOPOLICY]    = "no such scheduling policy",
+  // Directory capabilities and badges (dircap, C2)
+  [E_ESCAPE]      = "path escapes its directory capability",
+  [E_BADGE]       = "capability already has a badge",
 };
 
 // Accepts the negative value a system call returned, or the positive code.
