@@ -20,6 +20,9 @@
 #include "kernel/stat.h"
 #include "user/user.h"
 #include "user/lib/capcase.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
 
 #define DATA "/ct_data"        // a small file the cases read
 #define MARK "/ct_mark"        // revoke_concurrent: written once revoke returned

@@ -21,6 +21,9 @@
 #include "kernel/spawncap.h"
 #include "user/user.h"
 #include "user/lib/capcase.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
 
 #define DATA "/ch_data"        // a file the cases read
 #define SECRET "/ch_secret"    // confused_deputy: the file only the server may write

@@ -737,6 +737,37 @@ static int t_cap_list(void)
   return 1;
 }
 
+// The powerbox never grants more than the shell holds: a shell whose cwd
+// is read-only refuses to run mkdir (whose manifest wants create on the
+// cwd) with a message, and nothing is created.
+static int child_pb_refuse(void)
+{
+  int d = open(".", O_RDONLY);
+  CHECK(d >= 0, "open .: %d", d);
+  int ro = cap_dup(d, CAP_R_READ | CAP_R_LOOKUP | CAP_R_EXEC | CAP_R_STAT | CAP_R_DUP);
+  CHECK(ro >= 0, "cap_dup: %d", ro);
+  EXPECT("fchdir", fchdir(ro), 0);
+  close(d);
+  close(ro);
+  int pid = fork();
+  if (pid == 0) {
+    char *argv[] = { "sh", "-c", "mkdir pbx", 0 };
+    exec("/sh", argv);
+    exit(99);
+  }
+  int st = -1;
+  EXPECT("wait", wait(&st), pid);
+  EXPECT("sh's status (refused)", st, 1);
+  struct stat sb;
+  EXPECT("nothing created", stat("pbx", &sb), -E_NOENT);
+  return 1;
+}
+
+static int t_powerbox_refuses(void)
+{
+  return in_child(child_pb_refuse);
+}
+
 // ---------------------------------------------------------------- driver
 
 struct dtcase {
@@ -760,6 +791,7 @@ static const struct dtcase cases[] = {
   {"wait_right", t_wait_right_case},
   {"badge_forgery", t_badge_forgery},
   {"cap_list", t_cap_list},
+  {"powerbox_refuses", t_powerbox_refuses},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 

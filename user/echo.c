@@ -2,6 +2,9 @@
 // built first and written at once so concurrent writers do not interleave.
 #include "kernel/types.h"
 #include "user/user.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("stdio");
 
 static char line[1024];
 

@@ -9,6 +9,9 @@
 // K <= N <= 100000000; anything else prints a usage line and exits 1.
 #include "kernel/types.h"
 #include "user/user.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
 
 #define MAXWORKERS 8
 #define MAXN 100000000

@@ -10,6 +10,9 @@
 #include "kernel/fs_format.h"
 #include "user/user.h"
 #include "user/lib/util.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("arg1:r", "arg2:-");
 
 #if SOL >= 1
 static char path[MAXPATH];   // the path being visited, built in place

@@ -6,6 +6,9 @@
 #include "kernel/fcntl.h"
 #include "user/user.h"
 #include "user/lib/util.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("args:r", "arg1:-");
 
 #define MAXITEMS 128
 #define LINEMAX 1024

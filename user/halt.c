@@ -1,6 +1,9 @@
 // halt: power the machine off; QEMU exits with the given status (default 0).
 #include "kernel/types.h"
 #include "user/user.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("stdio");
 
 int main(int argc, char **argv)
 {

@@ -8,6 +8,9 @@
 #include "kernel/file.h"
 #include "user/user.h"
 #include "user/lib/util.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
 
 static char cmdline[BOOTARGS_MAX + 1];
 

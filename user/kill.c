@@ -2,6 +2,9 @@
 #include "kernel/types.h"
 #include "user/user.h"
 #include "user/lib/util.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("args:-", "proc:kill");
 
 static int is_number(const char *s)
 {

@@ -1,6 +1,9 @@
 // ln: give an existing file a second name (a hard link).
 #include "kernel/types.h"
 #include "user/user.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("cwd:c", "root:c");
 
 int main(int argc, char **argv)
 {

@@ -7,6 +7,9 @@
 #include "kernel/fs_format.h"
 #include "user/user.h"
 #include "user/lib/util.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("args:r", "cwd:r");
 
 static void show(const char *name, const struct stat *st)
 {

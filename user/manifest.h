@@ -15,7 +15,10 @@
 //                             r list+read, w write, c create, d delete,
 //                             x exec, all = whatever the shell has
 //   proc:kill  proc:all       keep the shell's process capabilities
-//                             (kill; or kill, wait and inspect)
+//   proc:inspect              (all of them, whichever is named: process
+//                             capabilities cannot be attenuated yet)
+//   schedctl                  keep the scheduler-control capability
+//   stdio                     nothing beyond the standard streams
 // The note's payload is the entries joined by newlines.
 #ifndef ZENITH_MANIFEST_H
 #define ZENITH_MANIFEST_H

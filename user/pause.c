@@ -2,6 +2,9 @@
 // A missing, extra or malformed argument prints a usage line and exits 1.
 #include "kernel/types.h"
 #include "user/user.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("stdio");
 
 #if SOL >= 1
 // Parses a decimal count of at most 9 digits; returns it, or -1 if s is not one.

@@ -5,6 +5,9 @@
 #include "kernel/procinfo.h"
 #include "user/user.h"
 #include "user/lib/util.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("stdio");
 
 static struct procinfo procs[NPROC];
 static const char *const state_names[] = PROC_STATE_NAMES;

@@ -2,6 +2,9 @@
 #include "kernel/types.h"
 #include "user/user.h"
 #include "user/lib/util.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("cwd:d", "root:d");
 
 int main(int argc, char **argv)
 {

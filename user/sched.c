@@ -15,6 +15,9 @@
 #include "kernel/errno.h"
 #include "user/user.h"
 #include "user/lib/util.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("schedctl", "proc:all");
 
 static struct schedproc procs[NPROC];
 static struct schedstat st;

@@ -7,19 +7,35 @@
 //   command  = '(' list ')' { redir }  |  (WORD | redir) { WORD | redir }
 //   redir    = ('<' | '>' | '>>') WORD
 // Words may contain "double" or 'single' quoted parts; '#' starts a comment.
-// Builtins: cd, exit. `sh -c LINE` runs one line; `sh FILE` runs a script.
+// Builtins: cd, exit, grants. `sh -c LINE` runs one line; `sh FILE` runs a
+// script; `sh -v ...` shows what each command is granted.
+//
+// The shell is the powerbox (user/lib/powerbox.h): a program with a
+// manifest runs with the standard streams, exactly the files its manifest
+// and the command line name, and what leading +WHAT:RIGHTS words grant:
+//   cat notes.txt               cat gets notes.txt, read-only
+//   +/tmp:rwc prog args         prog also gets /tmp: read, write, create
+//   +cwd:rc prog  +root:r prog  +proc:kill prog
+// A program without a manifest runs with everything the shell has.
 //
 // The shell inherits init's scheduler-control capability (slot
 // SCHEDCTL_SLOT, kernel/schedctl.h) and passes it on only to the programs
-// that need it (sched_programs below); every other command starts without.
+// that need it (sched_programs below, whose manifests say "schedctl").
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/fcntl.h"
 #include "kernel/errno.h"
 #include "kernel/schedctl.h"
 #include "kernel/capinfo.h"
+#include "kernel/caprights.h"
 #include "user/user.h"
 #include "user/lib/util.h"
+#include "user/lib/powerbox.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
+
+static int show_grants;   // sh -v, `grants on`: print each command's grants
 
 #define LINEMAX   512
 #define MAXNODES  48
@@ -348,11 +364,20 @@ static void apply_redirs(struct node *n)
   }
 }
 
-// Runs cd or exit in the calling process; returns -1 if argv is no builtin.
+// Runs cd, exit or grants in the calling process; returns -1 if argv is
+// no builtin.
 static int builtin(int argc, char **argv)
 {
   if (strcmp(argv[0], "exit") == 0)
     exit(argc > 1 ? atoi(argv[1]) : 0);
+  if (strcmp(argv[0], "grants") == 0) {
+    if (argc == 2 && (strcmp(argv[1], "on") == 0 || strcmp(argv[1], "off") == 0)) {
+      show_grants = argv[1][1] == 'n';
+      return 0;
+    }
+    fprintf(2, "usage: grants on|off\n");
+    return 2;
+  }
   if (strcmp(argv[0], "cd") != 0)
     return -1;
   const char *dir = argc > 1 ? argv[1] : "/";
@@ -377,18 +402,68 @@ static void pass_schedctl(const char *prog)
     close(SCHEDCTL_SLOT);
 }
 
+// Refuses to run argv[0]: says what was refused and exits.
+static void refused(const char *prog, struct pb_plan *plan) __attribute__((noreturn));
+static void refused(const char *prog, struct pb_plan *plan)
+{
+  fprintf(2, "sh: %s: refused: %s\n", prog, plan->refused);
+  exit(1);
+}
+
+// Sets this process (a child of the shell) up to hold exactly what the
+// powerbox grants the program at path: its manifest (mf), the command
+// line, and the explicit +grants in extra[0..nextra).
+static void powerbox(const char *path, char *mf, char **extra, int nextra,
+                     int argc, char **argv)
+{
+  static struct pb_plan plan;
+  if (pb_parse(&plan, mf, argc) < 0)
+    refused(argv[0], &plan);
+  for (int i = 0; i < nextra; i++)
+    if (pb_extra(&plan, extra[i]) < 0)
+      refused(argv[0], &plan);
+  if (path[0] != '/')   // found through the cwd: it must be able to exec it
+    plan.cwd_rights |= CAP_R_LOOKUP | CAP_R_EXEC;
+  if (pb_open(&plan, argc, argv) < 0)
+    refused(argv[0], &plan);
+  if (show_grants)
+    pb_show(&plan, argv[0]);
+  if (pb_enter(&plan, argv, argc) < 0)
+    refused(argv[0], &plan);
+}
+
 // Execs argv; a bare name not found in the current directory is looked up
-// in the root directory, where the programs live.
-static void exec_command(char **argv) __attribute__((noreturn));
-static void exec_command(char **argv)
+// in the root directory, where the programs live. Leading +WHAT:RIGHTS
+// words are explicit grants for the powerbox.
+static void exec_command(int argc, char **argv) __attribute__((noreturn));
+static void exec_command(int argc, char **argv)
 {
   static char path[MAXPATH];
-  pass_schedctl(argv[0]);
-  int r = exec(argv[0], argv);
-  if (r == -E_NOENT && strchr(argv[0], '/') == 0) {
-    snprintf(path, sizeof(path), "/%s", argv[0]);
-    r = exec(path, argv);
+  static char mf[MANIFEST_MAX];
+  char *extra[MAXARG];
+  int nextra = 0;
+  while (argc > 0 && argv[0][0] == '+' && argv[0][1]) {
+    extra[nextra++] = argv[0] + 1;
+    argv++;
+    argc--;
   }
+  if (argc == 0) {
+    fprintf(2, "sh: a grant needs a command after it\n");
+    exit(2);
+  }
+  pass_schedctl(argv[0]);
+  const char *prog = argv[0];
+  int m = manifest_read(prog, mf, sizeof(mf));
+  if (m == -E_NOENT && strchr(argv[0], '/') == 0) {
+    snprintf(path, sizeof(path), "/%s", argv[0]);
+    prog = path;
+    m = manifest_read(prog, mf, sizeof(mf));
+  }
+  if (m > 0 || nextra > 0)
+    powerbox(prog, m > 0 ? mf : "", extra, nextra, argc, argv);
+  else if (show_grants && m == 0)
+    fprintf(2, "sh: grant %s: everything the shell has (no manifest)\n", argv[0]);
+  int r = exec(prog, argv);
   fprintf(2, "exec %s failed: %s\n", argv[0], errstr(r));
   exit(1);
 }
@@ -442,7 +517,7 @@ static void run_here(struct node *n)
     int st = builtin(n->argc, n->argv);
     if (st >= 0)
       exit(st);
-    exec_command(n->argv);
+    exec_command(n->argc, n->argv);
   case N_GROUP:
     exit(run(n->left));
   case N_PIPE:
@@ -525,10 +600,16 @@ static int read_line(int fd)
 
 int main(int argc, char **argv)
 {
+  if (argc >= 2 && strcmp(argv[1], "-v") == 0) {
+    show_grants = 1;
+    argv[1] = argv[0];
+    argv++;
+    argc--;
+  }
   if (argc == 3 && strcmp(argv[1], "-c") == 0)
     return run_line(argv[2]);
   if (argc > 2 || (argc == 2 && strcmp(argv[1], "-c") == 0)) {
-    fprintf(2, "usage: sh [-c LINE | FILE]\n");
+    fprintf(2, "usage: sh [-v] [-c LINE | FILE]\n");
     return 2;
   }
   int fd = 0;

@@ -3,6 +3,9 @@
 #include "user/user.h"
 #if LAB >= 2
 #include "kernel/sysinfo.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("stdio");
 
 int main(void)
 {

@@ -12,6 +12,9 @@
 #include "user/lib/casekit.h"
 #if LAB >= 2
 #include "kernel/sysinfo.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
 
 
 // ---------------------------------------------------------------- sysinfo

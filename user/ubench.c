@@ -17,6 +17,9 @@
 #include "kernel/chan.h"
 #include "kernel/spawncap.h"
 #include "user/user.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
 
 #define NS_PER_TICK 100   // rdtime runs at 10 MHz
 #define MAXSAMPLES 2000

@@ -1,6 +1,9 @@
 // uptime: print the number of timer ticks since boot (one tick is 1 ms).
 #include "kernel/types.h"
 #include "user/user.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("stdio");
 
 int main(void)
 {

@@ -22,6 +22,9 @@
 #include "kernel/fs_format.h"
 #include "kernel/memlayout.h"
 #include "user/user.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
 
 // The status wait() reports for a process the kernel killed (fault or kill()):
 // trap.c ends such a process with exit(-1).

@@ -11,6 +11,9 @@
 #include "user/lib/casekit.h"
 #if LAB >= 3
 #include "kernel/mman.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
 
 #define PG 4096
 

@@ -4,6 +4,9 @@
 #include "kernel/fcntl.h"
 #include "user/user.h"
 #include "user/lib/util.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("args:r");
 
 struct counts {
   uint64 lines, words, bytes;

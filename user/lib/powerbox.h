@@ -1,0 +1,61 @@
+// The shell's powerbox (powerbox.c): from a program's manifest (its
+// ZENITH_MANIFEST note, user/manifest.h), the command line and the
+// person's explicit +grants, work out exactly which capabilities the
+// program gets, open them, and set up the process to hold those and
+// nothing else before exec. Split in steps a lab can stage:
+//   manifest_read    read the note out of the ELF file
+//   pb_parse         turn manifest entries into a plan (what kind of grant
+//                    each argument position gets; cwd, root, processes)
+//   pb_open          open what the plan names, with exactly those rights
+//   pb_enter         drop everything else and hand the grants to the program
+//   pb_show          say what was granted (sh -v, `grants on`)
+#ifndef ZENITH_POWERBOX_H
+#define ZENITH_POWERBOX_H
+
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "user/lib/grant.h"
+
+#define MANIFEST_MAX 256
+
+struct pb_grant {
+  char *name;         // what it is called (the argument, or +PATH)
+  uint rights;        // CAP_R_* it carries
+  int slot;           // where it is in the shell's child, -1 if err
+  int err;            // why it could not be opened (passed to the program)
+};
+
+struct pb_plan {
+  char argkind[MAXARG];   // per argv position: 0 none, 'r', 'w', 'c'
+  uint cwd_rights;        // 0 = no cwd capability
+  uint root_rights;       // always at least LOOKUP | EXEC (to run it)
+  int cwd_all, root_all;  // "all": keep the shell's own (its boundary too,
+                          // so `cd ..` works as in the shell)
+  int keep_proc;          // keep the shell's process capabilities
+  int keep_schedctl;      // keep the scheduler-control slot (kernel/schedctl.h)
+  int ngrant;
+  struct pb_grant grant[MAXGRANTS];
+  char refused[96];       // set when the plan cannot be granted
+};
+
+// Copy the manifest of the program at path into buf (entries separated by
+// '\n', NUL-terminated). Returns its length, 0 if the program has none,
+// or a negative error code if the file cannot be read.
+int manifest_read(const char *path, char *buf, int max);
+// Start plan from manifest text (and argc); 0, or -1 with plan->refused.
+int pb_parse(struct pb_plan *plan, char *manifest, int argc);
+// Add an explicit grant word ("cwd:R", "root:R", "proc:all", "PATH:R",
+// without the '+'); 0 or -1 with plan->refused.
+int pb_extra(struct pb_plan *plan, char *word);
+// Open every file argument and explicit grant of the plan in this
+// process; 0 or -1 with plan->refused.
+int pb_open(struct pb_plan *plan, int argc, char **argv);
+// Keep slots 0-2 and the grants, close every other slot, set cwd and root
+// to exactly the planned capabilities, drop process capabilities unless
+// kept, and append the grant table to argv (which must have room for
+// MAXGRANTS + 2 more entries). 0 or -1 with plan->refused.
+int pb_enter(struct pb_plan *plan, char **argv, int argc);
+// Print "sh: grant PROG: ..." to fd 2.
+void pb_show(struct pb_plan *plan, const char *prog);
+
+#endif
