@@ -899,7 +899,7 @@ static int t_spawn_cwd(void)
   CHECK(dir >= 0, "open /: %d", dir);
   struct spawncap list[2] = {
     { dir, CAP_R_READ, SPAWN_SLOT },
-    { dir, CAP_R_READ, SPAWN_CWD },
+    { dir, CAP_R_READ | CAP_R_LOOKUP, SPAWN_CWD },   // a walk needs lookup
   };
   int pid = spawn_self("cwd", 0, list, 2);
   CHECK(pid > 0, "spawn: %d", pid);
@@ -921,16 +921,21 @@ static int t_spawn_exec_leaks(void)
   int pages = nfree();
   struct capaudit a0 = audit_now();
   int f = open_data(O_RDONLY);
-  struct spawncap list[3] = {
+  int root = open("/", O_RDONLY);
+  // A root that can only find and exec programs: the exec'ing children
+  // need it to find themselves again.
+  struct spawncap list[4] = {
     { f, CAP_R_READ, SPAWN_SLOT }, { f, CAP_R_READ | CAP_R_STAT, SPAWN_SLOT },
     { f, CAP_R_READ | CAP_R_TRANSFER, SPAWN_SLOT },
+    { root, CAP_R_LOOKUP | CAP_R_EXEC, SPAWN_ROOT },
   };
   for (int i = 0; i < 20; i++) {
-    int pid = spawn_self(i % 2 ? "exit" : "exec", "3", list, 3);
+    int pid = spawn_self(i % 2 ? "exit" : "exec", "3", list, 4);
     CHECK(pid > 0, "spawn %d: %d", i, pid);
     EXPECT("child status", ct_wait_for(pid), 0);
   }
   close(f);
+  close(root);
   struct capaudit a1 = audit_now();
   EXPECT("records back", a1.records, a0.records);
   EXPECT("files back", a1.files, a0.files);
