@@ -11,6 +11,7 @@ CC := $(TOOLPREFIX)gcc
 LD := $(TOOLPREFIX)ld
 OBJCOPY := $(TOOLPREFIX)objcopy
 OBJDUMP := $(TOOLPREFIX)objdump
+AR := $(TOOLPREFIX)ar
 QEMU ?= qemu-system-riscv64
 PYTEST ?= /usr/bin/python3 -m pytest
 HOSTCC ?= gcc
@@ -33,6 +34,12 @@ KOBJS := $(patsubst kernel/%.S,$(B)/kernel/%.o,$(KASMS)) $(patsubst kernel/%.c,$
 
 ULIB_SRCS := $(wildcard user/lib/*.c)
 ULIB_OBJS := $(patsubst user/lib/%.c,$(B)/user/lib/%.o,$(ULIB_SRCS)) $(B)/user/lib/usys.o
+# Programs link start.o and take the rest from an archive, so each gets only
+# the library parts it uses (the shell's powerbox, the test drivers' case
+# runners and their debug info stay out of every other program and of the
+# disk image).
+ULIB_START := $(B)/user/lib/start.o
+ULIB_ARCHIVE := $(B)/user/lib/libzenith.a
 UPROG_SRCS := $(wildcard user/*.c)
 UPROGS := $(patsubst user/%.c,$(B)/user/_%,$(UPROG_SRCS))
 
@@ -82,8 +89,12 @@ $(B)/user/%.o: user/%.c | $(DEPCHECK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/user/_%: $(B)/user/%.o $(ULIB_OBJS) user/user.ld
-	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $< $(ULIB_OBJS)
+$(ULIB_ARCHIVE): $(filter-out $(ULIB_START),$(ULIB_OBJS))
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(B)/user/_%: $(B)/user/%.o $(ULIB_START) $(ULIB_ARCHIVE) user/user.ld
+	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $< $(ULIB_START) $(ULIB_ARCHIVE)
 	$(OBJDUMP) -S $@ > $(B)/user/$*.asm
 
 .PRECIOUS: $(B)/user/%.o $(B)/user/lib/%.o
