@@ -9,6 +9,9 @@
 #include "kernel/types.h"
 #include "kernel/fcntl.h"
 #include "user/user.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("cwd:wcd");
 
 static void burn(uint64 loops)
 {

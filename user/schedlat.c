@@ -19,6 +19,9 @@
 #include "kernel/schedtrace.h"
 #include "user/user.h"
 #include "user/lib/util.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("schedctl");
 
 #define US 10   // rdtime units per microsecond
 #define MAXLAT 1024

@@ -9,6 +9,9 @@
 #include "kernel/schedtrace.h"
 #include "user/user.h"
 #include "user/lib/casekit.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("stdio");
 #include "kernel/sched_score.c"
 
 static int case_ewma(void)

@@ -15,6 +15,9 @@
 #include "kernel/schedtrace.h"
 #include "user/user.h"
 #include "user/lib/casekit.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("schedctl");
 
 #define SLOT SCHEDCTL_SLOT
 #define US 10ul                // rdtime units per microsecond (10 MHz)
