@@ -25,6 +25,7 @@
 #include "capnode.h"
 #include "capinfo.h"
 #include "pcap.h"
+#include "cell.h"
 #include "cap.h"
 #include "channel.h"
 
@@ -62,17 +63,36 @@ int cap_slot_free(struct proc *p)
   return free_slot(p);
 }
 
+// A free slot of p, charged to p's cell: -E_CAPFULL if the table is full,
+// -E_QUOTA if the cell's slot quota is used up. A caller that then fails
+// to fill the slot gives the charge back with cell_slot_uncharge().
+static int take_slot(struct proc *p)
+{
+  int i = free_slot(p);
+  if (i < 0)
+    return i;
+  int r = cell_slot_charge(p->cell, 1);
+  return r < 0 ? r : i;
+}
+
+// Put a new root record for f into slot i, charged already. caplock held.
+static int fill_slot(struct proc *p, int i, struct file *f, uint32 rights)
+{
+  struct capnode *n = capnode_alloc(0, f, rights, 0);
+  if (n == 0) {
+    cell_slot_uncharge(p->cell, 1);
+    return -E_CAPPOOL;
+  }
+  p->caps.slot[i].node = n;
+  return i;
+}
+
 int cap_install(struct proc *p, struct file *f, uint32 rights)
 {
   acquire(&caplock);
-  int i = free_slot(p);
-  if (i >= 0) {
-    struct capnode *n = capnode_alloc(0, f, rights, 0);
-    if (n)
-      p->caps.slot[i].node = n;
-    else
-      i = -E_CAPPOOL;
-  }
+  int i = take_slot(p);
+  if (i >= 0)
+    i = fill_slot(p, i, f, rights);
   release(&caplock);
   return i;
 }
@@ -104,6 +124,20 @@ struct file *cap_lookup_badge(struct proc *p, int slot, uint32 need, uint64 *bad
   return n->file;
 }
 
+int cap_install_at(struct proc *p, int slot, struct file *f, uint32 rights)
+{
+  int r;
+  acquire(&caplock);
+  if (slot < 0 || slot >= NCAP)
+    r = -E_INVAL;
+  else if (p->caps.slot[slot].node)
+    r = -E_BUSY;
+  else if ((r = cell_slot_charge(p->cell, 1)) == 0)
+    r = fill_slot(p, slot, f, rights);
+  release(&caplock);
+  return r;
+}
+
 struct file *cap_lookup(struct proc *p, int slot, uint32 need, int *err)
 {
   uint64 badge;
@@ -121,6 +155,7 @@ int cap_close(struct proc *p, int slot)
   struct file *f = n->file;
   p->caps.slot[slot].node = 0;
   capnode_free(n);
+  cell_slot_uncharge(p->cell, 1);
   release(&caplock);
   fileclose(f);   // may sleep
   return 0;
@@ -140,12 +175,13 @@ int cap_dup(struct proc *p, int slot, uint32 rights, int same_rights)
       rights = n->rights;
     if (rights & ~n->rights) {
       r = -E_RIGHTS;
-    } else if ((r = free_slot(p)) >= 0) {
+    } else if ((r = take_slot(p)) >= 0) {
       struct capnode *c = capnode_alloc(n, n->file, rights, n->badge);
       if (c) {
         filedup(n->file);
         p->caps.slot[r].node = c;
       } else {
+        cell_slot_uncharge(p->cell, 1);
         r = -E_CAPPOOL;
       }
     }
@@ -199,6 +235,8 @@ static uint32 file_captype(struct file *f)
     return CAPT_CHANNEL;
   case FD_SCHEDCTL:
     return CAPT_SCHEDCTL;
+  case FD_CELL:
+    return CAPT_CELL;
   default:
     return 0;
   }
@@ -275,33 +313,92 @@ int cap_check_all(struct capaudit *a)
   return 0;
 }
 
+// Empty child's slots [0, upto) again, undoing a partial copy into them:
+// no file reference has been taken for them yet. caplock held.
+static void undo_copies(struct proc *child, int upto)
+{
+  for (int j = 0; j < upto; j++) {
+    if (child->caps.slot[j].node) {
+      capnode_free(child->caps.slot[j].node);
+      child->caps.slot[j].node = 0;
+    }
+  }
+}
+
 int cap_inherit(struct proc *child, struct proc *parent)
 {
   acquire(&caplock);
-  for (int i = 0; i < NCAP; i++) {
+  int used = 0;
+  for (int i = 0; i < NCAP; i++)
+    used += parent->caps.slot[i].node != 0;
+  int r = cell_slot_charge(child->cell, used);
+  for (int i = 0; i < NCAP && r == 0; i++) {
     struct capnode *n = parent->caps.slot[i].node;
     child->caps.slot[i].node = 0;
     if (n == 0)
       continue;
     struct capnode *c = capnode_alloc(n, n->file, n->rights, n->badge);
     if (c == 0) {
-      // Undo: no file reference has been taken yet.
-      for (int j = 0; j < i; j++) {
-        if (child->caps.slot[j].node) {
-          capnode_free(child->caps.slot[j].node);
-          child->caps.slot[j].node = 0;
-        }
-      }
-      release(&caplock);
-      return -E_CAPPOOL;
+      undo_copies(child, i);
+      cell_slot_uncharge(child->cell, used);
+      r = -E_CAPPOOL;
     }
     child->caps.slot[i].node = c;
   }
-  for (int i = 0; i < NCAP; i++)
-    if (child->caps.slot[i].node)
+  if (r == 0)
+    for (int i = 0; i < NCAP; i++)
+      if (child->caps.slot[i].node)
+        filedup(child->caps.slot[i].node->file);
+  release(&caplock);
+  return r;
+}
+
+int cap_give(struct proc *child, struct proc *parent, const int *slots, int n)
+{
+  if (n < 0 || n > NCAP)
+    return -E_INVAL;
+  acquire(&caplock);
+  int r = cell_slot_charge(child->cell, n);
+  for (int i = 0; i < n && r == 0; i++) {
+    struct capnode *src = live_node(parent, slots[i]);
+    struct capnode *c = 0;
+    if (src == 0)
+      r = -E_BADCAP;
+    else if (!(src->rights & CAP_R_TRANSFER))
+      r = -E_NORIGHT;
+    else if ((c = capnode_alloc(src, src->file, src->rights, src->badge)) == 0)
+      r = -E_CAPPOOL;
+    if (r < 0) {
+      undo_copies(child, i);
+      cell_slot_uncharge(child->cell, n);
+    } else {
+      child->caps.slot[i].node = c;
+    }
+  }
+  if (r == 0)
+    for (int i = 0; i < n; i++)
       filedup(child->caps.slot[i].node->file);
   release(&caplock);
-  return 0;
+  return r;
+}
+
+// Mark n and everything derived from it revoked. caplock held.
+static void revoke_with_subtree(struct capnode *n)
+{
+  if (n == 0)
+    return;
+  capnode_revoke_below(n);
+  n->revoked = 1;
+}
+
+void cap_revoke_held(struct proc *p)
+{
+  acquire(&caplock);
+  for (int i = 0; i < NCAP; i++)
+    revoke_with_subtree(p->caps.slot[i].node);
+  for (int i = 0; i < NPCAP; i++)
+    revoke_with_subtree(p->caps.proc[i]);
+  release(&caplock);
 }
 
 int cap_install_pair(struct proc *p, struct file *f0, uint32 r0,

@@ -13,6 +13,9 @@
 #define CAPT_CHANNEL 5   // one end of a channel (kernel/chan.h): the rights say which
 // Scheduler (kernel/schedctl.h)
 #define CAPT_SCHEDCTL 7   // scheduler control: trace, statistics, policy
+// SandCells (kernel/cellinfo.h)
+#define CAPT_CELL    8   // a sandcell
+#define CAPT_SVC     9   // reserved: a supervised service
 
 // cap_info(slot, &info): one live capability.
 struct capinfo {

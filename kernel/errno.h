@@ -39,7 +39,11 @@
                            // sender and nothing queued (recv: end of file)
 // Scheduler (kernel/schedctl.h)
 #define E_NOPOLICY    32   // no scheduling policy of that name
+// SandCells and self-healing (kernel/cell.c)
+#define E_QUOTA       33   // a quota of the caller's (or the target) cell is used up
+#define E_RESTARTED   34   // the peer was restarted: reconnect (new generation)
+#define E_CELLDEAD    35   // the cell has been destroyed
 
-#define E_MAX         32
+#define E_MAX         35
 
 #endif

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "pipe.h"
 #include "channel.h"
+#include "cell.h"
 #include "file.h"
 
 struct devsw devsw[NDEV];
@@ -72,6 +73,7 @@ void fileclose(struct file *f)
   f->pipe = 0;
   f->chan = 0;
   f->ip = 0;
+  f->cell = 0;
   release(&ftable.lock);
 
   if (copy.type == FD_PIPE) {
@@ -82,6 +84,8 @@ void fileclose(struct file *f)
     begin_op();   // the last reference to an unlinked file frees it
     iput(copy.ip);
     end_op();
+  } else if (copy.type == FD_CELL) {
+    cell_file_unref(copy.cell);   // the last one destroys the cell
   }
 }
 

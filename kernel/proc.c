@@ -26,6 +26,8 @@
 #include "proc.h"
 #include "pcap.h"
 #include "syssched.h"
+#include "cell.h"
+#include "cellinfo.h"
 #if LAB >= 3
 #include "lazymap.h"
 #endif
@@ -40,6 +42,7 @@ static struct spinlock wait_lock;  // see the top of the file
 
 extern char trampoline[];
 static void forkret(void);
+static void spawnret(void);
 
 int cpuid(void)
 {
@@ -115,6 +118,9 @@ static void freeproc(struct proc *p)
     proc_freepagetable(p->pagetable, p->sz);
   if (p->trapframe)
     kfree(p->trapframe);
+  if (p->spawn)
+    kfree(p->spawn);
+  p->spawn = 0;
   p->pagetable = 0;
   p->trapframe = 0;
   p->sz = 0;
@@ -130,12 +136,16 @@ static void freeproc(struct proc *p)
 #if LAB >= 2
   memset(&p->alarm, 0, sizeof(p->alarm));
 #endif
+  if (p->cell)
+    cell_proc_uncharge(p->cell);   // last: its pages went back above
+  p->cell = p->charge = 0;
+  p->page_refused = 0;
   p->state = UNUSED;
 }
 
-// Find a free slot and set it up to start in forkret(). Returns it with
-// p->lock held, or 0 with *err set.
-static struct proc *allocproc(int *err)
+// Find a free slot in cell c and set it up to start in forkret(). Returns
+// it with p->lock held, or 0 with *err set.
+static struct proc *allocproc(struct cell *c, int *err)
 {
   struct proc *p;
   for (p = proc; p < &proc[NPROC]; p++) {
@@ -148,6 +158,11 @@ static struct proc *allocproc(int *err)
     *err = -E_PROCLIM;
     return 0;
   }
+  if ((*err = cell_proc_charge(c)) < 0) {
+    release(&p->lock);
+    return 0;
+  }
+  p->cell = p->charge = c;
   p->pid = allocpid();
   p->state = USED;
   p->trapframe = kalloc();
@@ -179,10 +194,12 @@ static void make_runnable(struct proc *p)
 void userinit(void)
 {
   int err;
-  struct proc *p = allocproc(&err);
+  struct proc *p = allocproc(cell_root(), &err);
   if (!p)
     panic("userinit: no process slot");
   initproc = p;
+  if (cell_install(p, cell_root(), CELL_ROOT_SLOT) < 0)
+    panic("userinit: root cell capability");
   safestrcpy(p->name, "init", sizeof(p->name));
   schedctl_give_init(p);
   sched_fork(0, p);
@@ -210,19 +227,20 @@ int fork(void)
 {
   struct proc *p = myproc();
   int err;
-  struct proc *np = allocproc(&err);
+  p->page_refused = 0;
+  struct proc *np = allocproc(p->cell, &err);
   if (!np)
-    return err;
+    return err == -E_NOMEM && p->page_refused ? -E_QUOTA : err;
   if (uvmcopy(p->pagetable, np->pagetable, p->sz) < 0) {
     freeproc(np);
     release(&np->lock);
-    return -E_NOMEM;
+    return p->page_refused ? -E_QUOTA : -E_NOMEM;
   }
 #if LAB >= 3
   if (lazy_fork(p, np) < 0) {
     freeproc(np);
     release(&np->lock);
-    return -E_NOMEM;
+    return p->page_refused ? -E_QUOTA : -E_NOMEM;
   }
 #endif
   np->sz = p->sz;
@@ -245,7 +263,7 @@ int fork(void)
 
 struct proc *proc_alloc_blank(int *err)
 {
-  struct proc *np = allocproc(err);
+  struct proc *np = allocproc(myproc()->cell, err);
   if (np) {
     np->cwd = 0;
     release(&np->lock);
@@ -270,6 +288,55 @@ void proc_start(struct proc *np, struct proc *parent)
   sched_fork(parent, np);
   make_runnable(np);
   release(&np->lock);
+}
+
+int spawn_in_cell(struct cell *c, const int *slots, int n, struct spawnargs *args)
+{
+  struct proc *p = myproc();
+  int err;
+  p->charge = c;   // everything built below is the new cell's
+  p->page_refused = 0;
+  struct proc *np = allocproc(c, &err);
+  if (!np) {
+    if (args)
+      kfree(args);
+    goto out;
+  }
+  if (args) {
+    np->spawn = args;   // freeproc frees it if we fail from here on
+    np->context.ra = (uint64)spawnret;
+    safestrcpy(np->name, "spawn", sizeof(np->name));
+  } else {
+    if (uvmcopy(p->pagetable, np->pagetable, p->sz) < 0) {
+      err = -E_NOMEM;
+      goto fail;
+    }
+    np->sz = p->sz;
+    *np->trapframe = *p->trapframe;
+    np->trapframe->regs[REG_A0] = 0;
+    safestrcpy(np->name, p->name, sizeof(np->name));
+  }
+  if ((err = pcap_grant(p, np)) < 0 || (err = cap_give(np, p, slots, n)) < 0)
+    goto fail;
+  np->cwd = idup(p->cwd);
+  err = np->pid;
+  release(&np->lock);
+
+  acquire(&wait_lock);
+  np->parent = p;
+  release(&wait_lock);
+  acquire(&np->lock);
+  make_runnable(np);
+  release(&np->lock);
+  goto out;
+fail:
+  freeproc(np);
+  release(&np->lock);
+out:
+  p->charge = p->cell;
+  if (err == -E_NOMEM && p->page_refused)
+    err = -E_QUOTA;
+  return err;
 }
 
 // Hand p's children to init. wait_lock must be held.
@@ -397,6 +464,7 @@ void sched(void)
 
   uint64 ran = r_time() - p->run_start;
   p->cputime += ran;
+  cell_cpu_charge(p->cell, ran);
   if (p->state == RUNNABLE)
     sched_preempt(p, ran);
   else if (p->state == SLEEPING)
@@ -439,6 +507,22 @@ static void forkret(void)
     }
     p->trapframe->regs[REG_A0] = r;
   }
+  usertrapret();
+}
+
+// A process made by cell_spawn with a program first runs here (from
+// scheduler() with p->lock held): it execs the program it was given.
+static void spawnret(void)
+{
+  struct proc *p = myproc();
+  release(&p->lock);
+  struct spawnargs *a = p->spawn;
+  p->spawn = 0;
+  int r = killed(p) ? -E_KILLED : exec(a->path, a->argv);
+  kfree(a);
+  if (r < 0)
+    exit(r);
+  p->trapframe->regs[REG_A0] = r;   // argc
   usertrapret();
 }
 

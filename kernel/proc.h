@@ -66,6 +66,15 @@ struct alarm {
 enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
 
 struct inode;
+struct cell;
+
+// A program for a new process to exec when it first runs (cell_spawn): one
+// kernel page holding the path, argv, and the strings argv points at.
+struct spawnargs {
+  char path[MAXPATH];
+  char *argv[MAXARG + 1];
+  char strings[];            // the rest of the page
+};
 
 struct proc {
   struct spinlock lock;
@@ -80,6 +89,10 @@ struct proc {
   // wait_lock must be held to use this:
   struct proc *parent;
 
+  // The SandCell (cell.h) the process belongs to: set by allocproc() under
+  // p->lock, fixed for the process's life, cleared by freeproc().
+  struct cell *cell;
+
   // Scheduler bookkeeping; owned by the policy under the run-queue lock.
   struct sched_entity se;
 
@@ -93,6 +106,11 @@ struct proc {
   struct captable caps;      // capability table; fds are its slots
   struct inode *cwd;         // current directory
   char name[16];
+  struct cell *charge;       // cell its kernel thread's kalloc()s are
+                             // charged to: its cell, or the target cell
+                             // while it builds a process there
+  int page_refused;          // a kalloc() of its thread hit a cell quota
+  struct spawnargs *spawn;   // program to exec at first run (cell_spawn)
 
   // CPU accounting, exact: charged from rdtime at every switch.
   uint64 cputime;            // total rdtime units run
@@ -126,6 +144,14 @@ int fork(void);
 struct proc *proc_alloc_blank(int *err);
 void proc_discard(struct proc *np);
 void proc_start(struct proc *np, struct proc *parent);
+// Start a process in cell c holding exactly the capabilities in the
+// caller's slots[0..n) (as its slots 0..n-1, each needing CAP_R_TRANSFER)
+// and no process capability; the caller gets one for it. With args == 0
+// the child is a copy of the caller and returns 0 from the call; else it
+// execs args (which it owns from now on, even on failure) when it first
+// runs, and exits with the error if that fails. Returns the child's pid or
+// -E_QUOTA, -E_CELLDEAD, -E_BADCAP, -E_NORIGHT, -E_NOMEM, -E_PROCLIM.
+int spawn_in_cell(struct cell *c, const int *slots, int n, struct spawnargs *args);
 void exit(int status) __attribute__((noreturn));
 int wait(uint64 status_addr);
 int kill(int pid);

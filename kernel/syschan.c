@@ -10,7 +10,8 @@
 //               channel's receive end in the list of capabilities to send
 //   -E_TOOBIG   send: more than CHAN_MAXBYTES bytes or CHAN_MAXCAPS caps;
 //               recv: the next message exceeds the buffer or the cap bound
-//   -E_CAPFULL  recv: fewer free slots than the next message carries
+//   -E_CAPFULL  recv: fewer free slots than the next message carries (in
+//               the table, or left in the slot quota of the caller's cell)
 //   -E_CAPPOOL  send: the kernel's pool of capability records is exhausted
 //   -E_AGAIN    CHAN_NONBLOCK and the call would block
 //   -E_PEER     send: no receive end left; recv: queue empty, no send end left

@@ -74,6 +74,16 @@ int sched_stats(int slot, struct schedstat *st, struct schedproc *procs, int max
 int sched_setpolicy(int slot, const char *name);               // new policy id
 int sched_setweight(int pid, int weight, int slot);            // slot -1: use a process capability
 int sched_policy(char *name, int len);                         // active policy id
+// SandCells (kernel/cellinfo.h, kernel/faultrec.h,
+// docs/book/08-sandcells-and-self-healing.md)
+struct cellquota;
+struct cellinfo;
+struct faultrec;
+int cell_create(int slot, struct cellquota *q, int chanslot);   // slot of the new cell
+int cell_destroy(int slot);                        // processes killed
+int cell_info(int slot, struct cellinfo *buf, int max);   // records: it, then below
+int cell_spawn(int slot, const char *path, char **argv, const int *caps, int ncaps);
+int cell_faults(int slot, struct faultrec *buf, int max, int block);
 
 // Library (user/lib/)
 int stat(const char *path, struct stat *st);

@@ -39,6 +39,10 @@ static const char *const messages[E_MAX + 1] = {
   [E_PEER]        = "other end of the channel is closed",
   // Scheduler
   [E_NOPOLICY]    = "no such scheduling policy",
+  // SandCells and self-healing
+  [E_QUOTA]       = "cell quota exceeded",
+  [E_RESTARTED]   = "peer restarted",
+  [E_CELLDEAD]    = "cell destroyed",
 };
 
 // Accepts the negative value a system call returned, or the positive code.
