@@ -245,19 +245,32 @@ static uint32 file_captype(struct file *f)
 int cap_describe(struct proc *p, int slot, struct capinfo *info)
 {
   int r = 0;
+  struct file *f = 0;
   acquire(&caplock);
   struct capnode *n = live_node(p, slot);
   if (n == 0) {
     r = -E_BADCAP;
   } else {
-    info->type = file_captype(n->file);
+    f = n->file;
+    info->type = file_captype(f);
     info->rights = n->rights;
     info->badge = n->badge;
-    info->object = n->file->id;
+    info->object = f->id;
     info->id = n->id;
     info->parent = n->parent ? n->parent->id : 0;
   }
   release(&caplock);
+  // Generations, outside caplock (a channel's lock is never taken under
+  // it); f stays open: only p, the caller, can close its slot.
+  info->gen = 0;
+  info->flags = 0;
+  if (f && f->type == FD_CHANNEL) {
+    int restarted;
+    info->gen = chan_generation(f, &restarted);
+    info->flags = restarted ? CAPF_RESTARTED : 0;
+  } else if (f && f->type == FD_CELL) {
+    info->gen = cell_id(f->cell);
+  }
   return r;
 }
 

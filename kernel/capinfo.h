@@ -25,7 +25,14 @@ struct capinfo {
   uint64 object;    // id of the object (open file); never reused
   uint64 id;        // id of this capability record; never reused
   uint64 parent;    // id of the record it was derived from, 0 for a root
+  // SandCells (docs/book/08-sandcells-and-self-healing.md):
+  uint64 gen;       // a channel end: its generation, the id of the cell
+                    // serving it (0: none); a cell: the cell's id
+  uint32 flags;     // CAPF_* below
 };
+
+#define CAPF_RESTARTED 1   // channel: the cell serving it was destroyed;
+                           // calls on it fail with -E_RESTARTED
 
 // cap_audit(&audit): the kernel walks every capability table and record,
 // checks them against each other and against the open-file reference

@@ -27,6 +27,8 @@
 #include "proc.h"
 #include "cap.h"
 #include "fault.h"
+#include "file.h"
+#include "channel.h"
 #include "cell.h"
 
 struct spinlock cell_lock;
@@ -283,7 +285,8 @@ void cell_count_fault(struct cell *c)
 
 // ---------------------------------------------------------------- create, destroy, report
 
-int cell_create(struct cell *parent, const struct cellquota *q, struct cell **out)
+int cell_create(struct cell *parent, const struct cellquota *q, struct file *superv,
+                struct cell **out)
 {
   if (q->pages == 0 || q->procs == 0 || q->cpu == 0 || q->cpu > 100)
     return -E_INVAL;
@@ -313,6 +316,7 @@ int cell_create(struct cell *parent, const struct cellquota *q, struct cell **ou
     c->parent = parent;
     c->depth = parent->depth + 1;
     c->quota = *q;
+    c->superv = superv;
     parent->reserved.pages += q->pages;
     parent->reserved.procs += q->procs;
     parent->reserved.slots += q->slots;
@@ -351,14 +355,40 @@ int cell_destroy(struct cell *c)
 {
   if (c == cell_root())
     return -E_INVAL;
+  uint64 died[NCELL];
+  struct file *channels[NCELL];
+  int ndied = 0, nchannels = 0;
   acquire(&cell_lock);
-  for (struct cell *x = cells; x < cells + NCELL; x++)
-    if (x->inuse && cell_within(x, c))
-      x->dead = 1;
+  for (struct cell *x = cells; x < cells + NCELL; x++) {
+    if (!x->inuse || x->dead || !cell_within(x, c))
+      continue;
+    x->dead = 1;
+    died[ndied++] = x->id;
+    if (x->superv)
+      channels[nchannels++] = x->superv;
+    x->superv = 0;
+  }
   release(&cell_lock);
   int n = end_processes();
   sched_cells_changed();   // a parked process of a dead cell must run to die
+  // Channels these incarnations served fail with -E_RESTARTED from now
+  // on, and whoever is blocked on one wakes.
+  for (int i = 0; i < ndied; i++)
+    chan_cell_died(died[i]);
+  for (int i = 0; i < nchannels; i++)
+    fileclose(channels[i]);
   return n;
+}
+
+struct file *cell_supervisor(struct cell *c)
+{
+  struct file *f = 0;
+  acquire(&cell_lock);
+  for (; c && !f; c = c->parent)
+    if (c->superv)
+      f = filedup(c->superv);
+  release(&cell_lock);
+  return f;
 }
 
 static void fill_info(struct cell *c, struct cellinfo *ci)

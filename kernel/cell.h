@@ -8,7 +8,7 @@
 // cell_lock protects every field of every cell, the cell pool and the
 // fault-record queue (fault.c). It is a leaf lock: it is taken inside
 // p->lock, caplock, rq_lock and kmem's callers, and nothing is taken
-// under it.
+// under it but ftable.lock (filedup of a supervisor channel).
 #ifndef ZENITH_CELL_H
 #define ZENITH_CELL_H
 
@@ -40,6 +40,8 @@ struct cell {
   uint64 last_win_pct;        // percent used in the last complete window
   uint64 throttled_win;       // last window it was found over its share
   struct cellinfo counters;   // only the anomaly counters are used
+  struct file *superv;        // send end of its supervisor channel, or 0;
+                              // holds a reference until the cell is destroyed
 };
 
 extern struct spinlock cell_lock;
@@ -82,7 +84,13 @@ void cell_count_fault(struct cell *c);
 
 // Create a child of parent (which must be alive). 0 or an error; *out is
 // the new cell, referenced by nothing yet (the caller makes its file).
-int cell_create(struct cell *parent, const struct cellquota *q, struct cell **out);
+// superv (a channel send end, or 0) is where its fault records go; the
+// cell takes over the caller's reference to it on success.
+int cell_create(struct cell *parent, const struct cellquota *q, struct file *superv,
+                struct cell **out);
+// The supervisor channel of c or of its nearest ancestor that has one,
+// with a reference the caller drops with fileclose(); 0 if none.
+struct file *cell_supervisor(struct cell *c);
 // Destroy c and every cell below it: their processes are killed and every
 // capability they hold is revoked, with everything derived from it.
 // Returns how many processes were killed. Idempotent.

@@ -10,6 +10,8 @@
 #include "proc.h"
 #include "trap.h"
 #include "faultrec.h"
+#include "file.h"
+#include "channel.h"
 #include "cell.h"
 #include "fault.h"
 
@@ -30,6 +32,8 @@ void faultinit(void)
   initlock(&arrivals_lock, "faultq");
 }
 
+static void queue_record(struct cell *c, const struct faultrec *r);
+
 void fault_report(struct proc *p, int cause, uint64 scause, uint64 addr, const char *text)
 {
   struct faultrec r;
@@ -48,22 +52,38 @@ void fault_report(struct proc *p, int cause, uint64 scause, uint64 addr, const c
 
   acquire(&cell_lock);
   r.seq = next_seq++;
+  release(&cell_lock);
+  cell_count_fault(p->cell);
+
+  // To the supervisor channel of the cell (or of the nearest cell above
+  // with one) if it takes it now; else into the queue for cell_faults().
+  struct file *superv = cell_supervisor(p->cell);
+  int sent = superv && chan_put_kernel(superv, &r, sizeof(r)) == 0;
+  if (superv)
+    fileclose(superv);
+  if (!sent)
+    queue_record(p->cell, &r);
+  setkilled(p);
+}
+
+// Queue r for cell_faults() and wake readers.
+static void queue_record(struct cell *c, const struct faultrec *r)
+{
+  acquire(&cell_lock);
   if (queued == NFAULTQ) {   // drop the oldest, and say so in its cell
     if (queue[0].cell)
       queue[0].cell->counters.faults_lost++;
     memmove(queue, queue + 1, sizeof(queue[0]) * (NFAULTQ - 1));
     queued--;
   }
-  queue[queued].rec = r;
-  queue[queued].cell = p->cell;
+  queue[queued].rec = *r;
+  queue[queued].cell = c;
   queued++;
   release(&cell_lock);
-  cell_count_fault(p->cell);
   acquire(&arrivals_lock);
   arrivals++;
   wakeup(&arrivals);
   release(&arrivals_lock);
-  setkilled(p);
 }
 
 int fault_take(struct cell *top, struct faultrec *out)

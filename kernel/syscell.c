@@ -20,6 +20,7 @@
 #include "cellinfo.h"
 #include "faultrec.h"
 #include "fault.h"
+#include "channel.h"
 #include "syscall_args.h"
 #include "syscell.h"
 
@@ -53,15 +54,37 @@ int cell_install(struct proc *p, struct cell *c, int slot)
   return r;
 }
 
+// The supervisor channel named by chanslot (-1: none): a channel's send
+// end with CAP_R_SEND. 0 (and *f, a new reference, or 0) or an error.
+static int supervisor_arg(int chanslot, struct file **f)
+{
+  int err;
+  *f = 0;
+  if (chanslot == -1)
+    return 0;
+  struct file *ch = cap_lookup(myproc(), chanslot, 0, &err);
+  if (ch == 0)
+    return err;
+  if (ch->type != FD_CHANNEL || !ch->chan_send_end)
+    return -E_INVAL;
+  if (cap_lookup(myproc(), chanslot, CAP_R_SEND, &err) == 0)
+    return err;
+  *f = filedup(ch);
+  return 0;
+}
+
 // cell_create(slot, struct cellquota *q, chanslot) -> slot of a capability
 // (all cell rights) for a new cell inside the one in slot, with quotas *q.
-// Needs CELL_R_CREATE. chanslot names the supervisor channel its fault
-// records go to; -1 for none (channels are not in the kernel yet: any
-// other value gives -E_INVAL). -E_INVAL for a zero page or process quota,
-// a cpu share outside 1..100 or nesting deeper than CELL_MAXDEPTH;
-// -E_QUOTA if the parent's remaining quota cannot cover *q (or q->cpu is
-// above the parent's); -E_CELLDEAD; -E_NOMEM (no cell left); and the
-// caller's slot errors (-E_CAPFULL, -E_QUOTA for its own cell's slots).
+// Needs CELL_R_CREATE. chanslot is -1 or a channel's send end (with
+// CAP_R_SEND): the supervisor channel the records of faults in the cell
+// (and in cells inside it without one of their own) are sent on, as
+// messages of one struct faultrec each; the cell holds it until it is
+// destroyed. -E_INVAL for a zero page or process quota, a cpu share
+// outside 1..100, nesting deeper than CELL_MAXDEPTH or a chanslot that is
+// not a send end; -E_QUOTA if the parent's remaining quota cannot cover
+// *q (or q->cpu is above the parent's); -E_CELLDEAD; -E_NOMEM (no cell
+// left); and the caller's slot errors (-E_CAPFULL, -E_QUOTA for its own
+// cell's slots).
 uint64 sys_cell_create(void)
 {
   int err;
@@ -71,11 +94,15 @@ uint64 sys_cell_create(void)
   struct cellquota q;
   if (copyin(myproc()->pagetable, &q, argaddr(1), sizeof(q)) < 0)
     return -E_FAULT;
-  if (argint(2) != -1)
-    return -E_INVAL;
-  struct cell *c;
-  if ((err = cell_create(parent, &q, &c)) < 0)
+  struct file *superv;
+  if ((err = supervisor_arg(argint(2), &superv)) < 0)
     return err;
+  struct cell *c;
+  if ((err = cell_create(parent, &q, superv, &c)) < 0) {
+    if (superv)
+      fileclose(superv);
+    return err;
+  }
   return cell_install(myproc(), c, -1);
 }
 
@@ -154,7 +181,9 @@ static int fetch_program(uint64 upath, uint64 uargv, struct spawnargs **out)
 
 // cell_spawn(slot, path, argv, caps, ncaps) -> pid of a new process in the
 // cell in slot, holding exactly the capabilities in the caller's slots
-// caps[0..ncaps) as its slots 0..ncaps-1 (each needs CAP_R_TRANSFER) and
+// caps[0..ncaps) as its slots 0..ncaps-1 (each needs CAP_R_TRANSFER; a
+// channel's receive end among them binds the channel to the cell, whose
+// id becomes the channel's generation: channel.h) and
 // no process capability; the caller gets a process capability for it
 // (kill, wait). With path != 0 it runs path with argv (argv as for exec);
 // if that fails it exits with the error as its status. With path == 0 it
@@ -177,7 +206,15 @@ uint64 sys_cell_spawn(void)
   struct spawnargs *args = 0;
   if (argaddr(1) != 0 && (err = fetch_program(argaddr(1), argaddr(2), &args)) < 0)
     return err;
-  return spawn_in_cell(c, slots, ncaps, args);
+  int pid = spawn_in_cell(c, slots, ncaps, args);
+  // A channel whose receive end the new process got is served by this
+  // cell from now on: its generation is the cell's id.
+  for (int i = 0; pid > 0 && i < ncaps; i++) {
+    struct file *f = cap_lookup(myproc(), slots[i], 0, &err);
+    if (f && chan_is_receive_end(f))
+      chan_bind(f, cell_id(c));
+  }
+  return pid;
 }
 
 // cell_faults(slot, struct faultrec *buf, max, block) -> how many fault

@@ -23,6 +23,7 @@
 #include "kernel/capinfo.h"
 #include "kernel/cellinfo.h"
 #include "kernel/faultrec.h"
+#include "kernel/chan.h"
 #if LAB >= 2
 #include "kernel/sysinfo.h"
 #endif
@@ -146,7 +147,7 @@ static int t_create_info(void)
   EXPECT("more pages than the machine", mkcell(0x7fffffff, 1, 1, 10), -E_QUOTA);
   EXPECT("more procs than the machine", mkcell(8, NPROC + 1, 1, 10), -E_QUOTA);
   struct cellquota q = { 8, 1, 1, 10 };
-  EXPECT("channel slot", cell_create(ROOT, &q, 0), -E_INVAL);
+  EXPECT("a file as supervisor channel", cell_create(ROOT, &q, 0), -E_INVAL);
   EXPECT("a file is not a cell", cell_create(1, &q, -1), -E_INVAL);
   EXPECT("empty slot", cell_create(empty_slot(), &q, -1), -E_BADCAP);
   EXPECT("bad slot", cell_create(-5, &q, -1), -E_BADCAP);
@@ -526,6 +527,150 @@ static int t_faults(void)
   return 1;
 }
 
+// Fault records go to the cell's supervisor channel when it has one, at
+// once, one message per record; a cell inside it without a channel of its
+// own uses its parent's.
+static int t_fault_channel(void)
+{
+  int ends[2];
+  CHECK(chan_create(ends) == 0, "chan_create");
+  struct cellquota q = { 200, 2, 8, 100 };
+  EXPECT("receive end as supervisor", cell_create(ROOT, &q, ends[0]), -E_INVAL);
+  int weak = cap_dup(ends[1], CAP_R_GRANT);
+  CHECK(weak >= 0, "cap_dup: %s", errstr(weak));
+  EXPECT("send end without CAP_R_SEND", cell_create(ROOT, &q, weak), -E_NORIGHT);
+  close(weak);
+  int c = cell_create(ROOT, &q, ends[1]);
+  CHECK(c >= 0, "cell_create with a channel: %s", errstr(c));
+  int g = mkcell_in(c, 100, 1, 2, 100);
+  CHECK(g >= 0, "inner cell: %s", errstr(g));
+  int pids[2];
+  for (int i = 0; i < 2; i++) {
+    pids[i] = spawn_copy(i == 0 ? c : g, 0, 0);
+    CHECK(pids[i] >= 0, "cell_spawn: %s", errstr(pids[i]));
+    if (pids[i] == 0) {
+      sleep(5 * i);
+      volatile uint64 text = 16;
+      *(volatile int *)text = 1;
+      exit(0);
+    }
+  }
+  struct cellinfo ci, gi;
+  info(c, &ci);
+  info(g, &gi);
+  for (int i = 0; i < 2; i++) {
+    struct faultrec fr;
+    struct chanmsg m = { &fr, sizeof(fr), 0, 0, { 0 } };
+    EXPECT("chan_recv of a record", chan_recv(ends[0], &m), sizeof(fr));
+    EXPECT("record's pid", fr.pid, pids[i]);
+    EXPECT("record's cell", fr.cell, i == 0 ? ci.id : gi.id);
+    EXPECT("record's addr", fr.addr, 16);
+    EXPECT("record's cause", fr.cause, FAULT_EXCEPTION);
+  }
+  for (int i = 0; i < 2; i++)
+    wait(0);
+  struct faultrec fr;
+  EXPECT("nothing left for cell_faults", cell_faults(c, &fr, 1, 0), 0);
+  close(g);
+  close(c);
+  close(ends[0]);
+  close(ends[1]);
+  return 1;
+}
+
+// Generations: a channel whose receive end a cell_spawn passed is served
+// by that cell (cap_info gen = its id). Destroying the cell restarts the
+// channel: a sender blocked on a full queue and a receiver blocked on an
+// empty one both wake with -E_RESTARTED, later calls fail with it too,
+// and the next incarnation's channel has a new, larger generation.
+static int t_restarted(void)
+{
+  int svc = mkcell(200, 2, 8, 100);
+  CHECK(svc >= 0, "cell_create: %s", errstr(svc));
+  int req[2], idle[2];
+  CHECK(chan_create(req) == 0 && chan_create(idle) == 0, "chan_create");
+  int give[] = { req[0], idle[0] };
+  int server = spawn_copy(svc, give, 2);   // a server that never answers
+  CHECK(server >= 0, "cell_spawn: %s", errstr(server));
+  if (server == 0) {
+    sleep(100000);
+    exit(0);
+  }
+  struct cellinfo si;
+  info(svc, &si);
+  struct capinfo capi;
+  EXPECT("cap_info", cap_info(req[1], &capi), 0);
+  EXPECT("generation = the serving cell", capi.gen, si.id);
+  EXPECT("not restarted", capi.flags & CAPF_RESTARTED, 0);
+  // A client fills the queue and blocks on the next send; another blocks
+  // receiving on the idle channel.
+  int sender = fork();
+  CHECK(sender >= 0, "fork: %s", errstr(sender));
+  if (sender == 0) {
+    char b = 'x';
+    struct chanmsg m = { &b, 1, 0, 0, { 0 } };
+    int r;
+    for (int i = 0; i < CHAN_QLEN + 1; i++)
+      if ((r = chan_send(req[1], &m)) != 0)
+        exit(r == -E_RESTARTED && i == CHAN_QLEN ? 0 : 1);
+    exit(2);
+  }
+  int receiver = fork();
+  CHECK(receiver >= 0, "fork: %s", errstr(receiver));
+  if (receiver == 0) {
+    char b;
+    struct chanmsg m = { &b, 1, 0, 0, { 0 } };
+    exit(chan_recv(idle[0], &m) == -E_RESTARTED ? 0 : 1);
+  }
+  sleep(10);   // both block
+  EXPECT("destroy", cell_destroy(svc), 1);
+  int st[3] = { -1, -1, -1 }, who[3];
+  for (int i = 0; i < 3; i++)
+    who[i] = wait(&st[i]);
+  for (int i = 0; i < 3; i++) {
+    if (who[i] == sender)
+      EXPECT("blocked sender woke with -E_RESTARTED (1: other error, 2: never blocked)", st[i], 0);
+    else if (who[i] == receiver)
+      EXPECT("blocked receiver woke with -E_RESTARTED", st[i], 0);
+    else
+      EXPECT("server killed", st[i], -1);
+  }
+  char b = 'y';
+  struct chanmsg m = { &b, 1, 0, CHAN_NONBLOCK, { 0 } };
+  EXPECT("send after restart", chan_send(req[1], &m), -E_RESTARTED);
+  EXPECT("cap_info", cap_info(req[1], &capi), 0);
+  CHECK(capi.flags & CAPF_RESTARTED, "not marked restarted");
+  EXPECT("generation kept", capi.gen, si.id);
+  // The next incarnation: a fresh cell, a fresh channel, a new generation.
+  int svc2 = mkcell(200, 2, 8, 100);
+  CHECK(svc2 >= 0, "cell_create: %s", errstr(svc2));
+  int req2[2];
+  CHECK(chan_create(req2) == 0, "chan_create");
+  int give2[] = { req2[0] };
+  int server2 = spawn_copy(svc2, give2, 1);
+  CHECK(server2 >= 0, "cell_spawn: %s", errstr(server2));
+  if (server2 == 0) {
+    struct chanmsg in = { &b, 1, 0, 0, { 0 } };
+    exit(chan_recv(0, &in) == 1 && b == 'z' ? 0 : 1);
+  }
+  struct capinfo capi2;
+  EXPECT("cap_info", cap_info(req2[1], &capi2), 0);
+  CHECK(capi2.gen > capi.gen, "new generation %d not above %d", (int)capi2.gen, (int)capi.gen);
+  b = 'z';
+  m.flags = 0;
+  EXPECT("send to the new incarnation", chan_send(req2[1], &m), 0);
+  EXPECT("new server got it", wait_for(server2), 0);
+  close(svc2);
+  close(svc);
+  close(req[0]);
+  close(req[1]);
+  close(req2[0]);
+  close(req2[1]);
+  close(idle[0]);
+  close(idle[1]);
+  return 1;
+}
+
 // Burns CPU until this process has run `units` of rdtime; returns a
 // checksum of the work so it cannot be skipped.
 static uint64 work(uint64 units)
@@ -649,6 +794,8 @@ static struct tcase cases[] = {
   { "destroy", t_destroy },
   { "destroy_revokes", t_destroy_revokes },
   { "faults", t_faults },
+  { "fault_channel", t_fault_channel },
+  { "restarted", t_restarted },
   { "cpu_share", t_cpu_share },
   { "anomaly", t_anomaly },
 };

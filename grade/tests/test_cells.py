@@ -1,5 +1,7 @@
 """SandCells: the in-guest suite celltest (quotas, confinement, destroy and
-revocation, fault records, CPU share under a fork storm, anomaly counters)
+revocation, fault records in a queue and on a supervisor channel, the
+"peer restarted" error waking blocked callers, CPU share under a fork
+storm, anomaly counters)
 passes on one hart and on three, and the `cells` command lists cells with
 usage against quota."""
 
@@ -10,7 +12,8 @@ import pytest
 import guest
 
 CASES = ["create_info", "proc_quota", "page_quota", "slot_quota", "confine", "spawn_path",
-         "destroy", "destroy_revokes", "faults", "cpu_share", "anomaly"]
+         "destroy", "destroy_revokes", "faults", "fault_channel", "restarted", "cpu_share",
+         "anomaly"]
 
 
 @pytest.mark.slow
