@@ -366,35 +366,6 @@ int cap_inherit(struct proc *child, struct proc *parent)
   return r;
 }
 
-int cap_give(struct proc *child, struct proc *parent, const int *slots, int n)
-{
-  if (n < 0 || n > NCAP)
-    return -E_INVAL;
-  acquire(&caplock);
-  int r = cell_slot_charge(child->cell, n);
-  for (int i = 0; i < n && r == 0; i++) {
-    struct capnode *src = live_node(parent, slots[i]);
-    struct capnode *c = 0;
-    if (src == 0)
-      r = -E_BADCAP;
-    else if (!(src->rights & CAP_R_TRANSFER))
-      r = -E_NORIGHT;
-    else if ((c = capnode_alloc(src, src->file, src->rights, src->badge)) == 0)
-      r = -E_CAPPOOL;
-    if (r < 0) {
-      undo_copies(child, i);
-      cell_slot_uncharge(child->cell, n);
-    } else {
-      child->caps.slot[i].node = c;
-    }
-  }
-  if (r == 0)
-    for (int i = 0; i < n; i++)
-      filedup(child->caps.slot[i].node->file);
-  release(&caplock);
-  return r;
-}
-
 // Mark n and everything derived from it revoked. caplock held.
 static void revoke_with_subtree(struct capnode *n)
 {

@@ -75,11 +75,6 @@ int cap_check_all(struct capaudit *a);
 // child's cell has too few slots left) or -E_CAPPOOL (then the child's
 // table is left empty). Never sleeps.
 int cap_inherit(struct proc *child, struct proc *parent);
-// Derive the capabilities in parent's slots[0..n) into child's slots
-// 0..n-1 (spawn: the child gets exactly these). Each needs CAP_R_TRANSFER.
-// 0, or -E_INVAL (bad n), -E_BADCAP, -E_NORIGHT, -E_QUOTA (child's cell
-// slot quota), -E_CAPPOOL; then the child's table is left empty.
-int cap_give(struct proc *child, struct proc *parent, const int *slots, int n);
 // Revoke every capability p holds (slots and process capabilities), and
 // everything derived from each, in every process (cell destruction).
 void cap_revoke_held(struct proc *p);

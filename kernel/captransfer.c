@@ -126,8 +126,12 @@ static int may_give(struct capnode *src, const struct spawncap *e)
 
 int cap_give_spawn(struct proc *child, struct proc *parent, const struct spawncap *list, int n)
 {
-  int err = 0, given = 0;
+  int err = 0, given = 0, slots = 0;
+  for (int i = 0; i < n; i++)
+    slots += list[i].role == SPAWN_SLOT;
   acquire(&caplock);
+  err = cell_slot_charge(child->cell, slots);   // -E_QUOTA: the child's cell has too few
+  int charged = err == 0;
   for (int i = 0; i < n && err == 0; i++) {
     if (list[i].role != SPAWN_SLOT)
       continue;
@@ -149,6 +153,8 @@ int cap_give_spawn(struct proc *child, struct proc *parent, const struct spawnca
       filedup(child->caps.slot[i].node->file);
     }
   }
+  if (err < 0 && charged)
+    cell_slot_uncharge(child->cell, slots);
   release(&caplock);
   return err;
 }

@@ -36,8 +36,10 @@ void cap_receive_install(struct proc *p, struct capnode **recs, int n, int *slot
 // spawn: put a record derived from each SPAWN_SLOT entry of list into
 // child's slots 0, 1, ... in order, with the entry's rights. Each needs
 // CAP_R_TRANSFER on the parent's slot and rights that are a subset of its
-// own. 0, or -E_BADCAP, -E_NORIGHT, -E_RIGHTS, -E_CAPPOOL; on error the
-// child's table is left empty. child must not be running yet.
+// own. The slots are charged to the child's cell. 0, or -E_BADCAP,
+// -E_NORIGHT, -E_RIGHTS, -E_CAPPOOL, -E_QUOTA (the child's cell's slot
+// quota); on error the child's table is left empty. child must not be
+// running yet.
 int cap_give_spawn(struct proc *child, struct proc *parent, const struct spawncap *list, int n);
 // The same checks for one entry: its object (valid while the parent
 // keeps the slot), or 0 and *err.

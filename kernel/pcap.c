@@ -43,14 +43,6 @@ static int grant(struct proc *parent, struct proc *child)
   return slot;
 }
 
-int pcap_grant(struct proc *parent, struct proc *child)
-{
-  acquire(&caplock);
-  int slot = grant(parent, child);
-  release(&caplock);
-  return slot < 0 ? -E_CAPPOOL : 0;
-}
-
 int pcap_fork(struct proc *parent, struct proc *child)
 {
   acquire(&caplock);

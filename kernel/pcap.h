@@ -19,8 +19,6 @@ struct capnode;
 // fork: the parent gets a capability for child, the child derives all of
 // the parent's. 0 or -E_CAPPOOL (nothing changed then). Never sleeps.
 int pcap_fork(struct proc *parent, struct proc *child);
-// spawn: only the parent gets a capability for child. 0 or -E_CAPPOOL.
-int pcap_grant(struct proc *parent, struct proc *child);
 // The process pid, if p holds a live capability for it with every right
 // in need; else 0 and *err = -E_NOCAP (none for that pid) or -E_NORIGHT.
 // The result is only a hint: check its pid under its lock before use.

@@ -42,7 +42,6 @@ static struct spinlock wait_lock;  // see the top of the file
 
 extern char trampoline[];
 static void forkret(void);
-static void spawnret(void);
 
 int cpuid(void)
 {
@@ -118,9 +117,6 @@ static void freeproc(struct proc *p)
     proc_freepagetable(p->pagetable, p->sz);
   if (p->trapframe)
     kfree(p->trapframe);
-  if (p->spawn)
-    kfree(p->spawn);
-  p->spawn = 0;
   p->pagetable = 0;
   p->trapframe = 0;
   p->sz = 0;
@@ -261,9 +257,9 @@ int fork(void)
   return pid;
 }
 
-struct proc *proc_alloc_blank(int *err)
+struct proc *proc_alloc_blank(struct cell *c, int *err)
 {
-  struct proc *np = allocproc(myproc()->cell, err);
+  struct proc *np = allocproc(c, err);
   if (np) {
     np->cwd = 0;
     release(&np->lock);
@@ -288,55 +284,6 @@ void proc_start(struct proc *np, struct proc *parent)
   sched_fork(parent, np);
   make_runnable(np);
   release(&np->lock);
-}
-
-int spawn_in_cell(struct cell *c, const int *slots, int n, struct spawnargs *args)
-{
-  struct proc *p = myproc();
-  int err;
-  p->charge = c;   // everything built below is the new cell's
-  p->page_refused = 0;
-  struct proc *np = allocproc(c, &err);
-  if (!np) {
-    if (args)
-      kfree(args);
-    goto out;
-  }
-  if (args) {
-    np->spawn = args;   // freeproc frees it if we fail from here on
-    np->context.ra = (uint64)spawnret;
-    safestrcpy(np->name, "spawn", sizeof(np->name));
-  } else {
-    if (uvmcopy(p->pagetable, np->pagetable, p->sz) < 0) {
-      err = -E_NOMEM;
-      goto fail;
-    }
-    np->sz = p->sz;
-    *np->trapframe = *p->trapframe;
-    np->trapframe->regs[REG_A0] = 0;
-    safestrcpy(np->name, p->name, sizeof(np->name));
-  }
-  if ((err = pcap_grant(p, np)) < 0 || (err = cap_give(np, p, slots, n)) < 0)
-    goto fail;
-  np->cwd = idup(p->cwd);
-  err = np->pid;
-  release(&np->lock);
-
-  acquire(&wait_lock);
-  np->parent = p;
-  release(&wait_lock);
-  acquire(&np->lock);
-  make_runnable(np);
-  release(&np->lock);
-  goto out;
-fail:
-  freeproc(np);
-  release(&np->lock);
-out:
-  p->charge = p->cell;
-  if (err == -E_NOMEM && p->page_refused)
-    err = -E_QUOTA;
-  return err;
 }
 
 // Hand p's children to init. wait_lock must be held.
@@ -507,22 +454,6 @@ static void forkret(void)
     }
     p->trapframe->regs[REG_A0] = r;
   }
-  usertrapret();
-}
-
-// A process made by cell_spawn with a program first runs here (from
-// scheduler() with p->lock held): it execs the program it was given.
-static void spawnret(void)
-{
-  struct proc *p = myproc();
-  release(&p->lock);
-  struct spawnargs *a = p->spawn;
-  p->spawn = 0;
-  int r = killed(p) ? -E_KILLED : exec(a->path, a->argv);
-  kfree(a);
-  if (r < 0)
-    exit(r);
-  p->trapframe->regs[REG_A0] = r;   // argc
   usertrapret();
 }
 

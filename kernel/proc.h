@@ -68,14 +68,6 @@ enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
 struct inode;
 struct cell;
 
-// A program for a new process to exec when it first runs (cell_spawn): one
-// kernel page holding the path, argv, and the strings argv points at.
-struct spawnargs {
-  char path[MAXPATH];
-  char *argv[MAXARG + 1];
-  char strings[];            // the rest of the page
-};
-
 struct proc {
   struct spinlock lock;
 
@@ -110,7 +102,6 @@ struct proc {
                              // charged to: its cell, or the target cell
                              // while it builds a process there
   int page_refused;          // a kalloc() of its thread hit a cell quota
-  struct spawnargs *spawn;   // program to exec at first run (cell_spawn)
 
   // CPU accounting, exact: charged from rdtime at every switch.
   uint64 cputime;            // total rdtime units run
@@ -141,17 +132,9 @@ int fork(void);
 // capabilities and no cwd, not runnable, unlocked (0 and *err if none is
 // free); give it back with proc_discard (after emptying its table) if
 // setting it up fails, or make it parent's runnable child with proc_start.
-struct proc *proc_alloc_blank(int *err);
+struct proc *proc_alloc_blank(struct cell *c, int *err);   // in cell c (cell.h)
 void proc_discard(struct proc *np);
 void proc_start(struct proc *np, struct proc *parent);
-// Start a process in cell c holding exactly the capabilities in the
-// caller's slots[0..n) (as its slots 0..n-1, each needing CAP_R_TRANSFER)
-// and no process capability; the caller gets one for it. With args == 0
-// the child is a copy of the caller and returns 0 from the call; else it
-// execs args (which it owns from now on, even on failure) when it first
-// runs, and exits with the error if that fails. Returns the child's pid or
-// -E_QUOTA, -E_CELLDEAD, -E_BADCAP, -E_NORIGHT, -E_NOMEM, -E_PROCLIM.
-int spawn_in_cell(struct cell *c, const int *slots, int n, struct spawnargs *args);
 void exit(int status) __attribute__((noreturn));
 int wait(uint64 status_addr);
 int kill(int pid);

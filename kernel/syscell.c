@@ -21,6 +21,8 @@
 #include "faultrec.h"
 #include "fault.h"
 #include "channel.h"
+#include "spawncap.h"
+#include "spawn.h"
 #include "syscall_args.h"
 #include "syscell.h"
 
@@ -142,77 +144,45 @@ uint64 sys_cell_info(void)
   return n;
 }
 
-// Copy path and argv from user memory into one kernel page.
-static int fetch_program(uint64 upath, uint64 uargv, struct spawnargs **out)
-{
-  struct spawnargs *a = kalloc();   // charged to the caller's cell
-  if (a == 0)
-    return -E_NOMEM;
-  int r = fetchstr(upath, a->path, MAXPATH);
-  char *s = a->strings, *end = (char *)a + PGSIZE;
-  int n = 0;
-  for (; r >= 0; n++) {
-    uint64 uarg;
-    if (n > MAXARG) {
-      r = -E_TOOBIG;
-      break;
-    }
-    if ((r = fetchaddr(uargv + n * sizeof(uint64), &uarg)) < 0)
-      break;
-    if (uarg == 0)
-      break;
-    if (s >= end) {
-      r = -E_TOOBIG;
-      break;
-    }
-    if ((r = fetchstr(uarg, s, end - s)) < 0)
-      break;
-    a->argv[n] = s;
-    s += r + 1;
-  }
-  if (r < 0) {
-    kfree(a);
-    return r == -E_NAMETOOLONG && s > a->strings ? -E_TOOBIG : r;
-  }
-  a->argv[n] = 0;
-  *out = a;
-  return 0;
-}
-
-// cell_spawn(slot, path, argv, caps, ncaps) -> pid of a new process in the
-// cell in slot, holding exactly the capabilities in the caller's slots
-// caps[0..ncaps) as its slots 0..ncaps-1 (each needs CAP_R_TRANSFER; a
-// channel's receive end among them binds the channel to the cell, whose
-// id becomes the channel's generation: channel.h) and
-// no process capability; the caller gets a process capability for it
-// (kill, wait). With path != 0 it runs path with argv (argv as for exec);
-// if that fails it exits with the error as its status. With path == 0 it
-// is a copy of the caller (memory only, not a lazymap region) and
-// cell_spawn returns 0 in it, like fork. Needs CELL_R_SPAWN. -E_QUOTA (the
-// cell's processes, pages or slots), -E_CELLDEAD, -E_INVAL (ncaps), and
-// the errors of the listed slots.
+// cell_spawn(slot, path, argv, const struct spawncap *caps, ncaps) ->
+// pid of a new process in the cell in slot, made exactly as spawn() makes
+// one (kernel/spawncap.h: it holds only the listed capabilities, with the
+// listed rights, and a cwd only if one is listed; the caller gets a
+// process capability for it), everything it needs charged to the cell. A
+// channel's receive end among the capabilities binds the channel to the
+// cell, whose id becomes the channel's generation (channel.h). With path
+// == 0 the process is a copy of the caller's memory (not its lazymap
+// region) and cell_spawn returns 0 in it, like fork. Needs CELL_R_SPAWN.
+// -E_QUOTA (the cell's processes, pages or slots), -E_CELLDEAD, and
+// spawn's errors (kernel/sysspawn.c).
 uint64 sys_cell_spawn(void)
 {
   int err;
   struct cell *c = cell_arg(0, CELL_R_SPAWN, &err);
   if (c == 0)
     return err;
-  int ncaps = argint(4);
-  int slots[NCAP];
-  if (ncaps < 0 || ncaps > NCAP)
-    return -E_INVAL;
-  if (ncaps > 0 && copyin(myproc()->pagetable, slots, argaddr(3), ncaps * sizeof(int)) < 0)
-    return -E_FAULT;
-  struct spawnargs *args = 0;
-  if (argaddr(1) != 0 && (err = fetch_program(argaddr(1), argaddr(2), &args)) < 0)
+  char path[MAXPATH];
+  char *argv[MAXARG + 1];
+  struct spawncap list[SPAWN_MAXCAPS];
+  int n = argint(4);
+  int with_program = argaddr(1) != 0;
+  if (with_program && (err = argstr(1, path, MAXPATH)) < 0)
     return err;
-  int pid = spawn_in_cell(c, slots, ncaps, args);
-  // A channel whose receive end the new process got is served by this
-  // cell from now on: its generation is the cell's id.
-  for (int i = 0; pid > 0 && i < ncaps; i++) {
-    struct file *f = cap_lookup(myproc(), slots[i], 0, &err);
+  if (n < 0 || n > SPAWN_MAXCAPS)
+    return -E_INVAL;
+  if (n > 0 && copyin(myproc()->pagetable, list, argaddr(3), n * sizeof(list[0])) < 0)
+    return -E_FAULT;
+  memset(argv, 0, sizeof(argv));
+  if (with_program && (err = fetch_argv(argaddr(2), argv)) < 0) {
+    free_argv(argv);
+    return err;
+  }
+  int pid = spawn_in(c, with_program ? path : 0, argv, list, n);
+  free_argv(argv);
+  for (int i = 0; pid > 0 && i < n; i++) {
+    struct file *f = cap_lookup(myproc(), list[i].slot, 0, &err);
     if (f && chan_is_receive_end(f))
-      chan_bind(f, cell_id(c));
+      chan_bind(f, cell_id(c));   // served by this cell from now on
   }
   return pid;
 }

@@ -24,6 +24,7 @@
 #include "kernel/cellinfo.h"
 #include "kernel/faultrec.h"
 #include "kernel/chan.h"
+#include "kernel/spawncap.h"
 #if LAB >= 2
 #include "kernel/sysinfo.h"
 #endif
@@ -59,11 +60,24 @@ static int info(int slot, struct cellinfo *ci)
   return cell_info(slot, ci, 1);
 }
 
-// A copy of this process in cell `cell` holding exactly caps[0..n):
-// the child's pid, 0 in the child.
-static int spawn_copy(int cell, const int *caps, int n)
+// cell_spawn of path (0: a copy of this process) in cell `cell` holding
+// exactly the capabilities in slots[0..n), each with all its rights, as
+// its slots 0..n-1: the child's pid (0 in a copy).
+static int spawn_slots(int cell, const char *path, char **argv, const int *slots, int n)
 {
-  return cell_spawn(cell, 0, 0, caps, n);
+  struct spawncap list[SPAWN_MAXCAPS];
+  for (int i = 0; i < n && i < SPAWN_MAXCAPS; i++) {
+    struct capinfo ci;
+    list[i].slot = slots[i];
+    list[i].role = SPAWN_SLOT;
+    list[i].rights = cap_info(slots[i], &ci) == 0 ? ci.rights : 0;
+  }
+  return cell_spawn(cell, path, argv, list, n);
+}
+
+static int spawn_copy(int cell, const int *slots, int n)
+{
+  return spawn_slots(cell, 0, 0, slots, n);
 }
 
 // Waits for pid (reaping any other child on the way); its exit status,
@@ -292,7 +306,7 @@ static int t_slot_quota(void)
     int b = dup(1);
     int p[2];
     exit(a == 3 && b == -E_QUOTA && cap_dup(1, CAP_R_WRITE) == -E_QUOTA &&
-         pipe(p) == -E_QUOTA && open("README", O_RDONLY) == -E_QUOTA ? 0 : 1);
+         pipe(p) == -E_QUOTA && open("/README", O_RDONLY) == -E_QUOTA ? 0 : 1);
   }
   EXPECT("slot quota in the cell", wait_for(pid), 0);
   struct cellinfo ci;
@@ -335,9 +349,11 @@ static int t_confine(void)
     struct cellquota q = { 4, 1, 1, 10 };
     if (cell_create(ROOT, &q, -1) != -E_BADCAP || cell_create(c, &q, -1) != -E_BADCAP)
       bad |= 8;
+    if (open("README", O_RDONLY) != -E_NOCAP)
+      bad |= 16;   // no current directory was given
     exit(bad);
   }
-  EXPECT("confined child (bits: 1 given, 2 others, 4 kill, 8 cells)", wait_for(pid), 0);
+  EXPECT("confined child (bits: 1 given, 2 others, 4 kill, 8 cells, 16 cwd)", wait_for(pid), 0);
 
   // Only transferable capabilities can be given.
   int weak = cap_dup(secret, CAP_R_READ);
@@ -347,7 +363,7 @@ static int t_confine(void)
   int junk[] = { empty_slot() };
   EXPECT("give an empty slot", spawn_copy(c, junk, 1), -E_BADCAP);
   EXPECT("too many", spawn_copy(c, list, NCAP + 1), -E_INVAL);
-  EXPECT("bad list", spawn_copy(c, (int *)0x80200000UL, 1), -E_FAULT);
+  EXPECT("bad list", cell_spawn(c, 0, 0, (struct spawncap *)0x80200000UL, 1), -E_FAULT);
   close(weak);
   close(secret);
   close(c);
@@ -360,13 +376,21 @@ static int t_spawn_path(void)
   int c = mkcell(300, 2, 8, 100);
   CHECK(c >= 0, "cell_create: %s", errstr(c));
   char *argv[] = { "echo", "from", "the", "cell", 0 };
-  int pid = cell_spawn(c, "/echo", argv, stdout_only, 1);
+  struct cellinfo before, after;
+  info(c, &before);
+  int pid = spawn_slots(c, "/echo", argv, stdout_only, 1);
   CHECK(pid > 0, "cell_spawn echo: %s", errstr(pid));
+  info(c, &after);
+  EXPECT("echo counted in the cell", after.used.procs, before.used.procs + 1);
+  CHECK(after.used.pages > before.used.pages, "echo's pages not charged to the cell");
   EXPECT("echo status", wait_for(pid), 0);
-  pid = cell_spawn(c, "/no-such-program", argv, stdout_only, 1);
-  CHECK(pid > 0, "cell_spawn: %s", errstr(pid));
-  EXPECT("missing program: exit status", wait_for(pid), -E_NOENT);
+  EXPECT("missing program", spawn_slots(c, "/no-such-program", argv, stdout_only, 1), -E_NOENT);
   EXPECT("bad path pointer", cell_spawn(c, (char *)0x80200000UL, argv, 0, 0), -E_FAULT);
+  int tiny = mkcell(4, 1, 2, 100);
+  CHECK(tiny >= 0, "cell_create: %s", errstr(tiny));
+  EXPECT("program too big for the cell", spawn_slots(tiny, "/echo", argv, stdout_only, 1),
+         -E_QUOTA);
+  close(tiny);
   close(c);
   return 1;
 }
@@ -560,7 +584,7 @@ static int t_fault_channel(void)
   info(g, &gi);
   for (int i = 0; i < 2; i++) {
     struct faultrec fr;
-    struct chanmsg m = { &fr, sizeof(fr), 0, 0, { 0 } };
+    struct chanmsg m = { &fr, sizeof(fr), 0, 0, { 0 }, 0 };
     EXPECT("chan_recv of a record", chan_recv(ends[0], &m), sizeof(fr));
     EXPECT("record's pid", fr.pid, pids[i]);
     EXPECT("record's cell", fr.cell, i == 0 ? ci.id : gi.id);
@@ -608,7 +632,7 @@ static int t_restarted(void)
   CHECK(sender >= 0, "fork: %s", errstr(sender));
   if (sender == 0) {
     char b = 'x';
-    struct chanmsg m = { &b, 1, 0, 0, { 0 } };
+    struct chanmsg m = { &b, 1, 0, 0, { 0 }, 0 };
     int r;
     for (int i = 0; i < CHAN_QLEN + 1; i++)
       if ((r = chan_send(req[1], &m)) != 0)
@@ -619,7 +643,7 @@ static int t_restarted(void)
   CHECK(receiver >= 0, "fork: %s", errstr(receiver));
   if (receiver == 0) {
     char b;
-    struct chanmsg m = { &b, 1, 0, 0, { 0 } };
+    struct chanmsg m = { &b, 1, 0, 0, { 0 }, 0 };
     exit(chan_recv(idle[0], &m) == -E_RESTARTED ? 0 : 1);
   }
   sleep(10);   // both block
@@ -636,7 +660,7 @@ static int t_restarted(void)
       EXPECT("server killed", st[i], -1);
   }
   char b = 'y';
-  struct chanmsg m = { &b, 1, 0, CHAN_NONBLOCK, { 0 } };
+  struct chanmsg m = { &b, 1, 0, CHAN_NONBLOCK, { 0 }, 0 };
   EXPECT("send after restart", chan_send(req[1], &m), -E_RESTARTED);
   EXPECT("cap_info", cap_info(req[1], &capi), 0);
   CHECK(capi.flags & CAPF_RESTARTED, "not marked restarted");
@@ -650,7 +674,7 @@ static int t_restarted(void)
   int server2 = spawn_copy(svc2, give2, 1);
   CHECK(server2 >= 0, "cell_spawn: %s", errstr(server2));
   if (server2 == 0) {
-    struct chanmsg in = { &b, 1, 0, 0, { 0 } };
+    struct chanmsg in = { &b, 1, 0, 0, { 0 }, 0 };
     exit(chan_recv(0, &in) == 1 && b == 'z' ? 0 : 1);
   }
   struct capinfo capi2;

@@ -82,7 +82,8 @@ struct faultrec;
 int cell_create(int slot, struct cellquota *q, int chanslot);   // slot of the new cell
 int cell_destroy(int slot);                        // processes killed
 int cell_info(int slot, struct cellinfo *buf, int max);   // records: it, then below
-int cell_spawn(int slot, const char *path, char **argv, const int *caps, int ncaps);
+int cell_spawn(int slot, const char *path, char **argv,   // as spawn, in the cell;
+               const struct spawncap *caps, int ncaps);  // path 0: a copy, like fork
 int cell_faults(int slot, struct faultrec *buf, int max, int block);
 
 // Library (user/lib/)
