@@ -99,9 +99,10 @@ static void hook_end(uint64 i0)
 // A process whose cell has used its share of the current window is taken
 // out of the policy's hands ("parked") when the policy picks it, and given
 // back with enqueue() at the first pick of the next window (or when a cell
-// dies: sched_cells_changed). If the policy has nothing else to run, a
-// parked process runs anyway: a share limits a cell only while others want
-// the CPU. Policies never see any of this; all of it is under rq_lock.
+// dies: sched_cells_changed). If the policy has nothing else to run, the
+// parked processes go back to it at once and it picks among them as usual:
+// a share limits a cell only while others want the CPU. Policies never see
+// any of this; all of it is under rq_lock.
 static struct proc *parked[NPROC];
 static int nparked;
 static uint64 parked_window;   // the window in which they were parked
@@ -228,8 +229,12 @@ static struct proc *pick_within_shares(int cpu)
     parked[nparked++] = p;
     parked_window = cell_cpu_window(now);
   }
-  if (!p && nparked)   // nobody else wants the CPU
-    p = parked[--nparked];
+  if (!p && nparked) {
+    // Nobody else wants the CPU: give them all back and let the policy
+    // choose among them as it always would (its fairness, not ours).
+    unpark_all();
+    p = active->pick_next(cpu);
+  }
   return p;
 }
 

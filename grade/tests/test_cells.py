@@ -29,6 +29,16 @@ def test_celltest_one_hart(run_zenith):
                      res.output), f"no kill message naming the cell\n{res.tail()}"
 
 
+@pytest.mark.zenith_timeout(300)
+@pytest.mark.parametrize("policy", ["mlfq", "fair", "adaptive"])
+def test_cpu_share_under_every_policy(run_zenith, policy):
+    """The CPU share is enforced in the generic scheduler layer, around
+    whichever policy runs (round robin is the default, above)."""
+    res = run_zenith("celltest cpu_share", cpus=1, icount=True, append=f"sched={policy}",
+                     timeout=200)
+    guest.check_suite(res, "celltest", "CL", 1, label=f"celltest cpu_share under {policy}")
+
+
 @pytest.mark.slow
 @pytest.mark.zenith_timeout(600)
 def test_celltest_three_harts(run_zenith):
