@@ -25,6 +25,7 @@
 #include "capnode.h"
 #include "capinfo.h"
 #include "pcap.h"
+#include "cell.h"
 #include "cap.h"
 #include "channel.h"
 
@@ -62,17 +63,36 @@ int cap_slot_free(struct proc *p)
   return free_slot(p);
 }
 
+// A free slot of p, charged to p's cell: -E_CAPFULL if the table is full,
+// -E_QUOTA if the cell's slot quota is used up. A caller that then fails
+// to fill the slot gives the charge back with cell_slot_uncharge().
+static int take_slot(struct proc *p)
+{
+  int i = free_slot(p);
+  if (i < 0)
+    return i;
+  int r = cell_slot_charge(p->cell, 1);
+  return r < 0 ? r : i;
+}
+
+// Put a new root record for f into slot i, charged already. caplock held.
+static int fill_slot(struct proc *p, int i, struct file *f, uint32 rights)
+{
+  struct capnode *n = capnode_alloc(0, f, rights, 0);
+  if (n == 0) {
+    cell_slot_uncharge(p->cell, 1);
+    return -E_CAPPOOL;
+  }
+  p->caps.slot[i].node = n;
+  return i;
+}
+
 int cap_install(struct proc *p, struct file *f, uint32 rights)
 {
   acquire(&caplock);
-  int i = free_slot(p);
-  if (i >= 0) {
-    struct capnode *n = capnode_alloc(0, f, rights, 0);
-    if (n)
-      p->caps.slot[i].node = n;
-    else
-      i = -E_CAPPOOL;
-  }
+  int i = take_slot(p);
+  if (i >= 0)
+    i = fill_slot(p, i, f, rights);
   release(&caplock);
   return i;
 }
@@ -108,16 +128,32 @@ int cap_install_below(struct proc *p, struct capnode *from, struct file *f,
                       uint32 rights)
 {
   acquire(&caplock);
-  int i = from->revoked ? -E_BADCAP : free_slot(p);
+  int i = from->revoked ? -E_BADCAP : take_slot(p);
   if (i >= 0) {
     struct capnode *n = capnode_alloc(from, f, rights, from->badge);
-    if (n)
+    if (n) {
       p->caps.slot[i].node = n;
-    else
+    } else {
+      cell_slot_uncharge(p->cell, 1);
       i = -E_CAPPOOL;
+    }
   }
   release(&caplock);
   return i;
+}
+
+int cap_install_at(struct proc *p, int slot, struct file *f, uint32 rights)
+{
+  int r;
+  acquire(&caplock);
+  if (slot < 0 || slot >= NCAP)
+    r = -E_INVAL;
+  else if (p->caps.slot[slot].node)
+    r = -E_BUSY;
+  else if ((r = cell_slot_charge(p->cell, 1)) == 0)
+    r = fill_slot(p, slot, f, rights);
+  release(&caplock);
+  return r;
 }
 
 struct file *cap_lookup(struct proc *p, int slot, uint32 need, int *err)
@@ -137,6 +173,7 @@ int cap_close(struct proc *p, int slot)
   struct file *f = n->file;
   p->caps.slot[slot].node = 0;
   capnode_free(n);
+  cell_slot_uncharge(p->cell, 1);
   release(&caplock);
   fileclose(f);   // may sleep
   return 0;
@@ -156,12 +193,13 @@ int cap_dup(struct proc *p, int slot, uint32 rights, int same_rights)
       rights = n->rights;
     if (rights & ~n->rights) {
       r = -E_RIGHTS;
-    } else if ((r = free_slot(p)) >= 0) {
+    } else if ((r = take_slot(p)) >= 0) {
       struct capnode *c = capnode_alloc(n, n->file, rights, n->badge);
       if (c) {
         filedup(n->file);
         p->caps.slot[r].node = c;
       } else {
+        cell_slot_uncharge(p->cell, 1);
         r = -E_CAPPOOL;
       }
     }
@@ -183,12 +221,13 @@ int cap_badge(struct proc *p, int slot, uint64 badge)
     r = -E_INVAL;
   else if (n->badge != 0)
     r = -E_BADGE;
-  else if ((r = free_slot(p)) >= 0) {
+  else if ((r = take_slot(p)) >= 0) {
     struct capnode *c = capnode_alloc(n, n->file, n->rights, badge);
     if (c) {
       filedup(n->file);
       p->caps.slot[r].node = c;
     } else {
+      cell_slot_uncharge(p->cell, 1);
       r = -E_CAPPOOL;
     }
   }
@@ -241,6 +280,8 @@ static uint32 file_captype(struct file *f)
     return CAPT_CHANNEL;
   case FD_SCHEDCTL:
     return CAPT_SCHEDCTL;
+  case FD_CELL:
+    return CAPT_CELL;
   default:
     return 0;
   }
@@ -249,19 +290,32 @@ static uint32 file_captype(struct file *f)
 int cap_describe(struct proc *p, int slot, struct capinfo *info)
 {
   int r = 0;
+  struct file *f = 0;
   acquire(&caplock);
   struct capnode *n = live_node(p, slot);
   if (n == 0) {
     r = -E_BADCAP;
   } else {
-    info->type = file_captype(n->file);
+    f = n->file;
+    info->type = file_captype(f);
     info->rights = n->rights;
     info->badge = n->badge;
-    info->object = n->file->id;
+    info->object = f->id;
     info->id = n->id;
     info->parent = n->parent ? n->parent->id : 0;
   }
   release(&caplock);
+  // Generations, outside caplock (a channel's lock is never taken under
+  // it); f stays open: only p, the caller, can close its slot.
+  info->gen = 0;
+  info->flags = 0;
+  if (f && f->type == FD_CHANNEL) {
+    int restarted;
+    info->gen = chan_generation(f, &restarted);
+    info->flags = restarted ? CAPF_RESTARTED : 0;
+  } else if (f && f->type == FD_CELL) {
+    info->gen = cell_id(f->cell);
+  }
   return r;
 }
 
@@ -384,34 +438,67 @@ static struct capnode **file_entry(struct proc *p, int i)
   return i < NCAP ? &p->caps.slot[i].node : &p->caps.dir[i - NCAP];
 }
 
+// Empty child's entries [0, upto) again, undoing a partial copy into them:
+// no file reference has been taken for them yet. caplock held.
+static void undo_copies(struct proc *child, int upto)
+{
+  for (int j = 0; j < upto; j++) {
+    struct capnode **e = file_entry(child, j);
+    if (*e) {
+      capnode_free(*e);
+      *e = 0;
+    }
+  }
+}
+
+// Slots are charged to the child's cell; the cwd and root entries are not
+// slots and are never charged.
 int cap_inherit(struct proc *child, struct proc *parent)
 {
   acquire(&caplock);
-  for (int i = 0; i < NFILECAP; i++) {
+  int used = 0;
+  for (int i = 0; i < NCAP; i++)
+    used += parent->caps.slot[i].node != 0;
+  int r = cell_slot_charge(child->cell, used);
+  for (int i = 0; i < NFILECAP && r == 0; i++) {
     struct capnode *n = *file_entry(parent, i);
     *file_entry(child, i) = 0;
     if (n == 0)
       continue;
     struct capnode *c = capnode_alloc(n, n->file, n->rights, n->badge);
     if (c == 0) {
-      // Undo: no file reference has been taken yet.
-      for (int j = 0; j < i; j++) {
-        struct capnode **e = file_entry(child, j);
-        if (*e) {
-          capnode_free(*e);
-          *e = 0;
-        }
-      }
-      release(&caplock);
-      return -E_CAPPOOL;
+      undo_copies(child, i);
+      cell_slot_uncharge(child->cell, used);
+      r = -E_CAPPOOL;
+      break;
     }
     *file_entry(child, i) = c;
   }
-  for (int i = 0; i < NFILECAP; i++)
-    if (*file_entry(child, i))
-      filedup((*file_entry(child, i))->file);
+  if (r == 0)
+    for (int i = 0; i < NFILECAP; i++)
+      if (*file_entry(child, i))
+        filedup((*file_entry(child, i))->file);
   release(&caplock);
-  return 0;
+  return r;
+}
+
+// Mark n and everything derived from it revoked. caplock held.
+static void revoke_with_subtree(struct capnode *n)
+{
+  if (n == 0)
+    return;
+  capnode_revoke_below(n);
+  n->revoked = 1;
+}
+
+void cap_revoke_held(struct proc *p)
+{
+  acquire(&caplock);
+  for (int i = 0; i < NFILECAP; i++)
+    revoke_with_subtree(*file_entry(p, i));
+  for (int i = 0; i < NPCAP; i++)
+    revoke_with_subtree(p->caps.proc[i]);
+  release(&caplock);
 }
 
 int cap_install_pair(struct proc *p, struct file *f0, uint32 r0,
@@ -446,8 +533,11 @@ static void close_entry(struct proc *p, int i)
   struct capnode *n = *e;
   *e = 0;
   struct file *f = n ? n->file : 0;
-  if (n)
+  if (n) {
     capnode_free(n);
+    if (i < NCAP)
+      cell_slot_uncharge(p->cell, 1);   // cwd and root are not charged
+  }
   release(&caplock);
   if (f)
     fileclose(f);   // may sleep

@@ -49,8 +49,8 @@ struct captable {
 // Every function below accepts any integer as a slot number.
 //
 // Put f into the lowest free slot as a new root capability with the given
-// rights. Returns the slot, -E_CAPFULL (table full) or -E_CAPPOOL (no
-// record left). Takes over the caller's reference to f only on success.
+// rights. Returns the slot, -E_CAPFULL (table full), -E_QUOTA (the slot
+// quota of p's cell is used up) or -E_CAPPOOL (no record left). Takes over the caller's reference to f only on success.
 int cap_install(struct proc *p, struct file *f, uint32 rights);
 // Put f into the lowest free slot as a capability derived from `from`
 // (which the caller holds, e.g. the directory f was opened through), with
@@ -58,6 +58,9 @@ int cap_install(struct proc *p, struct file *f, uint32 rights);
 // meanwhile, -E_CAPFULL, -E_CAPPOOL. Takes over f's reference on success.
 int cap_install_below(struct proc *p, struct capnode *from, struct file *f,
                       uint32 rights);
+// The same into a given empty slot: -E_INVAL (no such slot), -E_BUSY
+// (slot in use), -E_QUOTA, -E_CAPPOOL. init's root cell capability.
+int cap_install_at(struct proc *p, int slot, struct file *f, uint32 rights);
 // Look up slot for an operation needing all of `need`. Returns the file or 0
 // and sets *err to -E_BADCAP (empty, invalid or revoked slot) or -E_NORIGHT.
 // The file stays valid while the caller (the owner) does not close the slot.
@@ -96,9 +99,13 @@ struct capent;
 int cap_list(struct proc *p, int pid, struct capent *out, int max);
 // Check every table and record; fill in *a. Returns 0.
 int cap_check_all(struct capaudit *a);
-// Derive every slot of parent into child (fork). 0 or -E_CAPPOOL (then
-// the child's table is left empty). Never sleeps.
+// Derive every slot of parent into child (fork). 0, -E_QUOTA (the
+// child's cell has too few slots left) or -E_CAPPOOL (then the child's
+// table is left empty). Never sleeps.
 int cap_inherit(struct proc *child, struct proc *parent);
+// Revoke every capability p holds (slots and process capabilities), and
+// everything derived from each, in every process (cell destruction).
+void cap_revoke_held(struct proc *p);
 // Close every slot and process capability (exit).
 void cap_close_all(struct proc *p);
 // Put two new files in the lowest free slots (pipe, chan_create) with the

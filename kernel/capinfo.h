@@ -14,6 +14,9 @@
 // Scheduler (kernel/schedctl.h)
 #define CAPT_SCHEDCTL 7   // scheduler control: trace, statistics, policy
 #define CAPT_PROC    6   // a process (process capabilities, pcap.c)
+// SandCells (kernel/cellinfo.h)
+#define CAPT_CELL    8   // a sandcell
+#define CAPT_SVC     9   // reserved: a supervised service
 
 // cap_info(slot, &info): one live capability.
 struct capinfo {
@@ -23,6 +26,10 @@ struct capinfo {
   uint64 object;    // id of the object (open file); never reused
   uint64 id;        // id of this capability record; never reused
   uint64 parent;    // id of the record it was derived from, 0 for a root
+  // SandCells (docs/book/08-sandcells-and-self-healing.md):
+  uint64 gen;       // a channel end: its generation, the id of the cell
+                    // serving it (0: none); a cell: the cell's id
+  uint32 flags;     // CAPF_* below
 };
 
 // setdir(which, slot): which directory capability to set.
@@ -45,6 +52,8 @@ struct capent {
   int revoked;      // 1 if revoked (still in the table, every use fails)
   int pad;
 };
+#define CAPF_RESTARTED 1   // channel: the cell serving it was destroyed;
+                           // calls on it fail with -E_RESTARTED
 
 // cap_audit(&audit): the kernel walks every capability table and record,
 // checks them against each other and against the open-file reference

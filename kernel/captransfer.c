@@ -17,6 +17,7 @@
 #include "channel.h"
 #include "cap.h"
 #include "spawncap.h"
+#include "cell.h"
 #include "captransfer.h"
 
 // May record n (0 for a dead slot) leave its process? 0 or the error.
@@ -86,8 +87,9 @@ int cap_free_slots(struct proc *p)
   for (int i = 0; i < NCAP; i++)
     if (p->caps.slot[i].node == 0)
       n++;
+  int left = cell_slots_left(p->cell);   // its cell's slot quota counts too
   release(&caplock);
-  return n;
+  return n < left ? n : left;
 }
 
 void cap_receive_install(struct proc *p, struct capnode **recs, int n, int *slots)
@@ -98,9 +100,11 @@ void cap_receive_install(struct proc *p, struct capnode **recs, int n, int *slot
   for (int i = 0; i < n; i++) {
     struct capnode *r = recs[i];
     int s = r->revoked ? -E_BADCAP : cap_slot_free(p);
+    if (s >= 0 && cell_slot_charge(p->cell, 1) < 0)
+      s = -E_QUOTA;   // another process of the cell took the last ones
     if (s < 0) {   // revoked in flight (or, impossible, no slot after all)
       dead[ndead++] = r;
-      slots[i] = -E_BADCAP;
+      slots[i] = s;
       continue;
     }
     r->inflight = 0;
@@ -122,8 +126,12 @@ static int may_give(struct capnode *src, const struct spawncap *e)
 
 int cap_give_spawn(struct proc *child, struct proc *parent, const struct spawncap *list, int n)
 {
-  int err = 0, given = 0;
+  int err = 0, given = 0, slots = 0;
+  for (int i = 0; i < n; i++)
+    slots += list[i].role == SPAWN_SLOT;
   acquire(&caplock);
+  err = cell_slot_charge(child->cell, slots);   // -E_QUOTA: the child's cell has too few
+  int charged = err == 0;
   for (int i = 0; i < n && err == 0; i++) {
     if (list[i].role != SPAWN_SLOT)
       continue;
@@ -145,6 +153,8 @@ int cap_give_spawn(struct proc *child, struct proc *parent, const struct spawnca
       filedup(child->caps.slot[i].node->file);
     }
   }
+  if (err < 0 && charged)
+    cell_slot_uncharge(child->cell, slots);
   release(&caplock);
   return err;
 }

@@ -25,18 +25,21 @@ struct spawncap;
 int cap_send_prepare(struct proc *p, const int *slots, int n, struct capnode **recs);
 // Give up n in-flight records (an undelivered message). May sleep.
 void cap_drop_inflight(struct capnode **recs, int n);
-// How many free slots p has.
+// How many free slots p has, and its cell's slot quota allows.
 int cap_free_slots(struct proc *p);
 // Put n (at most CHAN_MAXCAPS) received records into the lowest free slots of p (the caller
 // checked there are enough) and set slots[i] to each one's slot, or to
-// -E_BADCAP for a record revoked in flight (dropped). May sleep.
+// -E_BADCAP for a record revoked in flight (dropped), or -E_QUOTA if its
+// cell's slot quota was used up meanwhile (dropped). May sleep.
 void cap_receive_install(struct proc *p, struct capnode **recs, int n, int *slots);
 
 // spawn: put a record derived from each SPAWN_SLOT entry of list into
 // child's slots 0, 1, ... in order, with the entry's rights. Each needs
 // CAP_R_TRANSFER on the parent's slot and rights that are a subset of its
-// own. 0, or -E_BADCAP, -E_NORIGHT, -E_RIGHTS, -E_CAPPOOL; on error the
-// child's table is left empty. child must not be running yet.
+// own. The slots are charged to the child's cell. 0, or -E_BADCAP,
+// -E_NORIGHT, -E_RIGHTS, -E_CAPPOOL, -E_QUOTA (the child's cell's slot
+// quota); on error the child's table is left empty. child must not be
+// running yet.
 int cap_give_spawn(struct proc *child, struct proc *parent, const struct spawncap *list, int n);
 // The same checks for one entry: its object (valid while the parent
 // keeps the slot), or 0 and *err.

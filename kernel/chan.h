@@ -39,6 +39,15 @@
 // queued messages and then -E_PEER (end of file). A receive end cannot be
 // sent in a message (-E_INVAL): a queue could then hold the only way to
 // reach itself and never be freed. spawn() may pass one.
+//
+// Generations (SandCells, kernel/cellinfo.h): a channel is served by one
+// cell, the creator's or, once cell_spawn passes its receive end to a
+// process, that process's cell; the cell's id is the channel's generation
+// (cap_info: gen). When that cell is destroyed (the incarnation died and
+// is being replaced) the channel is restarted: a blocked send or recv
+// wakes, and every send and recv fails with -E_RESTARTED (cap_info:
+// flags & CAPF_RESTARTED). Reconnect through the supervisor, whose name
+// service hands out the new incarnation's channel and generation.
 #ifndef ZENITH_CHAN_H
 #define ZENITH_CHAN_H
 

@@ -36,6 +36,10 @@ struct chan {
   int inuse;               // chans_lock protects it
   int recv_open;           // some reference to the receive end exists
   int send_open;           // some reference to the send end exists
+  uint64 gen;              // generation: id of the SandCell whose processes
+                           // serve the receive end (chan_bind), 0 = none
+  int restarted;           // that cell was destroyed: every call fails
+                           // with -E_RESTARTED (chan_cell_died)
   uint head;               // index of the oldest message
   uint count;              // messages queued
   struct queued msg[CHAN_QLEN];
@@ -95,6 +99,8 @@ int chan_alloc(struct file **rf, struct file **sf)
   c->data = data;
   c->recv_open = c->send_open = 1;
   c->head = c->count = 0;
+  c->gen = 0;
+  c->restarted = 0;
   release(&c->lock);
   (*rf)->type = (*sf)->type = FD_CHANNEL;
   (*rf)->chan = (*sf)->chan = c;
@@ -164,6 +170,10 @@ int chan_put(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 len,
   for (;;) {
     if ((r = recheck(u)) < 0)
       break;
+    if (c->restarted) {
+      r = -E_RESTARTED;
+      break;
+    }
     if (!c->recv_open) {
       r = -E_PEER;
       break;
@@ -210,6 +220,10 @@ int chan_take(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 bufs
   for (;;) {
     if ((r = recheck(u)) < 0)
       goto out;
+    if (c->restarted) {
+      r = -E_RESTARTED;
+      goto out;
+    }
     if (c->count > 0)
       break;
     if (!c->send_open) {
@@ -253,6 +267,66 @@ int chan_take(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 bufs
   wakeup(space_event(c));
   r = 0;
 out:
+  release(&c->lock);
+  return r;
+}
+
+void chan_bind(struct file *f, uint64 gen)
+{
+  if (f->type != FD_CHANNEL)
+    return;
+  struct chan *c = f->chan;
+  acquire(&c->lock);
+  if (!c->restarted)
+    c->gen = gen;
+  release(&c->lock);
+}
+
+void chan_cell_died(uint64 gen)
+{
+  for (struct chan *c = chans; c < chans + NCHAN; c++) {
+    acquire(&c->lock);
+    if (c->data && c->gen == gen && !c->restarted) {
+      c->restarted = 1;
+      wakeup(space_event(c));     // blocked senders
+      wakeup(message_event(c));   // blocked receivers
+    }
+    release(&c->lock);
+  }
+}
+
+uint64 chan_generation(struct file *f, int *restarted)
+{
+  struct chan *c = f->chan;
+  acquire(&c->lock);
+  uint64 gen = c->gen;
+  *restarted = c->restarted;
+  release(&c->lock);
+  return gen;
+}
+
+int chan_put_kernel(struct file *f, const void *data, uint32 len)
+{
+  struct chan *c = f->chan;
+  int r = 0;
+  if (f->type != FD_CHANNEL || !f->chan_send_end || len > CHAN_MAXBYTES)
+    return -E_INVAL;
+  acquire(&c->lock);
+  if (c->restarted)
+    r = -E_RESTARTED;
+  else if (!c->recv_open)
+    r = -E_PEER;
+  else if (c->count == CHAN_QLEN)
+    r = -E_AGAIN;
+  if (r == 0) {
+    uint at = (c->head + c->count) % CHAN_QLEN;
+    memmove(c->data + at * CHAN_MAXBYTES, data, len);
+    c->msg[at].len = len;
+    c->msg[at].ncaps = 0;
+    c->msg[at].badge = 0;   // from the kernel, not from a capability
+    c->count++;
+    wakeup(message_event(c));
+  }
   release(&c->lock);
   return r;
 }

@@ -50,6 +50,21 @@ int chan_put(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 len,
 int chan_take(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 bufsize,
               int maxcaps, int nfree, int nonblock, uint32 *len, int *ncaps,
               struct capnode **recs, uint64 *badge);
+// Generations (SandCells, docs/book/08-sandcells-and-self-healing.md):
+// a channel is served by the processes of one cell, whose id is the
+// channel's generation. chan_create binds a new channel to its creator's
+// cell; cell_spawn binds a channel whose receive end it passes to the new
+// process's cell. When that cell is destroyed, chan_cell_died marks the
+// channel restarted: blocked senders and receivers wake, and every send
+// and recv on it fails with -E_RESTARTED from then on.
+void chan_bind(struct file *f, uint64 gen);   // f: either end; no-op if not a channel
+void chan_cell_died(uint64 gen);
+// f's channel's generation, and whether it was restarted.
+uint64 chan_generation(struct file *f, int *restarted);
+// A message of len bytes from the kernel, never blocking: 0, -E_AGAIN
+// (full), -E_PEER (no receiver), -E_RESTARTED, -E_INVAL (f is not a send
+// end or len is too big). Fault records go to supervisors this way.
+int chan_put_kernel(struct file *f, const void *data, uint32 len);
 // Is f the receive end of a channel? (Those may not travel in messages.)
 int chan_is_receive_end(const struct file *f);
 // For the audit: records held by queued messages, all channels, and the

@@ -15,6 +15,7 @@
 #include "log.h"
 #include "pipe.h"
 #include "channel.h"
+#include "cell.h"
 #include "file.h"
 
 struct devsw devsw[NDEV];
@@ -74,6 +75,7 @@ void fileclose(struct file *f)
   f->ip = 0;
   f->walk_base = 0;
   f->walk_depth = 0;
+  f->cell = 0;
   release(&ftable.lock);
 
   if (copy.type == FD_PIPE) {
@@ -86,6 +88,8 @@ void fileclose(struct file *f)
     if (copy.walk_base)
       iput(copy.walk_base);
     end_op();
+  } else if (copy.type == FD_CELL) {
+    cell_file_unref(copy.cell);   // the last one destroys the cell
   }
 }
 

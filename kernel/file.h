@@ -11,11 +11,13 @@ struct pipe;
 struct chan;
 struct inode;
 struct stat;
+struct cell;
 
 struct file {
   enum { FD_NONE, FD_PIPE, FD_INODE, FD_DEVICE,
          FD_SCHEDCTL,   // the scheduler-control object (schedctl.h): no data
          FD_CHANNEL,    // one end of a channel (channel.h)
+         FD_CELL,       // a SandCell (cell.h)
   } type;
   int ref;              // references (capability slots); ftable.lock protects it
   struct pipe *pipe;    // FD_PIPE
@@ -29,6 +31,7 @@ struct file {
                             // holds a reference (dircap.c)
   int walk_depth;       // levels ip is below walk_base (0 when it is 0)
   short major;          // FD_DEVICE
+  struct cell *cell;    // FD_CELL: holds a reference (cell_file_ref)
   uint64 id;            // object id, never reused (set by filealloc)
 };
 

@@ -19,6 +19,8 @@
 #include "mman.h"
 #include "syscall_args.h"
 #include "sysproc.h"
+#include "faultrec.h"
+#include "fault.h"
 #include "lazymap.h"
 
 #if SOL >= 3
@@ -84,6 +86,7 @@ int lazy_fault(struct proc *p, uint64 scause, uint64 va)
   pte_t *pte = walk(p->pagetable, page, 0);
   if (pte && (*pte & PTE_V))
     return -1;   // mapped already: not ours to fix
+  p->page_refused = 0;
   char *mem = kalloc();
   if (mem) {
     memset(mem, 0, PGSIZE);
@@ -91,9 +94,9 @@ int lazy_fault(struct proc *p, uint64 scause, uint64 va)
       return 0;
     kfree(mem);
   }
-  printf("pid %d (%s): out of memory for lazy page at va %p, killed\n", p->pid, p->name,
-         (void *)va);
-  setkilled(p);
+  // Out of memory, in the machine or in the process's cell: it dies.
+  fault_report(p, FAULT_NOMEM, scause, va,
+               p->page_refused ? "out of memory (cell page quota)" : "out of memory");
   return 0;
 #else
   return -1;

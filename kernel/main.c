@@ -21,6 +21,8 @@
 #include "bio.h"
 #include "file.h"
 #include "capnode.h"
+#include "cell.h"
+#include "fault.h"
 #include "virtio_blk.h"
 
 void _secondary_entry(void);
@@ -71,6 +73,8 @@ void kmain(uint64 hartid, uint64 dtb)
     printf("zenith: boot args: %s\n", platform.bootargs);
 
   kinit(platform.ram_base + platform.ram_size);
+  cellinit();   // the root cell's page quota is all the free pages
+  faultinit();
   kvminit();
   kvminithart();
   procinit();

@@ -29,18 +29,28 @@ static void drop_entry(struct proc *p, int i)
   p->caps.proc[i] = 0;
 }
 
-int pcap_fork(struct proc *parent, struct proc *child)
+// Give parent a new capability for child; its entry index, or -1.
+// caplock held.
+static int grant(struct proc *parent, struct proc *child)
 {
-  acquire(&caplock);
   int slot = free_entry(parent);
   struct capnode *root = slot >= 0 ? capnode_alloc(0, 0, PCAP_RIGHTS, 0) : 0;
-  if (root == 0) {
-    release(&caplock);
-    return -E_CAPPOOL;
-  }
+  if (root == 0)
+    return -1;
   root->proc = child;
   root->pid = child->pid;
   parent->caps.proc[slot] = root;
+  return slot;
+}
+
+int pcap_fork(struct proc *parent, struct proc *child)
+{
+  acquire(&caplock);
+  int slot = grant(parent, child);
+  if (slot < 0) {
+    release(&caplock);
+    return -E_CAPPOOL;
+  }
   for (int i = 0; i < NPCAP; i++) {
     struct capnode *n = parent->caps.proc[i];
     child->caps.proc[i] = 0;

@@ -27,6 +27,8 @@
 #include "pcap.h"
 #include "syssched.h"
 #include "dircap.h"
+#include "cell.h"
+#include "cellinfo.h"
 #if LAB >= 3
 #include "lazymap.h"
 #endif
@@ -131,12 +133,16 @@ static void freeproc(struct proc *p)
 #if LAB >= 2
   memset(&p->alarm, 0, sizeof(p->alarm));
 #endif
+  if (p->cell)
+    cell_proc_uncharge(p->cell);   // last: its pages went back above
+  p->cell = p->charge = 0;
+  p->page_refused = 0;
   p->state = UNUSED;
 }
 
-// Find a free slot and set it up to start in forkret(). Returns it with
-// p->lock held, or 0 with *err set.
-static struct proc *allocproc(int *err)
+// Find a free slot in cell c and set it up to start in forkret(). Returns
+// it with p->lock held, or 0 with *err set.
+static struct proc *allocproc(struct cell *c, int *err)
 {
   struct proc *p;
   for (p = proc; p < &proc[NPROC]; p++) {
@@ -149,6 +155,11 @@ static struct proc *allocproc(int *err)
     *err = -E_PROCLIM;
     return 0;
   }
+  if ((*err = cell_proc_charge(c)) < 0) {
+    release(&p->lock);
+    return 0;
+  }
+  p->cell = p->charge = c;
   p->pid = allocpid();
   p->state = USED;
   p->trapframe = kalloc();
@@ -180,10 +191,12 @@ static void make_runnable(struct proc *p)
 void userinit(void)
 {
   int err;
-  struct proc *p = allocproc(&err);
+  struct proc *p = allocproc(cell_root(), &err);
   if (!p)
     panic("userinit: no process slot");
   initproc = p;
+  if (cell_install(p, cell_root(), CELL_ROOT_SLOT) < 0)
+    panic("userinit: root cell capability");
   safestrcpy(p->name, "init", sizeof(p->name));
   schedctl_give_init(p);
   sched_fork(0, p);
@@ -211,19 +224,20 @@ int fork(void)
 {
   struct proc *p = myproc();
   int err;
-  struct proc *np = allocproc(&err);
+  p->page_refused = 0;
+  struct proc *np = allocproc(p->cell, &err);
   if (!np)
-    return err;
+    return err == -E_NOMEM && p->page_refused ? -E_QUOTA : err;
   if (uvmcopy(p->pagetable, np->pagetable, p->sz) < 0) {
     freeproc(np);
     release(&np->lock);
-    return -E_NOMEM;
+    return p->page_refused ? -E_QUOTA : -E_NOMEM;
   }
 #if LAB >= 3
   if (lazy_fork(p, np) < 0) {
     freeproc(np);
     release(&np->lock);
-    return -E_NOMEM;
+    return p->page_refused ? -E_QUOTA : -E_NOMEM;
   }
 #endif
   np->sz = p->sz;
@@ -243,9 +257,9 @@ int fork(void)
   return pid;
 }
 
-struct proc *proc_alloc_blank(int *err)
+struct proc *proc_alloc_blank(struct cell *c, int *err)
 {
-  struct proc *np = allocproc(err);
+  struct proc *np = allocproc(c, err);
   if (np)
     release(&np->lock);   // allocproc emptied its table: no cwd, no root
   return np;
@@ -405,6 +419,7 @@ void sched(void)
 
   uint64 ran = r_time() - p->run_start;
   p->cputime += ran;
+  cell_cpu_charge(p->cell, ran);
   if (p->state == RUNNABLE)
     sched_preempt(p, ran);
   else if (p->state == SLEEPING)

@@ -66,6 +66,7 @@ struct alarm {
 enum procstate { UNUSED, USED, SLEEPING, RUNNABLE, RUNNING, ZOMBIE };
 
 struct inode;
+struct cell;
 
 struct proc {
   struct spinlock lock;
@@ -80,6 +81,10 @@ struct proc {
   // wait_lock must be held to use this:
   struct proc *parent;
 
+  // The SandCell (cell.h) the process belongs to: set by allocproc() under
+  // p->lock, fixed for the process's life, cleared by freeproc().
+  struct cell *cell;
+
   // Scheduler bookkeeping; owned by the policy under the run-queue lock.
   struct sched_entity se;
 
@@ -93,6 +98,10 @@ struct proc {
   struct captable caps;      // capability table: fds are its slots; the
                              // cwd and root are directory capabilities in it
   char name[16];
+  struct cell *charge;       // cell its kernel thread's kalloc()s are
+                             // charged to: its cell, or the target cell
+                             // while it builds a process there
+  int page_refused;          // a kalloc() of its thread hit a cell quota
 
   // CPU accounting, exact: charged from rdtime at every switch.
   uint64 cputime;            // total rdtime units run
@@ -123,7 +132,7 @@ int fork(void);
 // capabilities and no cwd, not runnable, unlocked (0 and *err if none is
 // free); give it back with proc_discard (after emptying its table) if
 // setting it up fails, or make it parent's runnable child with proc_start.
-struct proc *proc_alloc_blank(int *err);
+struct proc *proc_alloc_blank(struct cell *c, int *err);   // in cell c (cell.h)
 void proc_discard(struct proc *np);
 void proc_start(struct proc *np, struct proc *parent);
 void exit(int status) __attribute__((noreturn));

@@ -15,6 +15,7 @@
 #include "sbi.h"
 #include "timer.h"
 #include "proc.h"
+#include "cell.h"
 #include "schedtrace.h"
 #include "sched.h"
 
@@ -94,6 +95,32 @@ static void hook_end(uint64 i0)
   release(&rq_lock);
 }
 
+// ---- SandCell CPU shares (cell.h), on top of whichever policy is active.
+// A process whose cell has used its share of the current window is taken
+// out of the policy's hands ("parked") when the policy picks it, and given
+// back with enqueue() at the first pick of the next window (or when a cell
+// dies: sched_cells_changed). If the policy has nothing else to run, the
+// parked processes go back to it at once and it picks among them as usual:
+// a share limits a cell only while others want the CPU. Policies never see
+// any of this; all of it is under rq_lock.
+static struct proc *parked[NPROC];
+static int nparked;
+static uint64 parked_window;   // the window in which they were parked
+
+static void unpark_all(void)
+{
+  for (int i = 0; i < nparked; i++)
+    active->enqueue(parked[i], 0);
+  nparked = 0;
+}
+
+void sched_cells_changed(void)
+{
+  acquire(&rq_lock);
+  unpark_all();
+  release(&rq_lock);
+}
+
 int sched_switch(int id)
 {
   if (id < 0 || id >= NPOLICY)
@@ -119,6 +146,7 @@ int sched_switch(int id)
     queued[i]->se.on_queue = 0;
     active->enqueue(queued[i], 0);
   }
+  unpark_all();   // processes held back for their cell's share, too
   nswitches++;
   release(&rq_lock);
   strace_emit(SEV_POLICY, myproc(), old, id);
@@ -190,12 +218,32 @@ void sched_dequeue(struct proc *p)
   hook_end(i0);
 }
 
+// The policy's choice, passed through the cells' CPU shares. rq_lock held.
+static struct proc *pick_within_shares(int cpu)
+{
+  uint64 now = r_time();
+  if (nparked && cell_cpu_window(now) != parked_window)
+    unpark_all();
+  struct proc *p;
+  while ((p = active->pick_next(cpu)) && cell_cpu_over(p->cell, now, 0)) {
+    parked[nparked++] = p;
+    parked_window = cell_cpu_window(now);
+  }
+  if (!p && nparked) {
+    // Nobody else wants the CPU: give them all back and let the policy
+    // choose among them as it always would (its fairness, not ours).
+    unpark_all();
+    p = active->pick_next(cpu);
+  }
+  return p;
+}
+
 struct proc *sched_pick_next(int cpu)
 {
   uint64 t0 = r_time();
   acquire(&rq_lock);
   uint64 i0 = r_instret();
-  struct proc *p = active->pick_next(cpu);
+  struct proc *p = pick_within_shares(cpu);
   uint64 i1 = r_instret();
   struct schedpolstat *s = &polstat[active_id];
   if (p) {   // an empty look is not a decision
@@ -227,6 +275,7 @@ int sched_tick(struct proc *p, uint64 ran)
   uint64 i0 = hook_begin();
   int old_cls = p->se.cls;
   int preempt = active->tick(p, ran);
+  preempt |= cell_cpu_over(p->cell, r_time(), ran);   // its cell's share is used up
   int cls = p->se.cls;
   hook_end(i0);
   if (cls != old_cls)

@@ -109,6 +109,9 @@ int strace_read(uint64 user_buf, int max);
 uint64 strace_lost(void);
 // mlfq counts its boosts here (statistics).
 extern uint64 sched_boosts;
+// SandCell CPU shares (sched.c): a cell's quota changed or it died, so
+// processes held back for it may run now.
+void sched_cells_changed(void);
 
 extern const struct sched_policy sched_rr, sched_mlfq, sched_fair, sched_adaptive;
 

@@ -8,7 +8,9 @@
 // program loaded as exec loads it (exec.c: the program is found as the
 // parent would find it), the listed capabilities derived from the
 // parent's (captransfer.c), a process capability for the parent
-// (pcap.c), then the child is made runnable.
+// (pcap.c), then the child is made runnable. The child is made in a
+// SandCell: the caller's (spawn) or the one cell_spawn names (spawn_in),
+// and everything built for it is charged to that cell.
 #include "types.h"
 #include "param.h"
 #include "errno.h"
@@ -25,7 +27,13 @@
 #include "spawncap.h"
 #include "capnode.h"
 #include "dircap.h"
+#include "klib.h"
+#include "vm.h"
+#include "cell.h"
 #include "spawn.h"
+
+static int build(struct cell *c, struct proc *p, char *path, char **argv,
+                 const struct spawncap *list, int n);
 
 // Is the list well formed (known roles, at most one cwd and one root,
 // at most NCAP slots)? 0 or -E_INVAL.
@@ -70,23 +78,57 @@ static int give_dirs(struct proc *np, struct proc *p, const struct spawncap *lis
   return 0;
 }
 
+// cell_spawn without a program: np gets a copy of p's memory and
+// registers and returns 0 from the call, like fork's child. 0 or -E_NOMEM.
+static int copy_image(struct proc *np, struct proc *p)
+{
+  if (uvmcopy(p->pagetable, np->pagetable, p->sz) < 0)
+    return -E_NOMEM;
+  np->sz = p->sz;
+  *np->trapframe = *p->trapframe;
+  np->trapframe->regs[REG_A0] = 0;
+  safestrcpy(np->name, p->name, sizeof(np->name));
+  return 0;
+}
+
 int spawn(char *path, char **argv, const struct spawncap *list, int n)
 {
+  return spawn_in(myproc()->cell, path, argv, list, n);
+}
+
+int spawn_in(struct cell *c, char *path, char **argv, const struct spawncap *list, int n)
+{
   struct proc *p = myproc();
+  p->charge = c;   // everything built below is c's (kalloc.c, cell.h)
+  p->page_refused = 0;
+  int err = build(c, p, path, argv, list, n);
+  p->charge = p->cell;
+  if (err == -E_NOMEM && p->page_refused)
+    err = -E_QUOTA;   // c's page quota, not the machine, ran out
+  return err;
+}
+
+static int build(struct cell *c, struct proc *p, char *path, char **argv,
+                 const struct spawncap *list, int n)
+{
   int err;
   if (n < 0 || n > SPAWN_MAXCAPS)
     return -E_INVAL;
   if ((err = check_list(list, n)) < 0)
     return err;
-  struct proc *np = proc_alloc_blank(&err);
+  struct proc *np = proc_alloc_blank(c, &err);
   if (np == 0)
     return err;
 
-  struct image img;
-  if ((err = exec_load(np, path, argv, &img)) < 0)
+  if (path) {
+    struct image img;
+    if ((err = exec_load(np, path, argv, &img)) < 0)
+      goto fail;
+    exec_commit(np, path, &img);   // frees np's empty page table
+    np->trapframe->regs[REG_A0] = img.argc;
+  } else if ((err = copy_image(np, p)) < 0) {
     goto fail;
-  exec_commit(np, path, &img);   // frees np's empty page table
-  np->trapframe->regs[REG_A0] = img.argc;
+  }
   if ((err = give_dirs(np, p, list, n)) < 0)
     goto fail_caps;
   if ((err = cap_give_spawn(np, p, list, n)) < 0)

@@ -14,6 +14,8 @@
 #include "sysproc.h"
 #include "syscap.h"
 #include "syssched.h"
+#include "syscell.h"
+#include "cell.h"
 #include "syscall_args.h"
 
 static uint64 argraw(int n)
@@ -78,14 +80,22 @@ static uint64 (*const handlers[NSYSCALL])(void) = {
   [SYS_openat] = sys_openat,         [SYS_setdir] = sys_setdir,
   [SYS_cap_dropproc] = sys_cap_dropproc, [SYS_cap_badge] = sys_cap_badge,
   [SYS_cap_list] = sys_cap_list,
+  // SandCells
+  [SYS_cell_create] = sys_cell_create, [SYS_cell_destroy] = sys_cell_destroy,
+  [SYS_cell_info] = sys_cell_info,     [SYS_cell_spawn] = sys_cell_spawn,
+  [SYS_cell_faults] = sys_cell_faults,
 };
 
 void syscall(void)
 {
   struct proc *p = myproc();
   uint64 num = p->trapframe->regs[REG_A7];
+  uint64 r = (uint64)-E_NOSYS;
   if (num < NSYSCALL && handlers[num])
-    p->trapframe->regs[REG_A0] = handlers[num]();
-  else
-    p->trapframe->regs[REG_A0] = (uint64)-E_NOSYS;
+    r = handlers[num]();
+  p->trapframe->regs[REG_A0] = r;
+  // An anomaly counter (capability-error storms). cap_info is how a
+  // program asks what a slot holds, so its answer is not an error.
+  if ((r == (uint64)-E_BADCAP || r == (uint64)-E_NORIGHT) && num != SYS_cap_info)
+    cell_count_caperr(p->cell);
 }

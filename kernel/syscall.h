@@ -67,6 +67,12 @@
 #define SYS_cap_dropproc 47   // cap_dropproc(pid): drop process capabilities (-1: all)
 #define SYS_cap_badge    48   // cap_badge(slot, badge): derive a badged copy
 #define SYS_cap_list     49   // cap_list(pid, struct capent *, max): what a process holds
+// SandCells (kernel/syscell.c; docs/book/08-sandcells-and-self-healing.md)
+#define SYS_cell_create  55   // cell_create(slot, struct cellquota *, chanslot): new cell
+#define SYS_cell_destroy 56   // cell_destroy(slot): kill its processes, revoke
+#define SYS_cell_info    57   // cell_info(slot, struct cellinfo *, max): usage
+#define SYS_cell_spawn   58   // cell_spawn(slot, path, argv, caps, ncaps): start in it
+#define SYS_cell_faults  59   // cell_faults(slot, struct faultrec *, max, block)
 
 #define NSYSCALL     64   // size of the dispatch table; a number without a handler gives -E_NOSYS
 

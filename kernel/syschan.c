@@ -10,10 +10,15 @@
 //               channel's receive end in the list of capabilities to send
 //   -E_TOOBIG   send: more than CHAN_MAXBYTES bytes or CHAN_MAXCAPS caps;
 //               recv: the next message exceeds the buffer or the cap bound
-//   -E_CAPFULL  recv: fewer free slots than the next message carries
+//   -E_CAPFULL  recv: fewer free slots than the next message carries (in
+//               the table, or left in the slot quota of the caller's cell)
 //   -E_CAPPOOL  send: the kernel's pool of capability records is exhausted
 //   -E_AGAIN    CHAN_NONBLOCK and the call would block
 //   -E_PEER     send: no receive end left; recv: queue empty, no send end left
+//   -E_RESTARTED the cell serving the channel (its generation, cap_info's
+//               gen) was destroyed: the service is being restarted; get a
+//               channel to the new incarnation (from the supervisor's name
+//               service) and retry
 //   -E_KILLED   the caller was killed while blocked
 //   -E_NFILE, -E_NOMEM  chan_create: out of open files or memory
 //   -E_FAULT    bad user address
@@ -28,6 +33,7 @@
 #include "captransfer.h"
 #include "chan.h"
 #include "channel.h"
+#include "cell.h"
 #include "syscall_args.h"
 #include "syscap.h"
 
@@ -40,6 +46,7 @@ uint64 sys_chan_create(void)
   int r = chan_alloc(&rf, &sf);
   if (r < 0)
     return r;
+  chan_bind(rf, cell_id(myproc()->cell));   // served by its creator's cell
   return cap_install_pair(myproc(), rf, CHAN_RECV_RIGHTS, sf, CHAN_SEND_RIGHTS, argaddr(0));
 }
 

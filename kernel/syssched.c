@@ -32,12 +32,8 @@ void schedctl_give_init(struct proc *p)
   if (f == 0)
     panic("schedctl: no file");
   f->type = FD_SCHEDCTL;
-  acquire(&caplock);
-  struct capnode *n = capnode_alloc(0, f, SCHEDCTL_RIGHTS, 0);
-  if (n == 0 || p->caps.slot[SCHEDCTL_SLOT].node)
+  if (cap_install_at(p, SCHEDCTL_SLOT, f, SCHEDCTL_RIGHTS) < 0)   // charged to init's cell
     panic("schedctl: no capability record");
-  p->caps.slot[SCHEDCTL_SLOT].node = n;
-  release(&caplock);
 }
 
 // 0 if slot holds a scheduler-control capability with every right in

@@ -15,6 +15,8 @@
 #include "timer.h"
 #include "dtb.h"
 #include "syscall_args.h"
+#include "faultrec.h"
+#include "fault.h"
 #include "trap.h"
 #if LAB >= 2
 #include "alarm.h"
@@ -125,7 +127,8 @@ static void tick_running(struct proc *p)
 }
 
 // An exception in user code. A page fault that the lazymap() region
-// serves is fixed up; anything else kills the process, with a message.
+// serves is fixed up; anything else kills the process, with a message and
+// a fault record for its cell's supervisor (fault.h).
 static void user_exception(struct proc *p, uint64 scause)
 {
   uint64 stval = csr_read(stval);
@@ -133,9 +136,7 @@ static void user_exception(struct proc *p, uint64 scause)
   if (lazy_fault(p, scause, stval) == 0)
     return;   // the instruction runs again
 #endif
-  printf("pid %d (%s): killed by %s at va %p pc %p\n", p->pid, p->name,
-         cause_name(scause), (void *)stval, (void *)p->trapframe->epc);
-  setkilled(p);
+  fault_report(p, FAULT_EXCEPTION, scause, stval, cause_name(scause));
 }
 
 void usertrap(void)

@@ -19,13 +19,16 @@
 // A program without a manifest runs with everything the shell has.
 //
 // The shell inherits init's scheduler-control capability (slot
-// SCHEDCTL_SLOT, kernel/schedctl.h) and passes it on only to the programs
-// that need it (sched_programs below, whose manifests say "schedctl").
+// SCHEDCTL_SLOT, kernel/schedctl.h) and root cell capability (slot
+// CELL_ROOT_SLOT, kernel/cellinfo.h) and passes each on only to the
+// programs that need it (held_caps below); every other command starts
+// without.
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/fcntl.h"
 #include "kernel/errno.h"
 #include "kernel/schedctl.h"
+#include "kernel/cellinfo.h"
 #include "kernel/capinfo.h"
 #include "kernel/caprights.h"
 #include "user/user.h"
@@ -385,21 +388,33 @@ static int builtin(int argc, char **argv)
   return r < 0 ? complain("cd", dir, r) : 0;
 }
 
-// Programs that get the scheduler-control capability.
-static const char *const sched_programs[] = { "sched", "schedtest", "schedbench", "schedlat" };
+// Capabilities the shell keeps for a few programs: the slot, the type it
+// must hold, and the programs (0-terminated list) that get it.
+static const char *const sched_programs[] = { "sched", "schedtest", "schedbench", "schedlat", 0 };
+static const char *const cell_programs[] = { "cells", "celltest", 0 };
+static const struct {
+  int slot;
+  uint type;
+  const char *const *programs;
+} held_caps[] = {
+  { SCHEDCTL_SLOT, CAPT_SCHEDCTL, sched_programs },
+  { CELL_ROOT_SLOT, CAPT_CELL, cell_programs },
+};
 
-// Drop the scheduler-control capability unless argv[0] (with or without a
-// leading '/') is one of sched_programs.
-static void pass_schedctl(const char *prog)
+// Close each held capability unless argv[0] (with or without a leading
+// '/') is one of its programs.
+static void pass_held_caps(const char *prog)
 {
   if (prog[0] == '/')
     prog++;
-  for (uint i = 0; i < sizeof(sched_programs) / sizeof(sched_programs[0]); i++)
-    if (strcmp(prog, sched_programs[i]) == 0)
-      return;
-  struct capinfo info;
-  if (cap_info(SCHEDCTL_SLOT, &info) == 0 && info.type == CAPT_SCHEDCTL)
-    close(SCHEDCTL_SLOT);
+  for (uint h = 0; h < sizeof(held_caps) / sizeof(held_caps[0]); h++) {
+    int keep = 0;
+    for (const char *const *name = held_caps[h].programs; *name; name++)
+      keep |= strcmp(prog, *name) == 0;
+    struct capinfo info;
+    if (!keep && cap_info(held_caps[h].slot, &info) == 0 && info.type == held_caps[h].type)
+      close(held_caps[h].slot);
+  }
 }
 
 // Refuses to run argv[0]: says what was refused and exits.
@@ -451,7 +466,7 @@ static void exec_command(int argc, char **argv)
     fprintf(2, "sh: a grant needs a command after it\n");
     exit(2);
   }
-  pass_schedctl(argv[0]);
+  pass_held_caps(argv[0]);
   const char *prog = argv[0];
   int m = manifest_read(prog, mf, sizeof(mf));
   if (m == -E_NOENT && strchr(argv[0], '/') == 0) {

@@ -83,6 +83,17 @@ int cap_badge(int slot, uint64 badge);             // new slot: badged copy of a
 int cap_list(int pid, struct capent *buf, int max); // count held by pid (0: me)
 int fchdir(int slot);                              // setdir(DIRCAP_CWD, slot)
 int setroot(int slot);                             // setdir(DIRCAP_ROOT, slot)
+// SandCells (kernel/cellinfo.h, kernel/faultrec.h,
+// docs/book/08-sandcells-and-self-healing.md)
+struct cellquota;
+struct cellinfo;
+struct faultrec;
+int cell_create(int slot, struct cellquota *q, int chanslot);   // slot of the new cell
+int cell_destroy(int slot);                        // processes killed
+int cell_info(int slot, struct cellinfo *buf, int max);   // records: it, then below
+int cell_spawn(int slot, const char *path, char **argv,   // as spawn, in the cell;
+               const struct spawncap *caps, int ncaps);  // path 0: a copy, like fork
+int cell_faults(int slot, struct faultrec *buf, int max, int block);
 
 // Library (user/lib/)
 int stat(const char *path, struct stat *st);

@@ -8,7 +8,7 @@ import pytest
 
 import guest
 
-MIN_CASES = 9
+MIN_CASES = 14
 
 
 @pytest.mark.slow

@@ -42,6 +42,10 @@ static const char *const messages[E_MAX + 1] = {
   // Directory capabilities and badges (dircap, C2)
   [E_ESCAPE]      = "path escapes its directory capability",
   [E_BADGE]       = "capability already has a badge",
+  // SandCells and self-healing
+  [E_QUOTA]       = "cell quota exceeded",
+  [E_RESTARTED]   = "peer restarted",
+  [E_CELLDEAD]    = "cell destroyed",
 };
 
 // Accepts the negative value a system call returned, or the positive code.

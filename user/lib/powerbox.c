@@ -8,6 +8,7 @@
 #include "kernel/caprights.h"
 #include "kernel/capinfo.h"
 #include "kernel/schedctl.h"
+#include "kernel/cellinfo.h"
 #include "user/user.h"
 #include "user/manifest.h"
 #include "user/lib/powerbox.h"
@@ -144,6 +145,10 @@ static int pb_entry(struct pb_plan *plan, char *entry)
     return 0;
   if (strcmp(entry, "schedctl") == 0) {
     plan->keep_schedctl = 1;
+    return 0;
+  }
+  if (strcmp(entry, "cell") == 0) {
+    plan->keep_cell = 1;
     return 0;
   }
   char *colon = strchr(entry, ':');
@@ -327,6 +332,7 @@ int pb_enter(struct pb_plan *plan, char **argv, int argc)
   memset(keep, 0, sizeof(keep));
   keep[0] = keep[1] = keep[2] = 1;
   keep[SCHEDCTL_SLOT] = plan->keep_schedctl;
+  keep[CELL_ROOT_SLOT] = plan->keep_cell;
   for (int i = 0; i < plan->ngrant; i++)
     if (plan->grant[i].slot >= 0)
       keep[plan->grant[i].slot] = 1;
@@ -396,5 +402,7 @@ void pb_show(struct pb_plan *plan, const char *prog)
     fprintf(2, " proc");
   if (plan->keep_schedctl)
     fprintf(2, " schedctl");
+  if (plan->keep_cell)
+    fprintf(2, " cell");
   fprintf(2, "\n");
 }

@@ -33,6 +33,7 @@ struct pb_plan {
                           // so `cd ..` works as in the shell)
   int keep_proc;          // keep the shell's process capabilities
   int keep_schedctl;      // keep the scheduler-control slot (kernel/schedctl.h)
+  int keep_cell;          // keep the root cell slot (kernel/cellinfo.h)
   int ngrant;
   struct pb_grant grant[MAXGRANTS];
   char refused[96];       // set when the plan cannot be granted

@@ -1,0 +1,109 @@
+// SandCells: domains with quotas. Every process belongs to exactly one cell
+// (p->cell); cells form a tree under the root cell, which init's first
+// process starts in. A cell is named by a capability (an FD_CELL file); its
+// quotas (kernel/cellinfo.h) bound the pages, processes, capability slots
+// and CPU share of its processes, and a request beyond a quota fails inside
+// the cell (-E_QUOTA, or a refused page) without touching anything outside.
+//
+// cell_lock protects every field of every cell, the cell pool and the
+// fault-record queue (fault.c). It is a leaf lock: it is taken inside
+// p->lock, caplock, rq_lock and kmem's callers, and nothing is taken
+// under it but ftable.lock (filedup of a supervisor channel).
+#ifndef ZENITH_CELL_H
+#define ZENITH_CELL_H
+
+#include "types.h"
+#include "spinlock.h"
+#include "cellinfo.h"
+
+struct proc;
+struct file;
+
+#define NCELL 32   // cells alive at once, the root included
+
+struct cell {
+  int inuse;
+  uint64 id;                  // never reused
+  struct cell *parent;        // 0 for the root
+  int depth;
+  int dead;                   // destroyed: no new process, no new child
+  struct cellquota quota;
+  int pages, procs, slots;    // held by its own processes now
+  struct cellquota reserved;  // set aside for live child cells
+  int children;               // live child cells
+  int files;                  // open FD_CELL objects naming it
+  int peak_pages;
+  uint64 cputime;             // rdtime units run by its processes
+  uint64 win;                 // CPU window that win_used belongs to
+  uint64 win_used;            // rdtime units used in window `win` (with
+                              // the cell's descendants)
+  uint64 last_win_pct;        // percent used in the last complete window
+  uint64 throttled_win;       // last window it was found over its share
+  struct cellinfo counters;   // only the anomaly counters are used
+  struct file *superv;        // send end of its supervisor channel, or 0;
+                              // holds a reference until the cell is destroyed
+};
+
+extern struct spinlock cell_lock;
+
+void cellinit(void);                 // after kinit: the root cell
+struct cell *cell_root(void);
+// Lifetime references held by open FD_CELL files (file.c): the last close
+// destroys the cell (cell_destroy).
+void cell_file_ref(struct cell *c);
+void cell_file_unref(struct cell *c);
+
+// Pages (kalloc.c). The cell new pages of the running kernel thread are
+// charged to: its process's charge cell, 0 outside a process.
+struct cell *cell_current_charge(void);
+// Charge one page to c; returns c's index (> 0) to remember with the page,
+// 0 when c is 0, or -E_QUOTA.
+int cell_page_charge(struct cell *c);
+void cell_page_uncharge(int index);   // the page remembered index is free
+
+// Processes (proc.c). Charge a new process to c: 0, -E_QUOTA or -E_CELLDEAD.
+int cell_proc_charge(struct cell *c);
+void cell_proc_uncharge(struct cell *c);   // freeproc
+// Slots (cap.c, with caplock held). 0 or -E_QUOTA.
+int cell_slot_charge(struct cell *c, int n);
+void cell_slot_uncharge(struct cell *c, int n);
+// How many more slots c's quota allows now.
+int cell_slots_left(struct cell *c);
+
+// CPU (proc.c's sched() and sched.c). Charge time run by a process of c.
+void cell_cpu_charge(struct cell *c, uint64 ran);
+// Has c (or an ancestor) used its share of this window, counting `extra`
+// not yet charged? Always 0 for a dead cell or a share of 100%.
+int cell_cpu_over(struct cell *c, uint64 now, uint64 extra);
+// The number of the CPU window `now` (rdtime) falls in.
+uint64 cell_cpu_window(uint64 now);
+
+// Anomaly counters (atomic, no lock).
+void cell_count_caperr(struct cell *c);
+void cell_count_fault(struct cell *c);
+
+// Create a child of parent (which must be alive). 0 or an error; *out is
+// the new cell, referenced by nothing yet (the caller makes its file).
+// superv (a channel send end, or 0) is where its fault records go; the
+// cell takes over the caller's reference to it on success.
+int cell_create(struct cell *parent, const struct cellquota *q, struct file *superv,
+                struct cell **out);
+// The supervisor channel of c or of its nearest ancestor that has one,
+// with a reference the caller drops with fileclose(); 0 if none.
+struct file *cell_supervisor(struct cell *c);
+// Destroy c and every cell below it: their processes are killed and every
+// capability they hold is revoked, with everything derived from it.
+// Returns how many processes were killed. Idempotent.
+int cell_destroy(struct cell *c);
+// Describe the k-th cell of top's subtree: k = 0 is top itself, then every
+// live cell below it. 1, or 0 when there is no k-th.
+int cell_nth(struct cell *top, int k, struct cellinfo *ci);
+// Is c in the subtree of top (or top itself)? cell_lock held.
+int cell_within(struct cell *c, struct cell *top);
+// The id of c, for messages.
+uint64 cell_id(struct cell *c);
+// Give p a capability (all cell rights) for c in the lowest free slot
+// (slot < 0) or in slot. The slot, or the cap_install errors (syscell.c).
+int cell_install(struct proc *p, struct cell *c, int slot);
+
+#endif
