@@ -34,18 +34,16 @@ KOBJS := $(patsubst kernel/%.S,$(B)/kernel/%.o,$(KASMS)) $(patsubst kernel/%.c,$
 
 ULIB_SRCS := $(wildcard user/lib/*.c)
 ULIB_OBJS := $(patsubst user/lib/%.c,$(B)/user/lib/%.o,$(ULIB_SRCS)) $(B)/user/lib/usys.o
-# Programs link start.o and take the rest from an archive, so each gets only
-# the library parts it uses (the shell's powerbox, the test drivers' case
-# runners and their debug info stay out of every other program and of the
-# disk image).
+# Programs link start.o and take from the archive only the library objects
+# they use (the service library alone would not fit every program on disk).
 ULIB_START := $(B)/user/lib/start.o
-ULIB_ARCHIVE := $(B)/user/lib/libzenith.a
+ULIB_AR := $(B)/user/libzenith.a
 UPROG_SRCS := $(wildcard user/*.c)
 UPROGS := $(patsubst user/%.c,$(B)/user/_%,$(UPROG_SRCS))
 
 DEPCHECK := $(B)/.deps-ok
 
-.PHONY: all kernel fs qemu qemu-gdb test test-host grade bench schedbench sched-trace clean deps \
+.PHONY: all kernel fs qemu qemu-gdb test test-host grade bench schedbench sched-trace campaign clean deps \
 	handout verify-labs gradescope selftest
 
 all: $(B)/kernel.elf $(B)/fs.img
@@ -89,12 +87,12 @@ $(B)/user/%.o: user/%.c | $(DEPCHECK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(ULIB_ARCHIVE): $(filter-out $(ULIB_START),$(ULIB_OBJS))
+$(ULIB_AR): $(filter-out $(ULIB_START),$(ULIB_OBJS))
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(B)/user/_%: $(B)/user/%.o $(ULIB_START) $(ULIB_ARCHIVE) user/user.ld
-	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $< $(ULIB_START) $(ULIB_ARCHIVE)
+$(B)/user/_%: $(B)/user/%.o $(ULIB_START) $(ULIB_AR) user/user.ld
+	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $< $(ULIB_START) $(ULIB_AR)
 	$(OBJDUMP) -S $@ > $(B)/user/$*.asm
 
 .PRECIOUS: $(B)/user/%.o $(B)/user/lib/%.o
@@ -104,8 +102,8 @@ $(B)/mkfs: mkfs/mkfs.c kernel/fs_format.h kernel/stat.h kernel/param.h
 	@mkdir -p $(B)
 	$(HOSTCC) -Wall -Wextra -Werror -O2 -I. -o $@ mkfs/mkfs.c
 
-$(B)/fs.img: $(B)/mkfs $(UPROGS) user/files/README
-	$(B)/mkfs $@ user/files/README $(UPROGS)
+$(B)/fs.img: $(B)/mkfs $(UPROGS) user/files/README user/files/services.conf
+	$(B)/mkfs $@ user/files/README user/files/services.conf $(UPROGS)
 
 # cache=unsafe: the driver does not negotiate VIRTIO_BLK_F_FLUSH, so without it
 # QEMU syncs the host file after every write (about 3 ms each). The image is
@@ -115,12 +113,16 @@ QEMUOPTS = -machine virt -bios default -kernel $(B)/kernel.elf -m $(MEM) -smp $(
 	-drive file=$(B)/fs.img,if=none,format=raw,id=x0,cache=unsafe \
 	-device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0 -no-reboot
 
+# An interactive boot runs the supervisor and its services (svc=on, before
+# ARGS so that ARGS="svc=off" wins; init reads the last svc= option).
+QEMU_APPEND = svc=on $(ARGS)
+
 qemu: all
 	@echo "*** Booting Zenith on $(CPUS) hart(s). Quit: type 'halt', or Ctrl-A then x."
-	$(QEMU) $(QEMUOPTS) -nographic -append "$(ARGS)"
+	$(QEMU) $(QEMUOPTS) -nographic -append "$(QEMU_APPEND)"
 
 qemu-gdb: all
-	@tools/qemu-gdb.sh $(QEMU) $(QEMUOPTS) -nographic -append "$(ARGS)"
+	@tools/qemu-gdb.sh $(QEMU) $(QEMUOPTS) -nographic -append "$(QEMU_APPEND)"
 
 # The whole suite: host tests for mkfs, then the QEMU tests of the system
 # (grade/tests) and of every lab (grade/labs: the reference tree passes them
@@ -181,6 +183,10 @@ POLICY ?= adaptive
 sched-trace: all
 	@tools/deps.sh plots || echo "sched-trace: could not install python3-matplotlib: no picture"
 	/usr/bin/python3 tools/sched_trace.py --policy $(POLICY)
+
+# The self-healing campaign alone (part of make bench): 200 injections.
+campaign: all
+	/usr/bin/python3 tools/bench.py --only campaign
 
 clean:
 	rm -rf $(B) .gdb-port compile_commands.json grade/out

@@ -11,6 +11,9 @@ Markers:
   @pytest.mark.zenith_timeout(seconds)   safety-net timeout for the whole test,
                                          before ZENITH_TIMEOUT_SCALE (default 120)
   @pytest.mark.slow                      scheduled first, so parallel runs end sooner
+  @pytest.mark.lab_answers(N)            a system test of what lab N's students
+                                         build: skipped in the handouts of labs
+                                         1..N, where that code is a stub
 
 Console logs: grade/out/logs/<test>.log, one per VM, kept after the run.
 """
@@ -19,6 +22,7 @@ import re
 
 import pytest
 
+import manifest
 import zenith
 from scoring import score  # noqa: F401  (partial-credit fixture, grade/scoring.py)
 
@@ -34,6 +38,8 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "zenith_timeout(seconds): whole-test timeout "
                             "before ZENITH_TIMEOUT_SCALE")
     config.addinivalue_line("markers", "slow: long test, scheduled first")
+    config.addinivalue_line("markers", "lab_answers(n): needs lab n's answers; skipped "
+                            "in the handouts of labs 1..n")
     if not config.pluginmanager.hasplugin("timeout"):
         config.addinivalue_line("markers", "timeout(seconds): pytest-timeout (absent)")
     zenith.timeout_scale()   # a bad ZENITH_TIMEOUT_SCALE stops the run here
@@ -41,10 +47,21 @@ def pytest_configure(config):
     # in the same tree may be writing its own right now.
 
 
+def _handout_number():
+    """The number of the lab this tree is the handout of, None in the reference."""
+    name = manifest.handout_lab(zenith.REPO)
+    return manifest.find_lab(zenith.REPO, name).number if name else None
+
+
 def pytest_collection_modifyitems(config, items):
+    handout = _handout_number()
     for item in items:
         if not _is_grade_item(item):
             continue
+        needs = item.get_closest_marker("lab_answers")
+        if needs and handout is not None and handout <= needs.args[0]:
+            item.add_marker(pytest.mark.skip(
+                reason=f"tests lab {needs.args[0]}'s answers, stubs in this lab {handout} handout"))
         mark = item.get_closest_marker("zenith_timeout")
         base = mark.args[0] if mark else DEFAULT_TEST_TIMEOUT
         item.add_marker(pytest.mark.timeout(zenith.scaled(base)))

@@ -3,7 +3,9 @@
 // never reset, so an id names one capability for the life of the system.
 // The tree is kept with parent, first-child and sibling links, so revoke
 // walks exactly the subtree below a record and deleting a record is O(its
-// children).
+// children). What revocation does with the tree (revoke a subtree, what
+// counts as live, keeping the tree whole when a record goes) is in
+// caprevoke.c.
 #include "types.h"
 #include "param.h"
 #include "spinlock.h"
@@ -27,8 +29,7 @@ void capnode_init(void)
   }
 }
 
-// Link n in as the first child of parent (parent != 0).
-static void link_child(struct capnode *parent, struct capnode *n)
+void capnode_link(struct capnode *parent, struct capnode *n)
 {
   n->parent = parent;
   n->prev = 0;
@@ -38,8 +39,7 @@ static void link_child(struct capnode *parent, struct capnode *n)
   parent->child = n;
 }
 
-// Take n out of its parent's child list (if it has a parent).
-static void unlink_child(struct capnode *n)
+void capnode_unlink(struct capnode *n)
 {
   if (n->prev)
     n->prev->next = n->next;
@@ -66,49 +66,18 @@ struct capnode *capnode_alloc(struct capnode *parent, struct file *f,
   n->id = next_id++;
   if (parent) {
     n->revoked = parent->revoked;
-    link_child(parent, n);
+    capnode_link(parent, n);
   }
   return n;
 }
 
 void capnode_free(struct capnode *n)
 {
-  struct capnode *up = n->parent;
-  // Move every child to n's parent (or make it a root).
-  while (n->child) {
-    struct capnode *c = n->child;
-    unlink_child(c);
-    if (up)
-      link_child(up, c);
-  }
-  unlink_child(n);
+  capnode_adopt_children(n);   // caprevoke.c: n's children move up the tree
+  capnode_unlink(n);
   memset(n, 0, sizeof(*n));
   n->next = free_list;
   free_list = n;
-}
-
-int capnode_revoke_below(struct capnode *top)
-{
-  int count = 0;
-  struct capnode *n = top->child;
-  // Depth-first over the subtree, without a stack: down through child,
-  // across through next, back up through parent.
-  while (n) {
-    if (!n->revoked) {
-      n->revoked = 1;
-      count++;
-    }
-    if (n->child) {
-      n = n->child;
-      continue;
-    }
-    while (n != top && n->next == 0)
-      n = n->parent;
-    if (n == top)
-      break;
-    n = n->next;
-  }
-  return count;
 }
 
 int capnode_index(const struct capnode *p)

@@ -52,9 +52,22 @@ struct capnode *capnode_alloc(struct capnode *parent, struct file *f,
 // so a later revoke of an ancestor still reaches them. Does not touch the
 // file reference: the caller drops it after releasing caplock.
 void capnode_free(struct capnode *n);
+// Tree links, for caprevoke.c. Link n in as the first child of parent
+// (parent != 0); take n out of its parent's child list (if it has one).
+void capnode_link(struct capnode *parent, struct capnode *n);
+void capnode_unlink(struct capnode *n);
+
+// Revocation (caprevoke.c; lab 4 stage B), caplock held.
+// Is n a capability that may be used: present (n != 0) and not revoked?
+// Also called without caplock (cap_lookup_badge): reads `revoked` atomically.
+int cap_live(const struct capnode *n);
 // Mark every record derived from n (transitively, not n itself) revoked.
-// Returns how many were newly revoked.
+// Returns how many were newly revoked (0 if all already were).
 int capnode_revoke_below(struct capnode *n);
+// n is about to be freed: move each of its children up to n's parent (or
+// make it a root if n has none), so a later revoke of an ancestor of n
+// still reaches them.
+void capnode_adopt_children(struct capnode *n);
 // Is p a record of the pool (in use or not)? For the audit.
 int capnode_index(const struct capnode *p);
 // Check the pool and the tree links. slot_refs[i] is how many slots name

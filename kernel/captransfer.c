@@ -19,21 +19,14 @@
 #include "spawncap.h"
 #include "cell.h"
 #include "captransfer.h"
+#include "capcheck.h"
 
-// May record n (0 for a dead slot) leave its process? 0 or the error.
-static int may_leave(struct capnode *n)
-{
-  if (n == 0)
-    return -E_BADCAP;
-  if (!(n->rights & CAP_R_TRANSFER))
-    return -E_NORIGHT;
-  return 0;
-}
-
-// May record n travel in a channel message? 0 or the error.
+#if SOL >= 4
+// May record n (0 for a dead slot) travel in a channel message? 0 or the
+// error: it needs CAP_R_TRANSFER, and a channel's receive end never travels.
 static int may_transfer(struct capnode *n)
 {
-  int err = may_leave(n);
+  int err = cap_check(n, CAP_R_TRANSFER);
   if (err == 0 && chan_is_receive_end(n->file))
     err = -E_INVAL;
   return err;
@@ -45,9 +38,21 @@ static void free_records(struct capnode **recs, int n)
   for (int i = 0; i < n; i++)
     capnode_free(recs[i]);
 }
+#endif
+
+uint32 chan_send_rights(int ncaps)
+{
+#if SOL >= 4
+  return ncaps > 0 ? CAP_R_SEND | CAP_R_GRANT : CAP_R_SEND;
+#else
+  // Stub: sending needs the send right, whatever the message carries.
+  return CAP_R_SEND;
+#endif
+}
 
 int cap_send_prepare(struct proc *p, const int *slots, int n, struct capnode **recs)
 {
+#if SOL >= 4
   int err = 0, i;
   acquire(&caplock);
   for (i = 0; i < n; i++) {
@@ -67,6 +72,10 @@ int cap_send_prepare(struct proc *p, const int *slots, int n, struct capnode **r
       filedup(recs[i]->file);
   release(&caplock);
   return err;
+#else
+  // Stub: messages carry bytes only.
+  return n == 0 ? 0 : -E_NOSYS;
+#endif
 }
 
 void cap_drop_inflight(struct capnode **recs, int n)
@@ -99,7 +108,7 @@ void cap_receive_install(struct proc *p, struct capnode **recs, int n, int *slot
   acquire(&caplock);
   for (int i = 0; i < n; i++) {
     struct capnode *r = recs[i];
-    int s = r->revoked ? -E_BADCAP : cap_slot_free(p);
+    int s = cap_live(r) ? cap_slot_free(p) : -E_BADCAP;
     if (s >= 0 && cell_slot_charge(p->cell, 1) < 0)
       s = -E_QUOTA;   // another process of the cell took the last ones
     if (s < 0) {   // revoked in flight (or, impossible, no slot after all)
@@ -115,13 +124,13 @@ void cap_receive_install(struct proc *p, struct capnode **recs, int n, int *slot
   cap_drop_inflight(dead, ndead);
 }
 
-// Check spawn entry e against the parent's record: 0 or the error.
+// Check spawn entry e against the parent's record: 0 or the error. The
+// child's capability is derived as by cap_dup, with CAP_R_TRANSFER as the
+// meta-right (capcheck.c).
 static int may_give(struct capnode *src, const struct spawncap *e)
 {
-  int err = may_leave(src);
-  if (err == 0 && (e->rights & ~src->rights))
-    err = -E_RIGHTS;
-  return err;
+  uint32 rights;
+  return cap_derive_rights(src, CAP_R_TRANSFER, e->rights, &rights);
 }
 
 int cap_give_spawn(struct proc *child, struct proc *parent, const struct spawncap *list, int n)

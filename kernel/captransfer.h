@@ -9,6 +9,7 @@
 //     had (attenuate with cap_dup before sending); a spawned child gets the
 //     rights its parent asked for, which must be a subset (-E_RIGHTS).
 //   - The receive end of a channel may not travel in a message (chan.h).
+// Lab 4's stage C is chan_send_rights and cap_send_prepare (captransfer.c).
 #ifndef ZENITH_CAPTRANSFER_H
 #define ZENITH_CAPTRANSFER_H
 
@@ -18,6 +19,10 @@ struct proc;
 struct capnode;
 struct spawncap;
 
+// The rights chan_send needs on the channel's send end for a message
+// carrying ncaps capabilities: CAP_R_SEND, and CAP_R_GRANT as well when
+// ncaps > 0.
+uint32 chan_send_rights(int ncaps);
 // Derive one in-flight record from each of the n slots of p (a slot may
 // appear twice) into recs. 0, or -E_BADCAP, -E_NORIGHT (no
 // CAP_R_TRANSFER), -E_INVAL (a channel's receive end), -E_CAPPOOL; on

@@ -69,8 +69,8 @@ static int load_segments(pagetable_t pt, struct inode *ip, struct elfhdr *eh, ui
     uint64 off = eh->phoff + (uint64)i * sizeof(ph);
     if (off >= ip->size || readi(ip, 0, (uint64)&ph, (uint)off, sizeof(ph)) != sizeof(ph))
       return -E_NOEXEC;
-    if (ph.type != PT_LOAD)
-      continue;
+    if (ph.type != PT_LOAD || ph.memsz == 0)
+      continue;   // an empty segment (a program without data) loads nothing
     if (ph.memsz < ph.filesz || ph.vaddr % PGSIZE != 0 || ph.vaddr < *szp ||
         ph.vaddr + ph.memsz < ph.vaddr || ph.off + ph.filesz < ph.off ||
         ph.off + ph.filesz > ip->size)

@@ -25,6 +25,7 @@ static const struct sched_policy *const policies[] = {
   [SCHED_POLICY_MLFQ] = &sched_mlfq,
   [SCHED_POLICY_FAIR] = &sched_fair,
   [SCHED_POLICY_ADAPTIVE] = &sched_adaptive,
+  [SCHED_POLICY_LEARNED] = &sched_learned,
 };
 #define NPOLICY ((int)NELEM(policies))
 

@@ -113,6 +113,6 @@ extern uint64 sched_boosts;
 // processes held back for it may run now.
 void sched_cells_changed(void);
 
-extern const struct sched_policy sched_rr, sched_mlfq, sched_fair, sched_adaptive;
+extern const struct sched_policy sched_rr, sched_mlfq, sched_fair, sched_adaptive, sched_learned;
 
 #endif

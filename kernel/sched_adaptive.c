@@ -35,6 +35,7 @@
 #include "sched.h"
 #include "sched_fair.h"
 #include "sched_score.h"
+#include "sched_learned.h"
 
 // Slice asked for, per class (microseconds).
 static const uint64 class_slice_us[SCLASS_N] = {
@@ -57,9 +58,13 @@ static void set_class(struct proc *p, int cls)
   p->se.slice = timebase_hz() / 1000000 * class_slice_us[cls];
 }
 
+// The classifier the hooks use: score_classify, or the learned policy's
+// table while that policy is active (sched_learned.c sets it in its init).
+int (*adaptive_classify)(const struct sched_features *f) = score_classify;
+
 static void reclassify(struct proc *p)
 {
-  int cls = score_classify(&p->se.feat);
+  int cls = adaptive_classify(&p->se.feat);
   if (cls != p->se.cls)
     set_class(p, cls);
 }
@@ -73,13 +78,14 @@ static void charge(struct proc *p, uint64 ran)
 
 static void adaptive_init(void)
 {
+  adaptive_classify = score_classify;
   vt_init();
 }
 
 static void adaptive_attach(struct proc *p)
 {
   memset(&p->se.feat, 0, sizeof(p->se.feat));
-  set_class(p, score_classify(&p->se.feat));
+  set_class(p, adaptive_classify(&p->se.feat));
   vt_attach(p);
 }
 
@@ -95,7 +101,7 @@ static void adaptive_fork(struct proc *parent, struct proc *child)
   } else {
     memset(&child->se.feat, 0, sizeof(child->se.feat));
   }
-  set_class(child, score_classify(&child->se.feat));
+  set_class(child, adaptive_classify(&child->se.feat));
   vt_fork(child);
 }
 

@@ -38,6 +38,7 @@
 #define SCHED_POLICY_MLFQ      1
 #define SCHED_POLICY_FAIR      2
 #define SCHED_POLICY_ADAPTIVE  3
+#define SCHED_POLICY_LEARNED   4   // adaptive with a trained class table (sched_learned.c)
 #define SCHED_MAXPOLICY        8   // room for more (the learned policy)
 #define SCHED_NAME_LEN        12
 

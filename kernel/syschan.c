@@ -83,13 +83,12 @@ uint64 sys_chan_send(void)
 {
   struct chanmsg m;
   int err;
-  struct chanuser u = { myproc(), argint(0), CAP_R_SEND };
+  struct chanuser u = { myproc(), argint(0), 0 };
   if ((err = fetch_msg(argaddr(1), &m)) < 0)
     return err;
   if (m.len > CHAN_MAXBYTES || m.ncaps > CHAN_MAXCAPS)
     return -E_TOOBIG;
-  if (m.ncaps > 0)
-    u.need |= CAP_R_GRANT;
+  u.need = chan_send_rights(m.ncaps);
   uint64 badge;
   struct chan *c = channel_end(&u, 1, &badge, &err);
   if (c == 0)

@@ -8,9 +8,16 @@ cost inside the guest.
       `-icount shift=0,align=off,sleep=off`, so CPU-bound ones repeat exactly
       for one kernel binary (disk-bound ones vary: QEMU completes disk
       requests in host time): ubench times each operation with rdtime and prints
-      `BENCH <name> <median_ns> ns (n=<count>)` lines, then `BENCH-DONE`.
+      `BENCH <name> <median_ns> ns (n=<count>)` lines, then `BENCH-DONE`;
+  (c) self-healing (`faultinject -n N` with svc=on, 1 hart, -icount): a seeded
+      fault-injection campaign (crashes, hangs, capability-error storms into
+      the kv and log services while a worker checks every answer), with
+      injected / detected / recovered / kernel panics, the leak check, the
+      fault-to-restart latency (ticks and rdtime units) and the restart cost
+      (supervisor CPU per restart).
 
-Usage: tools/bench.py [--boots N]      (`make bench` builds first, then runs this)
+Usage: tools/bench.py [--boots N] [--campaign N] [--only campaign]
+       (`make bench` builds first, then runs this; `make campaign` runs (c) only)
 """
 
 import argparse
@@ -50,12 +57,51 @@ def ubench(workdir, timeout):
     return rows, done, res
 
 
+FI_COUNTS = re.compile(r"faultinject: injected (\d+) detected (\d+) recovered (\d+)")
+
+
+def campaign(workdir, n, timeout):
+    """Run the fault-injection campaign; print its figures. 0 if it passed."""
+    opts = zenith.BootOptions(cpus=1, icount=True, append="svc=on")
+    log = zenith.OUT_DIR / "bench-campaign.log"
+    print(f"\nSelf-healing: faultinject -n {n} -s 1 (1 hart, -icount, svc=on):")
+    panics = 0
+    try:
+        res = zenith.run_to_exit(f"faultinject -n {n} -s 1 -q", opts, workdir, log,
+                                 timeout=timeout, name="bench-campaign")
+    except zenith.KernelPanic as e:
+        print(f"  KERNEL PANIC\n{e}")
+        return 1
+    m = FI_COUNTS.search(res.output)
+    if not m:
+        print(f"  faultinject printed no summary (QEMU exit status {res.status}); "
+              f"console log: {res.log_path}\n{res.tail(20)}")
+        return 1
+    inj, det, rec = m.groups()
+    print(f"  injected {inj}  detected {det}  recovered {rec}  kernel panics {panics}")
+    for line in res.output.splitlines():
+        if line.startswith("faultinject: ") and not FI_COUNTS.match(line) and \
+                re.match(r"faultinject: (workload|leak|latency|restart cost|PASS|FAIL)", line):
+            print("  " + line[len("faultinject: "):])
+    print("  (latency: inject-to-answering is what a client sees, from the injection to\n"
+          "   the first answer of the new generation; fault-to-notice is the kernel's\n"
+          "   fault tick to the supervisor's notice; notice-to-ready is the restart\n"
+          "   itself, to the new incarnation's first message. rdtime: 100 ns units.)")
+    return 0 if "faultinject: PASS" in res.output and res.status == 0 else 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--boots", type=int, default=5, help="boots per hart count (default 5)")
     ap.add_argument("--timeout", type=float, default=600,
                     help="seconds ubench may run, before ZENITH_TIMEOUT_SCALE (default 600)")
+    ap.add_argument("--campaign", type=int, default=200,
+                    help="injections in the self-healing campaign (default 200)")
+    ap.add_argument("--only", choices=["campaign"], help="run only this part")
     args = ap.parse_args()
+    if args.only == "campaign":
+        with tempfile.TemporaryDirectory(prefix="zenith-bench-") as tmp:
+            return campaign(Path(tmp), args.campaign, zenith.scaled(args.timeout * 3))
 
     with tempfile.TemporaryDirectory(prefix="zenith-bench-") as tmp:
         print(f"Boot to first shell prompt (wall time, median of {args.boots}):")
@@ -88,7 +134,7 @@ def main():
             print(f"  (warning: BENCH-DONE {'seen' if done else 'missing'}, QEMU exit status "
                   f"{res.status}; console log: {res.log_path})")
             return 1
-    return 0
+        return campaign(Path(tmp), args.campaign, zenith.scaled(args.timeout * 3))
 
 
 if __name__ == "__main__":

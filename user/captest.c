@@ -423,7 +423,7 @@ static int t_revoke_three_procs(void)
   CHECK(d >= 0, "cap_dup: %d", d);
   int ready[2], go[2];
   CHECK(pipe(ready) == 0 && pipe(go) == 0, "pipe");
-  int pid = fork();
+  int pid = ct_fork();   // killed by the runner if the case fails early
   CHECK(pid >= 0, "fork: %d", pid);
   if (pid == 0) {
     int gpid = fork();   // the grandchild runs the same checks
@@ -519,7 +519,7 @@ static int t_revoke_concurrent(void)
     CHECK(pipe(ready) == 0, "pipe");
     int pids[HAMMERS];
     for (int i = 0; i < HAMMERS; i++) {
-      pids[i] = fork();
+      pids[i] = ct_fork();   // killed by the runner if the case fails early
       CHECK(pids[i] >= 0, "fork: %d", pids[i]);
       if (pids[i] == 0) {
         close(ready[0]);

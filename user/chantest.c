@@ -625,6 +625,7 @@ static int t_confused_deputy(void)
   };
   int pid = spawn_self("deputy", 0, list, 3);
   CHECK(pid > 0, "spawn: %d", pid);
+  ct_track(pid);   // killed by the runner if the case fails early
   // The client keeps a send end for requests, a receive end for replies,
   // and no capability for SECRET.
   close(secret);

@@ -2,17 +2,40 @@
 // keeps a shell running, reaping every orphan handed to it. With `run=CMD`
 // on the kernel command line it runs CMD once with `sh -c` instead and powers
 // off with CMD's exit status (used by tests and benchmarks).
+//
+// With svc=on on the kernel command line (`make qemu` adds it; tests that
+// want services say so, the others see a machine without them), init also
+// starts the supervisor (user/supervisor.c) in a cell of its own, holding
+// only the capabilities it needs, and keeps the two through which the rest
+// of the system reaches it (user/lib/svcproto.h): the service directory
+// (SVC_DIR_SLOT) and the control key (SVC_CTL_SLOT); sh passes them on to
+// the programs that need them. init watches the supervisor: if it dies, or
+// stops because a core service failed, init prints why and halts the
+// machine with a non-zero status (the fatal path), never leaving a system
+// that looks alive but cannot heal.
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/fcntl.h"
 #include "kernel/file.h"
 #include "user/user.h"
+#include "kernel/errno.h"
+#include "kernel/chan.h"
+#include "kernel/capinfo.h"
+#include "kernel/cellinfo.h"
+#include "kernel/spawncap.h"
 #include "user/lib/util.h"
+#include "user/lib/svcproto.h"
 #include "user/manifest.h"
 
 ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
 
 static char cmdline[BOOTARGS_MAX + 1];
+static int supervisor_pid = -1;
+
+// The supervisor's cell: room for itself, its ticker, a keeper per service
+// and the services' cells (which come out of it), twice over while an old
+// incarnation's cell is still going away.
+static struct cellquota supervisor_quota = {.pages = 800, .procs = 24, .slots = 96, .cpu = 100};
 
 static void open_console(void)
 {
@@ -27,18 +50,119 @@ static void open_console(void)
   dup(fd);     // stderr
 }
 
-// Returns the text after "run=" in the kernel command line, or 0.
-static char *run_option(void)
+// Returns the text after the last "NAME=" (name includes the '=') in the
+// kernel command line, or 0. run= takes the rest of the line, so it comes
+// last and nothing after it is an option.
+static char *boot_option(const char *name)
 {
   int n = bootargs(cmdline, BOOTARGS_MAX);
   if (n <= 0)
     return 0;
   cmdline[n < BOOTARGS_MAX ? n : BOOTARGS_MAX] = 0;
+  int len = strlen(name);
+  char *found = 0;
   for (char *p = cmdline; *p; p++) {
-    if ((p == cmdline || p[-1] == ' ') && strncmp(p, "run=", 4) == 0)
-      return p + 4;
+    if (p != cmdline && p[-1] != ' ')
+      continue;
+    if (strncmp(p, "run=", 4) == 0)
+      return strcmp(name, "run=") == 0 ? p + 4 : found;
+    if (strncmp(p, name, len) == 0)
+      found = p + len;
   }
-  return 0;
+  return found;
+}
+
+// Is the supervisor wanted? svc=on (the last svc= option wins).
+static int svc_wanted(void)
+{
+  char *v = boot_option("svc=");
+  return v && strncmp(v, "on", 2) == 0 && (v[2] == 0 || v[2] == ' ');
+}
+
+// Put the capability in slot `from` into slot `to` (which must be free)
+// and empty `from`: cap_dup takes the lowest free slot, so fill the ones
+// below `to` first.
+static int move_cap(int from, int to)
+{
+  struct capinfo ci;
+  int r = cap_info(from, &ci);
+  if (r < 0)
+    return r;
+  int fillers[NCAP], nf = 0, d;
+  while ((d = cap_dup(from, ci.rights)) >= 0 && d < to)
+    fillers[nf++] = d;
+  while (nf > 0)
+    close(fillers[--nf]);
+  close(from);
+  if (d >= 0 && d != to) {
+    close(d);
+    return -E_BUSY;
+  }
+  return d < 0 ? d : 0;
+}
+
+// Start the supervisor in a cell of its own (slot layout: supervisor.c).
+static void start_supervisor(void)
+{
+  int inbox[2], key[2];
+  int r = chan_create(inbox);
+  if (r < 0) {
+    complain("init", "supervisor inbox", r);
+    return;
+  }
+  if ((r = chan_create(key)) < 0) {
+    complain("init", "control key", r);
+    close(inbox[0]);
+    close(inbox[1]);
+    return;
+  }
+  close(key[0]);   // the key is never sent on: only who holds it matters
+  int cell = cell_create(CELL_ROOT_SLOT, &supervisor_quota, -1);
+  if (cell >= 0) {
+    // Exactly what it needs, each with only the rights it uses (slot
+    // layout in supervisor.c). The console: what init's console slot has
+    // of write and transfer (the supervisor passes it to services).
+    struct capinfo con;
+    cap_info(1, &con);
+    // Its root: find and read the service table, run the programs.
+    int root = open("/", O_RDONLY);
+    struct spawncap caps[] = {
+      {inbox[0], CAP_R_RECEIVE, SPAWN_SLOT},
+      {1, con.rights & (CAP_R_WRITE | CAP_R_TRANSFER), SPAWN_SLOT},
+      {1, con.rights & (CAP_R_WRITE | CAP_R_TRANSFER), SPAWN_SLOT},
+      {inbox[1], CAP_R_SEND | CAP_R_GRANT | CAP_R_TRANSFER, SPAWN_SLOT},
+      {key[1], CAP_R_DUP, SPAWN_SLOT},   // only looked at (its object id)
+      {cell, CELL_RIGHTS, SPAWN_SLOT},
+      {root, CAP_R_LOOKUP | CAP_R_READ | CAP_R_EXEC, SPAWN_ROOT},
+    };
+    char *argv[] = {"supervisor", 0};
+    r = cell_spawn(cell, "/supervisor", argv, caps, sizeof(caps) / sizeof(caps[0]));
+    close(cell);   // the supervisor's copy keeps it alive
+    if (root >= 0)
+      close(root);
+  } else {
+    r = cell;
+  }
+  close(inbox[0]);
+  if (r < 0) {
+    complain("init", "start the supervisor", r);
+    close(inbox[1]);
+    close(key[1]);
+    return;
+  }
+  supervisor_pid = r;
+  if ((r = move_cap(inbox[1], SVC_DIR_SLOT)) < 0 || (r = move_cap(key[1], SVC_CTL_SLOT)) < 0)
+    complain("init", "service slots", r);
+}
+
+// The fatal path: the supervisor is gone (it crashed, or it stopped
+// because a core service failed). Nothing can be healed any more.
+static void supervisor_died(int status) __attribute__((noreturn));
+static void supervisor_died(int status)
+{
+  printf("init: the supervisor died (status %d): the system cannot heal itself; halting\n",
+         status);
+  halt(status > 0 && status < 256 ? status : 3);
 }
 
 // Starts sh with the given arguments; returns its pid.
@@ -62,6 +186,8 @@ static int wait_for(int pid)
     int r = wait(&status);
     if (r == pid)
       return status;
+    if (r == supervisor_pid)
+      supervisor_died(status);
     if (r < 0) {
       complain("init", "wait", r);
       return -1;
@@ -72,7 +198,9 @@ static int wait_for(int pid)
 int main(void)
 {
   open_console();
-  char *cmd = run_option();
+  if (svc_wanted())
+    start_supervisor();
+  char *cmd = boot_option("run=");
   if (cmd) {
     printf("init: running: %s\n", cmd);
     char *argv[] = {"sh", "-c", cmd, 0};

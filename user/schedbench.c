@@ -18,7 +18,8 @@
 //
 //   schedbench [-s seed] [-t percent] [-c harts] workload...
 //     workloads: w1 w2 w3 w4 w5 w6 w7 all, and clock (does the tick
-//     counter keep up with rdtime?)
+//     counter keep up with rdtime?) and learn (training samples for
+//     tools/sched_learn.py)
 //     -t scales every workload's duration (default 100 %)
 //     -c overrides the hart count C (default: harts that booted)
 // Background jobs (W3, W4) are user/schedjob.c, started with fork + exec.
@@ -1277,6 +1278,105 @@ static void w7(void)
   pingpong_case("w7_pingpong_hogs", harts);
 }
 
+// ---------------------------------------------------------------- training data
+
+// `schedbench learn` (not part of `all`): labelled tasks run side by side
+// while the parent samples, every 10 ms, the signals the kernel keeps for
+// each of them (sched_stats: struct sched_features) and prints them for
+// tools/sched_learn.py, which trains the learned policy's class table:
+//   SBL <class> <run> <sleep_frac> <woken_frac>
+// with run = max(run_avg, burst). Labels (the class a task should get):
+// hogs batch; the 10 ms echo and the audio task latency; the video and UI
+// tasks interactive; a file writer (1 ms of work between 4 KB writes) io.
+#define MAXLEARN 12000
+static uint32 learn_samples[MAXLEARN][4];
+
+static void writer(int id, uint64 start)
+{
+  static char block[4096];
+  memset(block, 'w', sizeof(block));
+  sleep_until(start);
+  int fd = -1;
+  for (int i = 0; rdtime() < task_end; i++) {
+    if (i % 16 == 0) {
+      if (fd >= 0)
+        close(fd);
+      fd = open("sblearn.tmp", O_CREATE | O_TRUNC | O_WRONLY);
+      if (fd < 0)
+        break;
+    }
+    work_us(1000);
+    if (write(fd, block, sizeof(block)) != sizeof(block))
+      break;
+  }
+  if (fd >= 0)
+    close(fd);
+  unlink("sblearn.tmp");
+}
+
+static void learn(void)
+{
+  const char *wl = "learn";
+  setup_pipes();
+  cur_wl = wl;
+  int pid[8], cls[8], n = 0;
+  uint64 start = start_after(8), len = dur(3000);
+  task_end = start + len;
+  start_hogs(wl, 2, start, task_end);
+  for (int i = 0; i < 2; i++) {
+    pid[n] = hog_pid[i];
+    cls[n++] = SCLASS_BATCH;
+  }
+  pid[n] = start_worker(echo, 100, start);
+  cls[n++] = SCLASS_LATENCY;
+  rt_period = ms(10);
+  rt_work_us = 500;
+  rt_name = "audio_frame_us";
+  pid[n] = start_worker(periodic, 101, start + ms(3));
+  cls[n++] = SCLASS_LATENCY;
+  rt_period = ms(16) + ms(7) / 10;
+  rt_work_us = 4000;
+  rt_name = "video_frame_us";
+  pid[n] = start_worker(periodic, 102, start + ms(5));
+  cls[n++] = SCLASS_INTERACTIVE;
+  pid[n] = start_worker(ui, 103, start + ms(7));
+  cls[n++] = SCLASS_INTERACTIVE;
+  pid[n] = start_worker(writer, 104, start);
+  cls[n++] = SCLASS_IO;
+  int ns = 0;
+  sleep_until(start + ms(100));   // let the signals warm up
+  for (uint64 t = start + ms(100); t < task_end && ns + n <= MAXLEARN; t += ms(10)) {
+    sleep_until(t);
+    int np = sched_stats(SCHEDCTL_SLOT, &stats, sprocs, NPROC);
+    if (np < 0) {
+      sb_err(wl, "sched_stats", np);
+      break;
+    }
+    for (int i = 0; i < np; i++)
+      for (int j = 0; j < n; j++)
+        if (sprocs[i].pid == pid[j] && pid[j] > 0) {
+          struct sched_features *f = &sprocs[i].feat;
+          learn_samples[ns][0] = cls[j];
+          learn_samples[ns][1] = f->run_avg > f->burst ? f->run_avg : f->burst;
+          learn_samples[ns][2] = f->sleep_frac;
+          learn_samples[ns][3] = f->woken_frac;
+          ns++;
+        }
+  }
+  // The workers print their own figures; ours come after theirs.
+  struct hogsum hs;
+  static struct rec recs[8];
+  collect(2 + 4, recs, 8, &hs);
+  reap_all();
+  print_lock();
+  for (int i = 0; i < ns; i++)
+    printf("SBL %u %u %u %u\n", learn_samples[i][0], learn_samples[i][1], learn_samples[i][2],
+           learn_samples[i][3]);
+  sb(wl, "samples", ns);
+  print_unlock();
+  close_pipes();
+}
+
 // ---------------------------------------------------------------- clock check
 
 // Is the tick clock (uptime, which sleep counts in) keeping up with rdtime?
@@ -1365,6 +1465,11 @@ int main(int argc, char **argv)
   printf("SB info scale_pct %d\n", scale);
   printf("SB info loops_per_ms %lu\n", loops_per_ms);
   for (; i < argc; i++) {
+    if (strcmp(argv[i], "learn") == 0) {
+      calibrate_ticks();
+      learn();
+      continue;
+    }
     int found = 0;
     for (int w = 0; w < NWORKLOADS; w++) {
       if (strcmp(argv[i], "all") == 0 || strcmp(argv[i], workloads[w].name) == 0) {

@@ -19,10 +19,11 @@
 // A program without a manifest runs with everything the shell has.
 //
 // The shell inherits init's scheduler-control capability (slot
-// SCHEDCTL_SLOT, kernel/schedctl.h) and root cell capability (slot
-// CELL_ROOT_SLOT, kernel/cellinfo.h) and passes each on only to the
-// programs that need it (held_caps below); every other command starts
-// without.
+// SCHEDCTL_SLOT, kernel/schedctl.h), root cell capability (slot
+// CELL_ROOT_SLOT, kernel/cellinfo.h) and the service directory and control
+// key (SVC_DIR_SLOT, SVC_CTL_SLOT, user/lib/svcproto.h), and passes each on
+// only to the programs that need it (held_caps below); every other command
+// starts without.
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/fcntl.h"
@@ -33,10 +34,11 @@
 #include "kernel/caprights.h"
 #include "user/user.h"
 #include "user/lib/util.h"
+#include "user/lib/svcproto.h"
 #include "user/lib/powerbox.h"
 #include "user/manifest.h"
 
-ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all", "schedctl", "cell", "svc", "svcctl");
 
 static int show_grants;   // sh -v, `grants on`: print each command's grants
 
@@ -392,6 +394,11 @@ static int builtin(int argc, char **argv)
 // must hold, and the programs (0-terminated list) that get it.
 static const char *const sched_programs[] = { "sched", "schedtest", "schedbench", "schedlat", 0 };
 static const char *const cell_programs[] = { "cells", "celltest", 0 };
+// The service directory (the supervisor's inbox) and the service-control
+// key (user/lib/svcproto.h).
+static const char *const svc_programs[] = { "kv", "logger", "svc", "faultinject", "selfheal",
+                                            "sh", 0 };
+static const char *const svcctl_programs[] = { "svc", "faultinject", "selfheal", "sh", 0 };
 static const struct {
   int slot;
   uint type;
@@ -399,6 +406,8 @@ static const struct {
 } held_caps[] = {
   { SCHEDCTL_SLOT, CAPT_SCHEDCTL, sched_programs },
   { CELL_ROOT_SLOT, CAPT_CELL, cell_programs },
+  { SVC_DIR_SLOT, CAPT_CHANNEL, svc_programs },
+  { SVC_CTL_SLOT, CAPT_CHANNEL, svcctl_programs },
 };
 
 // Close each held capability unless argv[0] (with or without a leading

@@ -8,14 +8,19 @@
 char ct_why[128];
 
 #define MAXKIDS 64
-static int kids[MAXKIDS];   // children the running case forked with ct_fork
+static int kids[MAXKIDS];   // children of the running case (ct_fork, ct_track)
 static int nkids;
+
+void ct_track(int pid)
+{
+  if (pid > 0 && nkids < MAXKIDS)
+    kids[nkids++] = pid;
+}
 
 int ct_fork(void)
 {
   int pid = fork();
-  if (pid > 0 && nkids < MAXKIDS)
-    kids[nkids++] = pid;
+  ct_track(pid);
   if (pid == 0)
     nkids = 0;   // a child's own children are its business
   return pid;

@@ -35,5 +35,7 @@ int ct_wait_for(int pid);                     // its exit status, -1000 if wait 
 // child it remembers before reaping, so a failed case cannot leave one
 // blocked forever (kill of one already reaped just fails).
 int ct_fork(void);
+// Remember a child started some other way (spawn), to be killed the same way.
+void ct_track(int pid);
 
 #endif

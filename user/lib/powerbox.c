@@ -9,6 +9,7 @@
 #include "kernel/capinfo.h"
 #include "kernel/schedctl.h"
 #include "kernel/cellinfo.h"
+#include "user/lib/svcproto.h"
 #include "user/user.h"
 #include "user/manifest.h"
 #include "user/lib/powerbox.h"
@@ -149,6 +150,14 @@ static int pb_entry(struct pb_plan *plan, char *entry)
   }
   if (strcmp(entry, "cell") == 0) {
     plan->keep_cell = 1;
+    return 0;
+  }
+  if (strcmp(entry, "svc") == 0) {
+    plan->keep_svc = 1;
+    return 0;
+  }
+  if (strcmp(entry, "svcctl") == 0) {
+    plan->keep_svcctl = 1;
     return 0;
   }
   char *colon = strchr(entry, ':');
@@ -333,6 +342,8 @@ int pb_enter(struct pb_plan *plan, char **argv, int argc)
   keep[0] = keep[1] = keep[2] = 1;
   keep[SCHEDCTL_SLOT] = plan->keep_schedctl;
   keep[CELL_ROOT_SLOT] = plan->keep_cell;
+  keep[SVC_DIR_SLOT] = plan->keep_svc;
+  keep[SVC_CTL_SLOT] = plan->keep_svcctl;
   for (int i = 0; i < plan->ngrant; i++)
     if (plan->grant[i].slot >= 0)
       keep[plan->grant[i].slot] = 1;
@@ -404,5 +415,9 @@ void pb_show(struct pb_plan *plan, const char *prog)
     fprintf(2, " schedctl");
   if (plan->keep_cell)
     fprintf(2, " cell");
+  if (plan->keep_svc)
+    fprintf(2, " svc");
+  if (plan->keep_svcctl)
+    fprintf(2, " svcctl");
   fprintf(2, "\n");
 }

@@ -34,6 +34,8 @@ struct pb_plan {
   int keep_proc;          // keep the shell's process capabilities
   int keep_schedctl;      // keep the scheduler-control slot (kernel/schedctl.h)
   int keep_cell;          // keep the root cell slot (kernel/cellinfo.h)
+  int keep_svc;           // keep the service directory (user/lib/svcproto.h)
+  int keep_svcctl;        // keep the service-control key
   int ngrant;
   struct pb_grant grant[MAXGRANTS];
   char refused[96];       // set when the plan cannot be granted

@@ -1,0 +1,110 @@
+// The self-healing protocol: messages between the supervisor, the services
+// it runs and their clients, all carried over channels (kernel/chan.h).
+// docs/book/08-sandcells-and-self-healing.md describes the whole design.
+//
+// Every message starts with a struct svchdr. Who talks to whom:
+//
+//   client -> supervisor inbox   SUP_CONNECT name, caps [reply send end]
+//       reply on it: status, gen, caps [send end of the service's request
+//       channel]. status -E_AGAIN: the service is between incarnations
+//       (retry soon); -E_PEER: it is stopped, held after a crash loop or
+//       quarantined; -E_NOENT: no such service.
+//   svc -> supervisor inbox      SUP_CTL_* name, caps [reply send end,
+//       control key]. Refused (-E_NORIGHT) unless the second capability is
+//       the control key (same object as the supervisor's).
+//   service -> supervisor inbox  SUP_READY / SUP_HEARTBEAT name gen: "I am
+//       alive"; a heartbeat from an older generation is ignored.
+//   keeper -> supervisor inbox   SUP_STARTED / SUP_EXITED (the keeper is
+//       the supervisor's child that spawned one incarnation and waits for it)
+//   ticker -> supervisor inbox   SUP_TICK: time passes (timers, heartbeats,
+//       anomaly sampling)
+//   supervisor -> service        SVC_PING on its request channel, answered
+//       by a SUP_HEARTBEAT on the inbox.
+//   client -> service            the service's own ops (kvproto.h,
+//       logproto.h) and the shared test hooks SVC_HOOK_*, each with caps
+//       [reply send end]; the reply carries the service's generation.
+#ifndef ZENITH_SVCPROTO_H
+#define ZENITH_SVCPROTO_H
+
+#include "kernel/types.h"
+
+// Slots every process that talks to the supervisor finds its capabilities
+// in (init holds them; sh passes them on only to the programs that need
+// them: svc_programs in sh.c).
+#define SVC_DIR_SLOT 12   // send end of the supervisor's inbox: reach services by name
+#define SVC_CTL_SLOT 13   // the control key: svc status|restart|stop|start
+
+// Slots of a service process (cell_spawn gives exactly these).
+#define SVC_REQ_SLOT   0  // receive end of its request channel
+#define SVC_INBOX_SLOT 1  // send end of the supervisor's inbox (heartbeats)
+#define SVC_FIRST_GRANT 2 // declared capabilities from here on (console first)
+
+#define SVC_NAMELEN 16
+#define SVC_MSGMAX 512    // largest message (CHAN_MAXBYTES)
+#define SVC_MAXSVC   3    // services in one table: of the supervisor's 16 slots,
+                          // 6 are fixed, 2 per service (cell, request channel),
+                          // and a start needs 4 more while a request holds 1
+
+struct svchdr {
+  uint32 op;
+  int status;           // replies: 0 or a negative error code
+  uint32 gen;             // generation of the incarnation concerned
+  uint32 arg;             // op-specific number
+  char name[SVC_NAMELEN]; // service name (supervisor messages)
+};
+
+// Supervisor inbox ops.
+#define SUP_CONNECT    1
+#define SUP_READY      2   // arg = pid
+#define SUP_HEARTBEAT  3
+#define SUP_STARTED    4   // arg = pid, or status < 0: the spawn failed
+#define SUP_EXITED     5   // arg = exit status; followed by a faultrec if status says so
+#define SUP_TICK       6
+#define SUP_CTL_STATUS  10 // reply: struct svcstatus[] after the header, arg = count
+#define SUP_CTL_RESTART 11
+#define SUP_CTL_STOP    12
+#define SUP_CTL_START   13
+#define SUP_CTL_DIE     14 // test hook: the supervisor itself faults (fatal path)
+
+// Ops every service answers (svcserve.c), after its own ops.
+#define SVC_PING         100  // from the supervisor: answer with a heartbeat
+#define SVC_HOOK_CRASH   101  // fault at once (store to address 0)
+#define SVC_HOOK_HANG    102  // spin forever without heartbeats
+#define SVC_HOOK_SLOW    103  // work arg ticks, kicking the watchdog: slow but live
+#define SVC_HOOK_CAPERR  104  // make arg system calls on an empty slot
+#define SVC_HOOK_CAPS    105  // reply arg = bitmask of the slots it holds
+#define SVC_HOOK_EXIT    106  // exit with status arg
+#define SVC_HOOK_GROW    107  // allocate arg pages and keep them (memory growth)
+#define SVC_HOOK_FORKS   108  // fork arg children that exit at once (fork storm)
+
+// Service states (svcstatus.state).
+#define SVC_DOWN        0   // not started yet, or exited and left down (policy)
+#define SVC_STARTING    1   // spawned, not ready yet
+#define SVC_RUNNING     2
+#define SVC_BACKOFF     3   // waiting to restart
+#define SVC_HELD        4   // crash-loop limit reached: held until `svc start`
+#define SVC_STOPPED     5   // `svc stop`
+#define SVC_QUARANTINED 6   // an anomaly with policy quarantine
+
+struct svcstatus {
+  char name[SVC_NAMELEN];
+  int state;
+  uint32 gen;
+  int pid;
+  uint32 restarts;        // incarnations started after the first
+  uint32 faults;          // crashes seen (fault records)
+  uint32 exits;           // exits without a fault
+  uint32 hangs;           // hangs detected (heartbeats stopped)
+  uint32 anomalies;       // anomalies detected (cell counters)
+  uint32 holds;           // times the crash-loop limit held it
+  uint32 backoff;         // ticks of the last backoff delay
+  uint32 limit, window;   // its crash-loop limit: restarts within window ticks
+  uint64 cell;            // id of its current cell, 0 if none
+  uint64 detect_ticks;    // last crash: fault (kernel tick) to supervisor notice
+  uint64 restart_time;    // last restart: notice to the new incarnation ready (rdtime units)
+  uint64 restart_cpu;     // supervisor CPU (rdtime units) spent on all restarts
+};
+
+const char *svc_state_name(int state);
+
+#endif

@@ -1,0 +1,162 @@
+// The loop every service runs (svcserve.h), with the shared test hooks.
+#include "kernel/types.h"
+#include "kernel/errno.h"
+#include "kernel/chan.h"
+#include "kernel/capinfo.h"
+#include "kernel/param.h"
+#include "user/user.h"
+#include "user/lib/svcserve.h"
+
+struct svcself svc_self;
+
+static void tell_supervisor(uint32 op, uint32 arg)
+{
+  struct svchdr h;
+  memset(&h, 0, sizeof(h));
+  h.op = op;
+  h.gen = svc_self.gen;
+  h.arg = arg;
+  strcpy(h.name, svc_self.name);
+  struct chanmsg m;
+  memset(&m, 0, sizeof(m));
+  m.buf = &h;
+  m.len = sizeof(h);
+  chan_send(SVC_INBOX_SLOT, &m);   // blocks while the inbox is full: the
+                                   // supervisor never waits on a service
+}
+
+void svc_alive(void)
+{
+  tell_supervisor(SUP_HEARTBEAT, 0);
+}
+
+// The test hooks (svcproto.h). Returns 1 if op was one (reply filled).
+// rslot is the slot of the caller's reply channel (not ours to count).
+static int hook(const struct svchdr *req, struct svchdr *reply, int rslot)
+{
+  switch (req->op) {
+  case SVC_HOOK_CRASH:
+    *(volatile int *)0 = 1;   // a store page fault: the kernel kills us
+    return 1;
+  case SVC_HOOK_HANG:
+    for (;;)                  // no heartbeat ever again
+      ;
+  case SVC_HOOK_SLOW: {       // busy for arg ticks (waiting, not spinning), but alive
+    int until = uptime() + (int)req->arg;
+    int kick = uptime();
+    while (uptime() < until) {
+      sleep(5);
+      if (svc_self.hb > 0 && uptime() - kick >= svc_self.hb / 2) {
+        svc_alive();
+        kick = uptime();
+      }
+    }
+    return 1;
+  }
+  case SVC_HOOK_CAPERR: {
+    char c;
+    for (uint32 i = 0; i < req->arg; i++)
+      read(NCAP - 1, &c, 1);   // an empty slot: -E_BADCAP, counted by the cell
+    return 1;
+  }
+  case SVC_HOOK_CAPS: {
+    struct capinfo ci;
+    reply->arg = 0;
+    for (int s = 0; s < NCAP; s++)
+      if (s != rslot && cap_info(s, &ci) == 0)
+        reply->arg |= 1u << s;
+    return 1;
+  }
+  case SVC_HOOK_GROW: {
+    char *p = sbrk(req->arg * 4096);
+    if (p == (char *)-1)
+      reply->status = -E_NOMEM;
+    else
+      for (uint32 i = 0; i < req->arg; i++)
+        p[i * 4096] = 1;
+    return 1;
+  }
+  case SVC_HOOK_FORKS:
+    for (uint32 i = 0; i < req->arg; i++) {
+      int pid = fork();
+      if (pid == 0)
+        exit(0);
+      if (pid > 0)
+        wait(0);
+    }
+    return 1;
+  }
+  return 0;
+}
+
+static void send_reply(int slot, struct svchdr *reply, int len)
+{
+  struct chanmsg m;
+  memset(&m, 0, sizeof(m));
+  m.buf = reply;
+  m.len = len;
+  m.flags = CHAN_NONBLOCK;   // a fresh channel per call: never full
+  chan_send(slot, &m);
+}
+
+void svc_serve(int argc, char **argv, svc_handler handler)
+{
+  static char reqbuf[SVC_MSGMAX], repbuf[SVC_MSGMAX];
+  if (argc < 5) {
+    fprintf(2, "%s: started by the supervisor only (NAME GEN HB HOOKS)\n", argv[0]);
+    exit(1);
+  }
+  strncpy(svc_self.name, argv[1], SVC_NAMELEN - 1);
+  svc_self.gen = atoi(argv[2]);
+  svc_self.hb = atoi(argv[3]);
+  svc_self.hooks = atoi(argv[4]);
+  tell_supervisor(SUP_READY, getpid());
+  for (;;) {
+    struct chanmsg m;
+    memset(&m, 0, sizeof(m));
+    m.buf = reqbuf;
+    m.len = sizeof(reqbuf);
+    m.ncaps = 1;
+    int n = chan_recv(SVC_REQ_SLOT, &m);
+    if (n == -E_TOOBIG || n == -E_CAPFULL) {   // drop what we cannot take
+      m.len = sizeof(reqbuf);
+      m.ncaps = CHAN_MAXCAPS;
+      n = chan_recv(SVC_REQ_SLOT, &m);
+      for (uint32 i = 0; n >= 0 && i < m.ncaps; i++)
+        if (m.caps[i] >= 0)
+          close(m.caps[i]);
+      continue;
+    }
+    if (n < 0)
+      exit(n == -E_PEER ? 0 : 1);   // nobody can reach us any more
+    int rslot = m.ncaps == 1 ? m.caps[0] : -1;
+    struct svchdr *req = (struct svchdr *)reqbuf, *rep = (struct svchdr *)repbuf;
+    if (n < (int)sizeof(*req)) {
+      if (rslot >= 0)
+        close(rslot);
+      continue;
+    }
+    if (req->op == SVC_PING) {
+      svc_alive();
+      if (rslot >= 0)
+        close(rslot);
+      continue;
+    }
+    memset(rep, 0, sizeof(*rep));
+    rep->op = req->op;
+    int len = sizeof(*rep);
+    if (req->op == SVC_HOOK_EXIT && svc_self.hooks) {
+      rep->gen = svc_self.gen;
+      if (rslot >= 0)
+        send_reply(rslot, rep, len);
+      exit(req->arg);
+    }
+    if (!(svc_self.hooks && hook(req, rep, rslot)))
+      len = handler(req, n, rep, sizeof(repbuf));
+    rep->gen = svc_self.gen;
+    if (rslot >= 0) {
+      send_reply(rslot, rep, len);
+      close(rslot);
+    }
+  }
+}

@@ -1,0 +1,396 @@
+// selfheal: in-guest checks of the supervisor and its services, one result
+// line per case ("SH <case> PASS|FAIL why"; grade/tests/test_supervisor.py
+// and grade/labs/test_selfheal.py parse them).
+// Needs the supervisor (boot with svc=on) and the control key (sh passes
+// it to selfheal). `selfheal all` runs every case below except the fatal
+// ones, which end the machine: `selfheal die` (the supervisor crashes:
+// init halts with status 3) and `selfheal corefatal` (the core service log
+// crash-loops into its hold: the supervisor stops, init halts with 4).
+#include "kernel/types.h"
+#include "kernel/param.h"
+#include "kernel/errno.h"
+#include "kernel/chan.h"
+#include "user/user.h"
+#include "user/manifest.h"
+
+ZENITH_MANIFEST("svc", "svcctl", "cell", "root:all", "cwd:all", "proc:all");
+#include "user/lib/casekit.h"
+#include "user/lib/svcclient.h"
+#include "user/lib/svcpolicy.h"
+#include "user/lib/kvproto.h"
+
+#define WAIT_TICKS 5000   // how long a state change is waited for
+
+// Wait until name runs a generation above gen; 0 or -1 on timeout.
+static int wait_running_after(const char *name, uint32 gen, struct svcstatus *st)
+{
+  for (int i = 0; i < WAIT_TICKS / 5; i++) {
+    if (svc_status(name, st) == 0 && st->gen > gen && st->state == SVC_RUNNING)
+      return 0;
+    sleep(5);
+  }
+  return -1;
+}
+
+// A raw call woken because the incarnation it was talking to is gone.
+static int gone(int r)
+{
+  return r == -E_PEER || r == -E_RESTARTED;
+}
+
+// Send a raw hook request (arg) to name on a connection of its own.
+// Returns the call's result (reply length, or the error that woke it).
+static int hook(const char *name, uint32 op, uint32 arg, struct svchdr *rep)
+{
+  struct svcconn c;
+  int r = svc_connect(&c, name);
+  if (r < 0)
+    return r;
+  struct svchdr req, dummy;
+  svc_header(&req, op, 0, c.gen, arg);
+  r = svc_rpc(c.req, &req, sizeof(req), 0, 0, rep ? rep : &dummy, sizeof(dummy), 0);
+  svc_disconnect(&c);
+  return r;
+}
+
+static int kv(struct svcconn *c, uint32 op, const char *key, const char *val, struct kvmsg *rep)
+{
+  static struct kvmsg req;
+  svc_header(&req.h, op, 0, 0, 0);
+  strcpy(req.key, key);
+  strcpy(req.val, val ? val : "");
+  int r = svc_call(c, &req, sizeof(req), rep, sizeof(*rep));
+  return r < 0 ? r : rep->h.status;
+}
+
+// ------------------------------------------------------------ cases
+
+// The restart policy and the generation check, called directly.
+static int t_policy(void)
+{
+  struct svcpolicy p = {RESTART_ALWAYS, 3, 100, 10, 25};
+  struct restarthist h;
+  svc_forget(&h);
+  int d, r;
+  if ((r = svc_decide(&p, &h, 1, 1000, &d)) != DECIDE_RESTART || d != 0)
+    return why("always, first crash: decision %d delay %d, want restart at once", r, d);
+  if ((r = svc_decide(&p, &h, 0, 1010, &d)) != DECIDE_RESTART || d != 10)
+    return why("always, clean exit, 2nd in window: decision %d delay %d, want restart after 10", r, d);
+  if ((r = svc_decide(&p, &h, 1, 1020, &d)) != DECIDE_RESTART || d != 20)
+    return why("3rd in window: decision %d delay %d, want restart after 20", r, d);
+  if ((r = svc_decide(&p, &h, 1, 1030, &d)) != DECIDE_HOLD)
+    return why("4th within the window (limit 3): decision %d, want hold", r);
+  if ((r = svc_decide(&p, &h, 1, 1115, &d)) != DECIDE_RESTART || d != 10)
+    return why("window slid past two restarts: decision %d delay %d, want restart after 10", r, d);
+  struct svcpolicy cap = {RESTART_ALWAYS, 8, 1000, 10, 25};
+  svc_forget(&h);
+  int want[] = {0, 10, 20, 25, 25};
+  for (int i = 0; i < 5; i++)
+    if ((r = svc_decide(&cap, &h, 1, 10 + i, &d)) != DECIDE_RESTART || d != want[i])
+      return why("backoff %d: decision %d delay %d, want restart after %d", i, r, d, want[i]);
+  struct svcpolicy onf = {RESTART_ONFAILURE, 3, 100, 10, 25};
+  svc_forget(&h);
+  if ((r = svc_decide(&onf, &h, 0, 5, &d)) != DECIDE_LEAVE)
+    return why("on-failure, clean exit: decision %d, want leave", r);
+  if ((r = svc_decide(&onf, &h, 1, 5, &d)) != DECIDE_RESTART)
+    return why("on-failure, crash: decision %d, want restart", r);
+  struct svcpolicy never = {RESTART_NEVER, 3, 100, 10, 25};
+  if ((r = svc_decide(&never, &h, 1, 5, &d)) != DECIDE_LEAVE)
+    return why("never, crash: decision %d, want leave", r);
+  if (!svc_gen_current(7, 7) || svc_gen_current(7, 6) || svc_gen_current(7, 8) ||
+      svc_gen_current(0, 3))
+    return why("generation check: only the same generation is current");
+  return 1;
+}
+
+// A crash: a new generation, a clean store, exactly the declared slots.
+static int t_restart(void)
+{
+  struct svcstatus s0, s1;
+  struct svcconn c;
+  struct kvmsg rep;
+  int r;
+  if ((r = svc_status("kv", &s0)) < 0 || (r = svc_connect(&c, "kv")) < 0)
+    return why("kv: %s", errstr(r));
+  if ((r = kv(&c, KV_PUT, "left", "behind", &rep)) != 0)
+    return why("put: %s", errstr(r));
+  r = hook("kv", SVC_HOOK_CRASH, 0, 0);
+  if (!gone(r))
+    return why("a call to a crashing service returned %d, want -E_PEER or -E_RESTARTED", r);
+  if (wait_running_after("kv", s0.gen, &s1) < 0)
+    return why("kv not running again (state %s gen %d)", svc_state_name(s1.state), (int)s1.gen);
+  if (s1.gen != s0.gen + 1 || s1.faults != s0.faults + 1 || s1.restarts != s0.restarts + 1)
+    return why("gen %d->%d faults %d->%d restarts %d->%d, want +1 each", (int)s0.gen,
+               (int)s1.gen, (int)s0.faults, (int)s1.faults, (int)s0.restarts, (int)s1.restarts);
+  if (s1.cell == s0.cell)
+    return why("same cell %d: want a fresh one", (int)s1.cell);
+  r = kv(&c, KV_GET, "left", 0, &rep);
+  if (r != -E_RESTARTED || c.gen != s1.gen)
+    return why("old connection: %d gen %d, want -E_RESTARTED gen %d", r, (int)c.gen, (int)s1.gen);
+  if ((r = kv(&c, KV_GET, "left", 0, &rep)) != -E_NOENT)
+    return why("the new incarnation has the old value (%d '%s')", r, rep.val);
+  struct svchdr h;
+  if ((r = hook("kv", SVC_HOOK_CAPS, 0, &h)) < 0)
+    return why("caps hook: %s", errstr(r));
+  if (h.arg != 0x7)
+    return why("the service holds slots 0x%x, want 0x7 (request, inbox, console)", h.arg);
+  svc_disconnect(&c);
+  return 1;
+}
+
+// A stale connection and a blocked call both learn of the restart.
+static int t_stale(void)
+{
+  struct svcstatus s0, s1;
+  struct svcconn c;
+  struct kvmsg rep;
+  int r;
+  if ((r = svc_status("kv", &s0)) < 0 || (r = svc_connect(&c, "kv")) < 0)
+    return why("kv: %s", errstr(r));
+  if ((r = kv(&c, KV_LIST, "", 0, &rep)) != 0)
+    return why("list: %s", errstr(r));
+  int pid = fork();
+  if (pid == 0) {   // blocked in a long call when the restart comes
+    struct svcconn b;
+    if (svc_connect(&b, "kv") < 0)
+      exit(2);
+    struct svchdr req, rr;
+    svc_header(&req, SVC_HOOK_SLOW, 0, 0, 3000);
+    int x = svc_call(&b, &req, sizeof(req), &rr, sizeof(rr));
+    exit(x == -E_RESTARTED && b.gen > s0.gen ? 0 : 3);
+  }
+  sleep(30);
+  struct svchdr ctl;
+  if ((r = svc_control(SUP_CTL_RESTART, "kv", &ctl, sizeof(ctl))) < 0)
+    return why("svc restart: %s", errstr(r));
+  if (ctl.gen != s0.gen + 1)
+    return why("restart answered gen %d, want %d", (int)ctl.gen, (int)s0.gen + 1);
+  int status = -1;
+  wait(&status);
+  if (status != 0)
+    return why("the blocked call did not wake with -E_RESTARTED (child status %d)", status);
+  if (wait_running_after("kv", s0.gen, &s1) < 0)
+    return why("kv not running again");
+  r = kv(&c, KV_LIST, "", 0, &rep);
+  if (r != -E_RESTARTED)
+    return why("stale connection: %d, want -E_RESTARTED", r);
+  if (c.gen != s1.gen)
+    return why("the error carries gen %d, the service runs %d", (int)c.gen, (int)s1.gen);
+  if ((r = kv(&c, KV_LIST, "", 0, &rep)) != 0)
+    return why("after reconnecting: %s", errstr(r));
+  svc_disconnect(&c);
+  return 1;
+}
+
+// A hang (no heartbeats) is detected and healed; the blocked caller wakes.
+static int t_hang(void)
+{
+  struct svcstatus s0, s1;
+  int r;
+  if ((r = svc_status("kv", &s0)) < 0)
+    return why("kv: %s", errstr(r));
+  r = hook("kv", SVC_HOOK_HANG, 0, 0);
+  if (!gone(r))
+    return why("a call to the hung service returned %d, want -E_PEER or -E_RESTARTED", r);
+  if (wait_running_after("kv", s0.gen, &s1) < 0)
+    return why("kv not running again");
+  if (s1.hangs != s0.hangs + 1)
+    return why("hangs %d->%d, want +1", (int)s0.hangs, (int)s1.hangs);
+  return 1;
+}
+
+// A slow but live service (busy 600 ticks, heartbeats every 25): no alarm.
+static int t_slow(void)
+{
+  struct svcstatus s0, s1;
+  struct svchdr rep;
+  int r;
+  if ((r = svc_status("kv", &s0)) < 0)
+    return why("kv: %s", errstr(r));
+  r = hook("kv", SVC_HOOK_SLOW, 600, &rep);
+  if (r < 0 || rep.status != 0)
+    return why("the slow call failed: %d", r < 0 ? r : rep.status);
+  if ((r = svc_status("kv", &s1)) < 0)
+    return why("status: %s", errstr(r));
+  if (s1.gen != s0.gen || s1.hangs != s0.hangs)
+    return why("false alarm: gen %d->%d hangs %d->%d", (int)s0.gen, (int)s1.gen,
+               (int)s0.hangs, (int)s1.hangs);
+  return 1;
+}
+
+// A crash loop: restarts after growing delays, then the hold; svc start
+// brings it back.
+static int t_backoff(void)
+{
+  struct svcstatus s, s1;
+  struct svchdr ctl;
+  int r;
+  if ((r = svc_control(SUP_CTL_RESTART, "kv", &ctl, sizeof(ctl))) < 0)   // clean history
+    return why("svc restart: %s", errstr(r));
+  if (wait_running_after("kv", ctl.gen - 1, &s) < 0)
+    return why("kv not running");
+  uint32 holds = s.holds;
+  int want = 0;
+  for (uint32 i = 0; i < s.limit; i++) {
+    hook("kv", SVC_HOOK_CRASH, 0, 0);
+    if (wait_running_after("kv", s.gen, &s1) < 0)
+      return why("crash %d: kv not running again (state %s)", i + 1, svc_state_name(s1.state));
+    if ((int)s1.backoff != want)
+      return why("restart %d after %d ticks, want %d", i + 1, (int)s1.backoff, want);
+    want = want ? want * 2 : 20;
+    s = s1;
+  }
+  hook("kv", SVC_HOOK_CRASH, 0, 0);
+  for (int i = 0; i < WAIT_TICKS / 5 && (svc_status("kv", &s1) < 0 || s1.state != SVC_HELD); i++)
+    sleep(5);
+  if (s1.state != SVC_HELD || s1.holds != holds + 1)
+    return why("after %d restarts: state %s holds %d, want held", (int)s.limit,
+               svc_state_name(s1.state), (int)s1.holds);
+  struct svcconn c;
+  if ((r = svc_connect(&c, "kv")) != -E_PEER)
+    return why("connect to a held service: %d, want -E_PEER", r);
+  if ((r = svc_control(SUP_CTL_START, "kv", &ctl, sizeof(ctl))) < 0)
+    return why("svc start: %s", errstr(r));
+  if (wait_running_after("kv", s1.gen, &s1) < 0)
+    return why("kv not running after svc start");
+  return 1;
+}
+
+// Anomalies without a crash: a capability-error storm, a fork storm, and
+// memory growing into the page quota.
+static int t_anomaly(void)
+{
+  struct svcstatus s0, s1;
+  uint32 ops[] = {SVC_HOOK_CAPERR, SVC_HOOK_FORKS, SVC_HOOK_GROW};
+  uint32 args[] = {400, 60, 64};
+  const char *names[] = {"capability-error", "fork", "memory"};
+  for (int i = 0; i < 3; i++) {
+    int r;
+    if ((r = svc_status("kv", &s0)) < 0)
+      return why("kv: %s", errstr(r));
+    struct svchdr rep;
+    if ((r = hook("kv", ops[i], args[i], &rep)) < 0)
+      return why("%s hook: %s", names[i], errstr(r));
+    if (wait_running_after("kv", s0.gen, &s1) < 0)
+      return why("%s anomaly: kv not restarted", names[i]);
+    if (s1.anomalies != s0.anomalies + 1 || s1.faults != s0.faults || s1.hangs != s0.hangs)
+      return why("%s anomaly: anomalies %d->%d faults %d->%d hangs %d->%d", names[i],
+                 (int)s0.anomalies, (int)s1.anomalies, (int)s0.faults, (int)s1.faults,
+                 (int)s0.hangs, (int)s1.hangs);
+  }
+  return 1;
+}
+
+// Control needs the key: without it, or with another capability, refused.
+static int t_refuse(void)
+{
+  struct svcstatus s0, s1;
+  int r;
+  if ((r = svc_status("kv", &s0)) < 0)
+    return why("kv: %s", errstr(r));
+  int pid = fork();
+  if (pid == 0) {
+    close(SVC_CTL_SLOT);
+    struct svchdr rep;
+    if (svc_control(SUP_CTL_RESTART, "kv", &rep, sizeof(rep)) != -E_BADCAP)
+      exit(2);
+    int fake[2];
+    chan_create(fake);
+    struct svchdr h;
+    svc_header(&h, SUP_CTL_RESTART, "kv", 0, 0);
+    r = svc_rpc(SVC_DIR_SLOT, &h, sizeof(h), &fake[1], 1, &rep, sizeof(rep), 0);
+    if (r < 0 || rep.status != -E_NORIGHT)
+      exit(3);
+    char *argv[] = {"svc", "restart", "kv", 0};
+    exec("/svc", argv);
+    exit(4);
+  }
+  int status = -1;
+  wait(&status);
+  if (status != 1)
+    return why("without the key: child status %d, want 1 (svc refused)", status);
+  if ((r = svc_status("kv", &s1)) < 0)
+    return why("status: %s", errstr(r));
+  if (s1.gen != s0.gen)
+    return why("a refused restart happened anyway (gen %d->%d)", (int)s0.gen, (int)s1.gen);
+  return 1;
+}
+
+// Fatal path: the supervisor dies; init halts the machine (status 3).
+static int t_die(void)
+{
+  struct svchdr rep;
+  svc_control(SUP_CTL_DIE, "", &rep, sizeof(rep));
+  sleep(1000);
+  return why("still running 1000 ticks after the supervisor died");
+}
+
+// Fatal path: the core service log crash-loops into its hold (status 4).
+static int t_corefatal(void)
+{
+  struct svcstatus s;
+  for (int i = 0; i < 20; i++) {
+    if (svc_status("log", &s) < 0)
+      break;
+    hook("log", SVC_HOOK_CRASH, 0, 0);
+    wait_running_after("log", s.gen, &s);
+  }
+  sleep(1000);
+  return why("still running after the core service was held");
+}
+
+static const struct testcase cases[] = {
+  {"policy", t_policy},   {"restart", t_restart}, {"stale", t_stale},
+  {"hang", t_hang},       {"slow", t_slow},       {"backoff", t_backoff},
+  {"anomaly", t_anomaly}, {"refuse", t_refuse},
+};
+static const struct testcase fatal[] = {{"die", t_die}, {"corefatal", t_corefatal}};
+
+// Run one case in a child (its state, or its death, stays there).
+static int run_one(const struct testcase *c)
+{
+  int pid = fork();
+  if (pid == 0) {
+    case_reason[0] = 0;
+    int ok = c->run();
+    if (ok)
+      printf("SH %s PASS\n", c->name);
+    else
+      printf("SH %s FAIL %s\n", c->name, case_reason);
+    exit(ok ? 0 : 1);
+  }
+  int status = -1;
+  wait(&status);
+  if (status != 0 && status != 1)
+    printf("SH %s FAIL the test process died (status %d)\n", c->name, status);
+  return status == 0;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc == 2 && (strcmp(argv[1], "die") == 0 || strcmp(argv[1], "corefatal") == 0))
+    return run_cases("selfheal", "SH", fatal, 2, 0, argc, argv);
+  int n = sizeof(cases) / sizeof(cases[0]), passed = 0, failed = 0;
+  if (argc < 2) {
+    fprintf(2, "usage: selfheal all | die | corefatal | CASE...\n");
+    return 2;
+  }
+  for (int a = 1; a < argc; a++) {
+    int found = 0;
+    for (int i = 0; i < n; i++) {
+      if (strcmp(argv[a], "all") == 0 || strcmp(argv[a], cases[i].name) == 0) {
+        found = 1;
+        if (run_one(&cases[i]))
+          passed++;
+        else
+          failed++;
+      }
+    }
+    if (!found) {
+      fprintf(2, "selfheal: no case %s\n", argv[a]);
+      failed++;
+    }
+  }
+  printf("SH-SUMMARY passed=%d failed=%d\n", passed, failed);
+  return failed != 0;
+}
