@@ -140,10 +140,16 @@ uint64 sys_bootargs(void)
   return n;
 }
 
+// Interrupts off while reading: a preemption between the reads of
+// run_start and cputime (a wake-up IPI makes that likely) would count the
+// last run twice.
 uint64 sys_cputime(void)
 {
   struct proc *p = myproc();
-  return p->cputime + (r_time() - p->run_start);
+  push_off();
+  uint64 t = p->cputime + (r_time() - p->run_start);
+  pop_off();
+  return t;
 }
 
 uint64 sys_nfree(void)

@@ -18,6 +18,7 @@
 #include "kernel/caprights.h"
 #include "kernel/capinfo.h"
 #include "kernel/stat.h"
+#include "kernel/chan.h"
 #include "user/user.h"
 #include "user/lib/capcase.h"
 #include "user/manifest.h"
@@ -550,6 +551,96 @@ static int t_revoke_concurrent(void)
   return 1;
 }
 
+// Rights escalation through every path that makes a capability from
+// another: for every subset s of an open file's rights, a capability with
+// exactly s tries to gain each right it lacks through cap_dup, cap_restrict
+// and dup, and passes itself on through fork and a channel message. Every
+// attempt either fails with the documented error or yields exactly s (or
+// less, when asked for less); nothing ever has a right s lacks.
+static int t_escalate_every_path(void)
+{
+  int src = open_data(O_RDWR);
+  CHECK(src >= 0, "open: %d", src);
+  int e[2];
+  EXPECT("chan_create", chan_create(e), 0);
+  struct capinfo ci;
+  for (uint s = 0; s <= RW_RIGHTS; s++) {
+    if (s & ~(uint)RW_RIGHTS)
+      continue;
+    int c = cap_dup(src, s);
+    CHECK(c >= 0, "cap_dup(src, %x): %d", s, c);
+    for (int b = 0; b < 16; b++) {
+      uint more = s | (1u << b);
+      if (more == s)
+        continue;
+      int want = (s & CAP_R_DUP) ? -E_RIGHTS : -E_NORIGHT;
+      int d = cap_dup(c, more);
+      if (d >= 0) close(d);
+      if (d != want) { close(c); FAILF("cap_dup(%x -> %x) = %d, want %d", s, more, d, want); }
+      int r = cap_restrict(c, more);
+      if (r != -E_RIGHTS) { close(c); FAILF("cap_restrict(%x -> %x) = %d", s, more, r); }
+    }
+    // dup: exactly the same rights, only with DUP.
+    int d = dup(c);
+    if ((s & CAP_R_DUP) ? d < 0 : d != -E_NORIGHT) { close(c); FAILF("dup(%x) = %d", s, d); }
+    if (d >= 0) {
+      int ok = ct_info(d, &ci) == 0 && ci.rights == s;
+      close(d);
+      if (!ok) { close(c); FAILF("dup of %x has rights %x", s, ci.rights); }
+    }
+    // A channel message: only with TRANSFER, and it arrives with exactly s.
+    struct chanmsg m;
+    char byte = 'x';
+    memset(&m, 0, sizeof(m));
+    m.buf = &byte;
+    m.len = 1;
+    m.ncaps = 1;
+    m.caps[0] = c;
+    m.flags = CHAN_NONBLOCK;
+    int sent = chan_send(e[1], &m);
+    if (sent != ((s & CAP_R_TRANSFER) ? 0 : -E_NORIGHT)) {
+      close(c); FAILF("chan_send of %x: %d", s, sent);
+    }
+    if (sent == 0) {
+      memset(&m, 0, sizeof(m));
+      m.buf = &byte;
+      m.len = 1;
+      m.ncaps = 1;
+      int got = chan_recv(e[0], &m);
+      int ok = got == 1 && m.ncaps == 1 && ct_info(m.caps[0], &ci) == 0 && ci.rights == s;
+      if (got == 1 && m.ncaps == 1)
+        close(m.caps[0]);
+      if (!ok) { close(c); FAILF("received %x as %x (recv %d)", s, ci.rights, got); }
+    }
+    close(c);
+  }
+  // fork: the child's copy has exactly the parent's rights, for a few
+  // representative subsets (every subset would fork 64 times).
+  uint some[4] = { 0, CAP_R_READ, CAP_R_WRITE | CAP_R_DUP, RW_RIGHTS };
+  for (int i = 0; i < 4; i++) {
+    int c = cap_dup(src, some[i]);
+    CHECK(c >= 0, "cap_dup(src, %x): %d", some[i], c);
+    int pid = ct_fork();
+    CHECK(pid >= 0, "fork: %d", pid);
+    if (pid == 0) {
+      struct capinfo k;
+      if (ct_info(c, &k) != 0 || k.rights != some[i])
+        exit(1);
+      for (int b = 0; b < 16; b++)
+        if (!(some[i] & (1u << b)) && cap_restrict(c, some[i] | (1u << b)) != -E_RIGHTS)
+          exit(2);
+      exit(0);
+    }
+    int st = ct_wait_for(pid);
+    close(c);
+    CHECK(st == 0, "child with %x exited %d", some[i], st);
+  }
+  close(e[0]);
+  close(e[1]);
+  close(src);
+  return 1;
+}
+
 // Fill the table: -E_CAPFULL from every call that needs a slot; fork still
 // works; everything is released after.
 static int t_table_full(void)
@@ -826,6 +917,7 @@ static const struct ctcase cases[] = {
   {"dup_all_subsets", t_dup_all_subsets},
   {"dup_of_dup", t_dup_of_dup},
   {"restrict_then_dup", t_restrict_then_dup},
+  {"escalate_every_path", t_escalate_every_path},
   {"revoke_tree", t_revoke_tree},
   {"delete_middle", t_delete_middle},
   {"fork_inherits", t_fork_inherits},

@@ -5,6 +5,8 @@
 //   sched stats               decisions and their cost, per policy
 //   sched trace [N]           drain up to N trace records (default all) and
 //                             print one line each (tools/sched_trace.py reads them)
+//   sched trace drop          drain the trace, print only how many records
+//                             were dropped (start a measurement from empty rings)
 // Everything but the first form's policy name needs the scheduler-control
 // capability, which the shell passes to this program in slot SCHEDCTL_SLOT.
 #include "kernel/types.h"
@@ -28,7 +30,7 @@ static const char *const state_names[] = PROC_STATE_NAMES;
 
 static int usage(void)
 {
-  fprintf(2, "usage: sched [set POLICY | weight PID W | stats | trace [N]]\n");
+  fprintf(2, "usage: sched [set POLICY | weight PID W | stats | trace [N | drop]]\n");
   return 2;
 }
 
@@ -108,6 +110,19 @@ static int trace(int max)
   return 0;
 }
 
+// Drain every ring without printing (printing would make new records).
+static int drop(void)
+{
+  static struct sched_event ev[64];
+  int total = 0, n;
+  while ((n = sched_trace(SCHEDCTL_SLOT, ev, 64)) > 0)
+    total += n;
+  if (n < 0)
+    return complain("sched", "trace", n);
+  printf("EV-DROPPED %d\n", total);
+  return 0;
+}
+
 int main(int argc, char **argv)
 {
   if (argc == 1)
@@ -125,6 +140,8 @@ int main(int argc, char **argv)
   }
   if (strcmp(argv[1], "stats") == 0 && argc == 2)
     return stats();
+  if (strcmp(argv[1], "trace") == 0 && argc == 3 && strcmp(argv[2], "drop") == 0)
+    return drop();
   if (strcmp(argv[1], "trace") == 0 && argc <= 3)
     return trace(argc == 3 ? atoi(argv[2]) : -1);
   return usage();

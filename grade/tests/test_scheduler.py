@@ -76,11 +76,12 @@ def trace_problems(records):
     return problems
 
 
+@pytest.mark.zenith_timeout(200)
 @pytest.mark.parametrize("cpus,policy", [(1, "rr"), pytest.param(3, "adaptive",
                                                                    marks=needs_policies)])
 def test_trace_well_formed(run_zenith, cpus, policy):
-    res = run_zenith(f"sched trace >/t0; sched set {policy} >/t2; fanout 4 400000; ls >/t1; "
-                     "sched trace", cpus=cpus)
+    res = run_zenith(f"sched trace drop; sched set {policy} >/t2; fanout 4 400000; ls >/t1; "
+                     "sched trace", cpus=cpus, timeout=120)
     assert res.status == 0, f"exit status {res.status}\n{res.tail()}"
     after = res.output.split("total ")[-1]
     recs = parse_trace(after)
