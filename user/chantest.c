@@ -27,6 +27,7 @@ ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
 
 #define DATA "/ch_data"        // a file the cases read
 #define SECRET "/ch_secret"    // confused_deputy: the file only the server may write
+#define JAIL "/ch_jail"        // spawn_root: the child's root directory
 #define MINE "/ch_mine"        // confused_deputy: the client's own file
 #define DATA_TEXT "0123456789"
 
@@ -721,6 +722,8 @@ static int spawned(int argc, char **argv)
   }
   if (strcmp(mode, "exit") == 0)
     return 0;
+  if (strcmp(mode, "sendbadge") == 0)
+    return csend(0, "c", 1, 0, 0, 0) == 0 ? 0 : 1;
   if (strcmp(mode, "cwd") == 0) {   // slot 0: the directory that is also our cwd
     struct capinfo ci;
     if (ct_info(0, &ci) != 0 || ci.type != CAPT_DIR)
@@ -728,6 +731,23 @@ static int spawned(int argc, char **argv)
     int fd = open(DATA + 1, O_RDONLY);   // relative: through the cwd
     char ch;
     return fd >= 0 && read(fd, &ch, 1) == 1 ? 0 : 2;
+  }
+  if (strcmp(mode, "jail") == 0) {   // root and cwd: JAIL; nothing above it
+    char buf[8];
+    int fd = open("/in", O_RDONLY);
+    if (fd < 0 || read(fd, buf, 2) != 2 || memcmp(buf, "in", 2) != 0)
+      return 1;
+    close(fd);
+    if ((fd = open("in", O_RDONLY)) < 0)
+      return 2;
+    close(fd);
+    if (open(DATA, O_RDONLY) != -E_NOENT)
+      return 3;   // DATA is outside: under the jail's root there is no such name
+    if (open("/../ch_data", O_RDONLY) != -E_ESCAPE || open("../ch_data", O_RDONLY) != -E_ESCAPE)
+      return 4;
+    if (chdir("..") != -E_ESCAPE)
+      return 5;
+    return 0;
   }
   if (strcmp(mode, "nocwd") == 0) {
     char *args[] = { "x", 0 };
@@ -739,6 +759,13 @@ static int spawned(int argc, char **argv)
       return 3;
     if (exec("chantest", args) != -E_NOCAP)
       return 4;
+    // No root capability either: absolute paths are refused the same way.
+    if (open(DATA, O_RDONLY) != -E_NOCAP || mkdir("/ch_dir") != -E_NOCAP ||
+        unlink(DATA) != -E_NOCAP || chdir("/") != -E_NOCAP ||
+        link(DATA, "/ch_link") != -E_NOCAP)
+      return 10;
+    if (exec("/chantest", args) != -E_NOCAP || spawn("/chantest", args, 0, 0) != -E_NOCAP)
+      return 11;
     if (write(1, "x", 1) != -E_BADCAP || read(0, args, 1) != -E_BADCAP)
       return 5;
     if (kill(atoi(argv[3])) != -E_NOCAP)
@@ -910,8 +937,65 @@ static int t_spawn_cwd(void)
   pid = spawn_self("nocwd", me, 0, 0);
   CHECK(pid > 0, "spawn: %d", pid);
   EXPECT("child without (1 open, 2 mkdir/unlink, 3 chdir, 4 exec, 5 fds, 6 kill, "
-         "7 wait, 8 fork, 9 pipe)", ct_wait_for(pid), 0);
+         "7 wait, 8 fork, 9 pipe, 10 absolute paths, 11 exec/spawn by absolute path)",
+         ct_wait_for(pid), 0);
   close(dir);
+  return 1;
+}
+
+// A child whose root and cwd are a subdirectory sees only what is below it.
+static int t_spawn_root(void)
+{
+  mkdir(JAIL);
+  int fd = open(JAIL "/in", O_CREATE | O_TRUNC | O_WRONLY);
+  CHECK(fd >= 0, "create %s/in: %d", JAIL, fd);
+  EXPECT("write", write(fd, "in", 2), 2);
+  close(fd);
+  int dir = open(JAIL, O_RDONLY);
+  CHECK(dir >= 0, "open %s: %d", JAIL, dir);
+  struct spawncap list[2] = {
+    { dir, CAP_R_READ | CAP_R_LOOKUP, SPAWN_ROOT },
+    { dir, CAP_R_READ | CAP_R_LOOKUP, SPAWN_CWD },
+  };
+  int pid = spawn_self("jail", 0, list, 2);
+  int st = pid > 0 ? ct_wait_for(pid) : pid;
+  close(dir);
+  unlink(JAIL "/in");
+  unlink(JAIL);
+  EXPECT("jailed child (1 /in, 2 in, 3 outside name, 4 .. escapes, 5 chdir ..)", st, 0);
+  return 1;
+}
+
+// A badged send end: every message through it, or through copies derived
+// from it (also in another process), carries the badge; the unbadged end
+// carries 0; the badge of a badged capability cannot be changed.
+static int t_chan_badge(void)
+{
+  int e[2];
+  EXPECT("chan_create", chan_create(e), 0);
+  int b = cap_badge(e[1], 42);
+  CHECK(b >= 0, "cap_badge: %d", b);
+  EXPECT("rebadge", cap_badge(b, 7), -E_BADGE);
+  char buf[4];
+  struct chanmsg m;
+  EXPECT("send via badged", csend(b, "b", 1, 0, 0, 0), 0);
+  EXPECT("recv", crecv(e[0], buf, sizeof(buf), 0, 0, &m), 1);
+  EXPECT("badge", m.badge, 42);
+  EXPECT("send via unbadged", csend(e[1], "u", 1, 0, 0, 0), 0);
+  EXPECT("recv", crecv(e[0], buf, sizeof(buf), 0, 0, &m), 1);
+  EXPECT("no badge", m.badge, 0);
+  int c = cap_dup(b, CAP_R_SEND | CAP_R_TRANSFER);
+  CHECK(c >= 0, "cap_dup: %d", c);
+  struct spawncap list[1] = { { c, CAP_R_SEND, SPAWN_SLOT } };
+  int pid = spawn_self("sendbadge", 0, list, 1);
+  CHECK(pid > 0, "spawn: %d", pid);
+  EXPECT("recv from the child", crecv(e[0], buf, sizeof(buf), 0, 0, &m), 1);
+  EXPECT("child's badge", m.badge, 42);
+  EXPECT("child status", ct_wait_for(pid), 0);
+  close(c);
+  close(b);
+  close(e[0]);
+  close(e[1]);
   return 1;
 }
 
@@ -960,6 +1044,8 @@ static const struct ctcase cases[] = {
   {"spawn_refused", t_spawn_refused},
   {"spawn_revoke", t_spawn_revoke},
   {"spawn_cwd", t_spawn_cwd},
+  {"spawn_root", t_spawn_root},
+  {"chan_badge", t_chan_badge},
   {"spawn_exec_leaks", t_spawn_exec_leaks},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
