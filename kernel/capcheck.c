@@ -12,7 +12,9 @@
 //                      a silent mask.
 //
 // Callers: cap.c (cap_lookup_badge on every read, write and channel call,
-// cap_dup, cap_restrict, cap_revoke) and captransfer.c (transfer, spawn).
+// cap_dup, cap_restrict, cap_revoke), captransfer.c (transfer, spawn),
+// dircap.c (the directory a path walk starts from: lookup, create, exec,
+// ...) and pcap.c (a process capability: kill, wait, inspect).
 // They hold caplock, except cap_lookup_badge (see capcheck.h); nothing
 // here sleeps.
 #include "types.h"

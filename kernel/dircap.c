@@ -16,6 +16,7 @@
 #include "file.h"
 #include "capnode.h"
 #include "cap.h"
+#include "capcheck.h"
 #include "dircap.h"
 
 // Is f an open directory? (Its inode's type cannot change while f holds
@@ -40,7 +41,7 @@ static struct capnode *start_node(struct proc *p, int slot, const char *path, in
     n = p->caps.dir[*path == '/' ? DIRCAP_ROOT : DIRCAP_CWD];
     *err = n ? -E_BADCAP : -E_NOCAP;
   }
-  if (n == 0 || n->revoked)
+  if (!cap_live(n))
     return 0;
   if (!is_dir_file(n->file)) {
     *err = -E_NOTDIR;
@@ -55,10 +56,8 @@ int dircap_begin(struct proc *p, int slot, const char *path, uint32 need,
   int err;
   acquire(&caplock);
   struct capnode *n = start_node(p, slot, path, &err);
-  if (n && (n->rights & need) != need) {
+  if (n && (err = cap_check(n, need)) < 0)   // the rights rule of every use
     n = 0;
-    err = -E_NORIGHT;
-  }
   if (n) {
     struct file *f = n->file;
     ws->dir = f->ip;
@@ -89,7 +88,7 @@ int dircap_set(struct proc *p, int which, struct capnode *from, struct file *f,
                uint32 rights)
 {
   acquire(&caplock);
-  if (from->revoked) {
+  if (!cap_live(from)) {
     release(&caplock);
     return -E_BADCAP;
   }

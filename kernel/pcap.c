@@ -12,6 +12,7 @@
 #include "spinlock.h"
 #include "proc.h"
 #include "capnode.h"
+#include "capcheck.h"
 #include "pcap.h"
 
 static int free_entry(struct proc *p)
@@ -78,13 +79,16 @@ struct proc *pcap_find_locked(struct proc *p, int pid, uint32 need, int *err)
   *err = -E_NOCAP;
   for (int i = 0; i < NPCAP; i++) {
     struct capnode *n = p->caps.proc[i];
-    if (n == 0 || n->revoked || n->pid != pid)
+    if (n == 0 || n->pid != pid)
       continue;
-    if ((n->rights & need) == need) {
+    int e = cap_check(n, need);   // the rights rule of every use
+    if (e == 0) {
       *err = 0;
       return n->proc;
     }
-    *err = -E_NORIGHT;   // keep looking: another may carry the right
+    if (e == -E_NORIGHT)
+      *err = e;   // keep looking: another may carry the right
+    // (a revoked one counts as not held)
   }
   return 0;
 }

@@ -16,10 +16,6 @@
 
 #define PT_NOTE 4
 
-// Rights every granted capability carries besides its kind's: fstat, and
-// dup (the library's open() hands out copies; fchdir/setroot derive).
-#define GRANT_BASE (CAP_R_STAT | CAP_R_DUP)
-
 static void show_rights(char *out, uint r);
 
 // ---------------------------------------------------------------- manifest
@@ -89,135 +85,17 @@ out:
 }
 
 // ---------------------------------------------------------------- plan
+// (pb_parse, pb_extra and pb_arg_rights, the grant computation: pbgrant.c)
 
-static int refuse(struct pb_plan *plan, const char *what, const char *why)
+int pb_refuse(struct pb_plan *plan, const char *what, const char *why)
 {
   snprintf(plan->refused, sizeof(plan->refused), "%s: %s", what, why);
   return -1;
 }
 
-// Directory rights for letters r w c d x ("all": every directory right).
-static uint dir_rights(const char *letters)
-{
-  if (strcmp(letters, "all") == 0)
-    return CAP_R_READ | CAP_R_WRITE | CAP_R_LOOKUP | CAP_R_CREATE | CAP_R_DELETE |
-           CAP_R_EXEC | CAP_R_TRANSFER | CAP_R_REVOKE | GRANT_BASE;
-  uint r = 0;
-  for (const char *s = letters; *s; s++) {
-    switch (*s) {
-    case 'r': r |= CAP_R_READ; break;
-    case 'w': r |= CAP_R_WRITE; break;
-    case 'c': r |= CAP_R_CREATE; break;
-    case 'd': r |= CAP_R_DELETE; break;
-    case 'x': r |= CAP_R_EXEC; break;
-    default: return 0;
-    }
-  }
-  return r | CAP_R_LOOKUP | GRANT_BASE;
-}
-
-// An argument position rule "args", "argN" or "argN+" with kind k.
-static int arg_rule(struct pb_plan *plan, const char *key, char k)
-{
-  int from, to;
-  if (strcmp(key, "args") == 0) {
-    from = 1;
-    to = MAXARG - 1;
-  } else {
-    const char *s = key + 3;
-    if (*s < '1' || *s > '9')
-      return -1;
-    from = atoi(s);
-    while (*s >= '0' && *s <= '9')
-      s++;
-    to = *s == '+' ? MAXARG - 1 : from;
-    if ((*s == '+' && s[1]) || (*s && *s != '+') || from >= MAXARG)
-      return -1;
-  }
-  for (int i = from; i <= to; i++)   // a later entry overrides an earlier one
-    plan->argkind[i] = k == '-' ? 0 : k;
-  return 0;
-}
-
-// One manifest entry "key:value".
-static int pb_entry(struct pb_plan *plan, char *entry)
-{
-  if (strcmp(entry, "stdio") == 0)
-    return 0;
-  if (strcmp(entry, "schedctl") == 0) {
-    plan->keep_schedctl = 1;
-    return 0;
-  }
-  if (strcmp(entry, "cell") == 0) {
-    plan->keep_cell = 1;
-    return 0;
-  }
-  if (strcmp(entry, "svc") == 0) {
-    plan->keep_svc = 1;
-    return 0;
-  }
-  if (strcmp(entry, "svcctl") == 0) {
-    plan->keep_svcctl = 1;
-    return 0;
-  }
-  char *colon = strchr(entry, ':');
-  if (colon == 0)
-    return refuse(plan, entry, "not understood");
-  *colon = 0;
-  char *key = entry, *val = colon + 1;
-  int bad = 0;
-  if (strcmp(key, "cwd") == 0 || strcmp(key, "root") == 0) {
-    uint r = dir_rights(val);
-    bad = r == 0;
-    int all = strcmp(val, "all") == 0;
-    if (key[0] == 'c') {
-      plan->cwd_rights |= r;
-      plan->cwd_all |= all;
-    } else {
-      plan->root_rights |= r;
-      plan->root_all |= all;
-    }
-  } else if (strcmp(key, "proc") == 0) {
-    bad = strcmp(val, "kill") != 0 && strcmp(val, "all") != 0 && strcmp(val, "inspect") != 0;
-    plan->keep_proc = 1;
-  } else if (strncmp(key, "arg", 3) == 0) {
-    char k = val[0];
-    bad = val[1] != 0 || (k != 'r' && k != 'w' && k != 'c' && k != '-') ||
-          arg_rule(plan, key, k) < 0;
-  } else {
-    bad = 1;
-  }
-  *colon = ':';
-  return bad ? refuse(plan, entry, "not understood") : 0;
-}
-
-int pb_parse(struct pb_plan *plan, char *manifest, int argc)
-{
-  memset(plan, 0, sizeof(*plan));
-  // To be run at all the program must be found and exec'd: the root (and
-  // a cwd for a program named relative to it) keep lookup + exec only.
-  plan->root_rights = CAP_R_LOOKUP | CAP_R_EXEC | GRANT_BASE;
-  char *s = manifest;
-  while (*s) {
-    char *nl = strchr(s, '\n');
-    if (nl)
-      *nl = 0;
-    int r = pb_entry(plan, s);
-    if (nl)
-      *nl = '\n';
-    if (r < 0)
-      return -1;
-    if (nl == 0)
-      break;
-    s = nl + 1;
-  }
-  (void)argc;
-  return 0;
-}
-
 // ---------------------------------------------------------------- opening
 
-static struct pb_grant *new_grant(struct pb_plan *plan, char *name)
+struct pb_grant *pb_new_grant(struct pb_plan *plan, char *name)
 {
   if (plan->ngrant == MAXGRANTS)
     return 0;
@@ -256,26 +134,6 @@ static void open_grant(struct pb_grant *g, uint rights, int create)
   g->rights = rights & ci.rights;
 }
 
-int pb_extra(struct pb_plan *plan, char *word)
-{
-  char *colon = strchr(word, ':');
-  if (colon == 0 || colon == word)
-    return refuse(plan, word, "grant must be +WHAT:RIGHTS");
-  *colon = 0;
-  if (strcmp(word, "cwd") == 0 || strcmp(word, "root") == 0 || strcmp(word, "proc") == 0) {
-    *colon = ':';
-    return pb_entry(plan, word);
-  }
-  uint rights = dir_rights(colon + 1);
-  struct pb_grant *g = rights ? new_grant(plan, word) : 0;
-  if (g == 0) {
-    *colon = ':';
-    return refuse(plan, word, rights ? "too many grants" : "rights are letters of rwcdx");
-  }
-  g->rights = rights;   // opened by pb_open; the name ends at the colon
-  return 0;
-}
-
 int pb_open(struct pb_plan *plan, int argc, char **argv)
 {
   // Explicit grants were queued by pb_extra with their rights: open them.
@@ -283,17 +141,18 @@ int pb_open(struct pb_plan *plan, int argc, char **argv)
     struct pb_grant *g = &plan->grant[i];
     open_grant(g, g->rights, 0);
     if (g->err)
-      return refuse(plan, g->name, errstr(g->err));
+      return pb_refuse(plan, g->name, errstr(g->err));
   }
-  for (int i = 1; i < argc && i < MAXARG; i++) {
-    char k = plan->argkind[i];
-    if (k == 0 || argv[i][0] == '-')
-      continue;   // not a file, or an option
-    struct pb_grant *g = new_grant(plan, argv[i]);
+  for (int i = 1; i < argc; i++) {
+    uint rights = pb_arg_rights(plan, i, argv[i]);
+    if (rights == 0)
+      continue;
+    struct pb_grant *g = pb_new_grant(plan, argv[i]);
     if (g == 0)
-      return refuse(plan, argv[i], "too many files to grant");
-    uint rights = k == 'r' ? CAP_R_READ | CAP_R_LOOKUP | GRANT_BASE : CAP_R_WRITE | GRANT_BASE;
-    open_grant(g, rights, k == 'c');   // an error is the program's to report
+      return pb_refuse(plan, argv[i], "too many files to grant");
+    // CREATE: the shell creates (and truncates) the file; the program
+    // gets write on it. An error is the program's to report.
+    open_grant(g, rights & ~CAP_R_CREATE, (rights & CAP_R_CREATE) != 0);
   }
   return 0;
 }
@@ -306,7 +165,7 @@ static int open_dir(struct pb_plan *plan, const char *what, const char *path, ui
 {
   int fd = open(path, O_RDONLY);
   if (fd < 0) {
-    refuse(plan, what, errstr(fd));
+    pb_refuse(plan, what, errstr(fd));
     return -1;
   }
   struct capinfo ci;
@@ -317,7 +176,7 @@ static int open_dir(struct pb_plan *plan, const char *what, const char *path, ui
     show_rights(want, rights & ~ci.rights);
     show_rights(have, ci.rights);
     snprintf(msg, sizeof(msg), "wants %s, the shell holds only %s", want, have);
-    refuse(plan, what, msg);
+    pb_refuse(plan, what, msg);
     close(fd);
     return -1;
   }
@@ -351,7 +210,7 @@ int pb_enter(struct pb_plan *plan, char **argv, int argc)
   if (r == 0 && cwd != -2)
     r = fchdir(cwd);   // -1 drops it
   if (r < 0)
-    return refuse(plan, "cwd/root", errstr(r));
+    return pb_refuse(plan, "cwd/root", errstr(r));
   for (int s = 3; s < NCAP; s++)
     if (!keep[s])
       close(s);   // includes the temporary root and cwd slots
@@ -360,7 +219,7 @@ int pb_enter(struct pb_plan *plan, char **argv, int argc)
   // The grant table rides at the end of argv.
   if (plan->ngrant > 0) {
     if (argc + plan->ngrant + 1 > MAXARG)
-      return refuse(plan, argv[0], "too many arguments to pass the grants");
+      return pb_refuse(plan, argv[0], "too many arguments to pass the grants");
     argv[argc++] = GRANT_MARK;
     for (int i = 0; i < plan->ngrant; i++) {
       struct pb_grant *g = &plan->grant[i];

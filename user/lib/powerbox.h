@@ -2,21 +2,30 @@
 // ZENITH_MANIFEST note, user/manifest.h), the command line and the
 // person's explicit +grants, work out exactly which capabilities the
 // program gets, open them, and set up the process to hold those and
-// nothing else before exec. Split in steps a lab can stage:
+// nothing else before exec. The steps:
 //   manifest_read    read the note out of the ELF file
 //   pb_parse         turn manifest entries into a plan (what kind of grant
 //                    each argument position gets; cwd, root, processes)
+//   pb_extra         add the person's explicit +grants to the plan
+//   pb_arg_rights    the rights a command-line argument gets
 //   pb_open          open what the plan names, with exactly those rights
 //   pb_enter         drop everything else and hand the grants to the program
 //   pb_show          say what was granted (sh -v, `grants on`)
+// pb_parse, pb_extra and pb_arg_rights, the grant computation, are in
+// pbgrant.c (lab 4, stage D); the rest, the mechanics, in powerbox.c.
 #ifndef ZENITH_POWERBOX_H
 #define ZENITH_POWERBOX_H
 
 #include "kernel/types.h"
 #include "kernel/param.h"
+#include "kernel/caprights.h"
 #include "user/lib/grant.h"
 
 #define MANIFEST_MAX 256
+
+// Rights every granted capability carries besides its kind's: fstat, and
+// dup (the library's open() hands out copies; fchdir/setroot derive).
+#define GRANT_BASE (CAP_R_STAT | CAP_R_DUP)
 
 struct pb_grant {
   char *name;         // what it is called (the argument, or +PATH)
@@ -50,6 +59,14 @@ int pb_parse(struct pb_plan *plan, char *manifest, int argc);
 // Add an explicit grant word ("cwd:R", "root:R", "proc:all", "PATH:R",
 // without the '+'); 0 or -1 with plan->refused.
 int pb_extra(struct pb_plan *plan, char *word);
+// The rights argument argv[i] = arg gets from plan: 0 if it is not a file
+// (its position's kind is none, or it is an option starting with '-');
+// with CAP_R_CREATE when the shell is to create the file.
+uint pb_arg_rights(struct pb_plan *plan, int i, const char *arg);
+// Say why plan cannot be granted ("WHAT: WHY" in plan->refused); -1.
+int pb_refuse(struct pb_plan *plan, const char *what, const char *why);
+// A new grant of plan for name (rights 0, not opened yet); 0 if full.
+struct pb_grant *pb_new_grant(struct pb_plan *plan, char *name);
 // Open every file argument and explicit grant of the plan in this
 // process; 0 or -1 with plan->refused.
 int pb_open(struct pb_plan *plan, int argc, char **argv);
