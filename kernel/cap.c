@@ -395,7 +395,9 @@ int cap_check_all(struct capaudit *a)
   // Every record in use must be named by exactly one slot and hold a
   // reference to an open file; the tree links must agree.
   bad += capnode_audit(slot_refs, file_refs, &a->records, &a->revoked, &a->inflight);
-  // Each open file's reference count must equal the records naming it.
+  // The other holders of file references: each cell's supervisor channel.
+  bad += cell_audit_files(file_refs);
+  // Each open file's reference count must equal the records and cells naming it.
   bad += file_audit(file_refs, &a->files);
   release(&caplock);
   // Counted apart (a channel's lock is never taken under caplock): equal

@@ -57,7 +57,8 @@ struct capent {
 
 // cap_audit(&audit): the kernel walks every capability table and record,
 // checks them against each other and against the open-file reference
-// counts, and reports. Exact when no other process is opening or closing
+// counts (each held by a capability record or by a cell, for its supervisor
+// channel), and reports. Exact when no other process is opening or closing
 // at the same moment (the counts are a snapshot).
 struct capaudit {
   int records;      // capability records in use (live and revoked):

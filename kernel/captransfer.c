@@ -89,7 +89,7 @@ void cap_drop_inflight(struct capnode **recs, int n)
   }
 }
 
-int cap_free_slots(struct proc *p)
+int cap_free_slots(struct proc *p, int *table_free)
 {
   int n = 0;
   acquire(&caplock);
@@ -98,6 +98,7 @@ int cap_free_slots(struct proc *p)
       n++;
   int left = cell_slots_left(p->cell);   // its cell's slot quota counts too
   release(&caplock);
+  *table_free = n;
   return n < left ? n : left;
 }
 

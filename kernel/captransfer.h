@@ -30,8 +30,9 @@ uint32 chan_send_rights(int ncaps);
 int cap_send_prepare(struct proc *p, const int *slots, int n, struct capnode **recs);
 // Give up n in-flight records (an undelivered message). May sleep.
 void cap_drop_inflight(struct capnode **recs, int n);
-// How many free slots p has, and its cell's slot quota allows.
-int cap_free_slots(struct proc *p);
+// How many free slots p has, and its cell's slot quota allows; *table_free
+// is the first alone (free entries in p's table).
+int cap_free_slots(struct proc *p, int *table_free);
 // Put n (at most CHAN_MAXCAPS) received records into the lowest free slots of p (the caller
 // checked there are enough) and set slots[i] to each one's slot, or to
 // -E_BADCAP for a record revoked in flight (dropped), or -E_QUOTA if its

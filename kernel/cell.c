@@ -144,6 +144,9 @@ void cell_page_uncharge(int index)
 
 // ---------------------------------------------------------------- processes and slots
 
+// A process also holds CELL_PROC_KPAGES kernel pages kalloc() does not
+// see being used (its kernel stack, allocated per process slot at boot):
+// they are charged to its cell's pages with the process.
 int cell_proc_charge(struct cell *c)
 {
   int r = 0;
@@ -153,9 +156,15 @@ int cell_proc_charge(struct cell *c)
   } else if ((uint64)c->procs + c->reserved.procs >= c->quota.procs) {
     c->counters.proc_denied++;
     r = -E_QUOTA;
+  } else if ((uint64)c->pages + c->reserved.pages + CELL_PROC_KPAGES > c->quota.pages) {
+    c->counters.mem_denied++;
+    r = -E_QUOTA;
   } else {
     c->procs++;
     c->counters.forks++;
+    c->pages += CELL_PROC_KPAGES;
+    if (c->pages > c->peak_pages)
+      c->peak_pages = c->pages;
   }
   release(&cell_lock);
   return r;
@@ -165,6 +174,7 @@ void cell_proc_uncharge(struct cell *c)
 {
   acquire(&cell_lock);
   c->procs--;
+  c->pages -= CELL_PROC_KPAGES;
   maybe_free(c);
   release(&cell_lock);
 }
@@ -277,6 +287,12 @@ void cell_count_caperr(struct cell *c)
     __atomic_fetch_add(&c->counters.caperrs, 1, __ATOMIC_RELAXED);
 }
 
+void cell_count_slot_denied(struct cell *c)
+{
+  if (c)
+    __atomic_fetch_add(&c->counters.slot_denied, 1, __ATOMIC_RELAXED);
+}
+
 void cell_count_fault(struct cell *c)
 {
   if (c)
@@ -378,6 +394,23 @@ int cell_destroy(struct cell *c)
   for (int i = 0; i < nchannels; i++)
     fileclose(channels[i]);
   return n;
+}
+
+int cell_audit_files(int *file_refs)
+{
+  int bad = 0;
+  acquire(&cell_lock);
+  for (struct cell *x = cells; x < cells + NCELL; x++) {
+    if (!x->inuse || x->superv == 0)
+      continue;
+    int i = file_index(x->superv);
+    if (i < 0)
+      bad++;
+    else
+      file_refs[i]++;
+  }
+  release(&cell_lock);
+  return bad;
 }
 
 struct file *cell_supervisor(struct cell *c)

@@ -61,7 +61,11 @@ struct cell *cell_current_charge(void);
 int cell_page_charge(struct cell *c);
 void cell_page_uncharge(int index);   // the page remembered index is free
 
-// Processes (proc.c). Charge a new process to c: 0, -E_QUOTA or -E_CELLDEAD.
+// Processes (proc.c). Charge a new process to c, with its kernel stack
+// (CELL_PROC_KPAGES pages, preallocated per process slot, so kalloc() does
+// not charge them) counted in c's pages: 0, -E_QUOTA (process or page
+// quota) or -E_CELLDEAD.
+#define CELL_PROC_KPAGES 1
 int cell_proc_charge(struct cell *c);
 void cell_proc_uncharge(struct cell *c);   // freeproc
 // Slots (cap.c, with caplock held). 0 or -E_QUOTA.
@@ -81,6 +85,7 @@ uint64 cell_cpu_window(uint64 now);
 // Anomaly counters (atomic, no lock).
 void cell_count_caperr(struct cell *c);
 void cell_count_fault(struct cell *c);
+void cell_count_slot_denied(struct cell *c);   // a refusal not made by cell_slot_charge
 
 // Create a child of parent (which must be alive). 0 or an error; *out is
 // the new cell, referenced by nothing yet (the caller makes its file).
@@ -91,6 +96,10 @@ int cell_create(struct cell *parent, const struct cellquota *q, struct file *sup
 // The supervisor channel of c or of its nearest ancestor that has one,
 // with a reference the caller drops with fileclose(); 0 if none.
 struct file *cell_supervisor(struct cell *c);
+// For the capability audit (cap.c, caplock held): add one to
+// file_refs[file_index(f)] for each live cell's supervisor channel f (the
+// reference the cell holds); returns how many of them name no file.
+int cell_audit_files(int *file_refs);
 // Destroy c and every cell below it: their processes are killed and every
 // capability they hold is revoked, with everything derived from it.
 // Returns how many processes were killed. Idempotent.

@@ -15,8 +15,9 @@
 // cap that must not exceed the parent's.
 struct cellquota {
   uint32 pages;   // physical pages its processes hold: user memory, page
-                  // tables, trap frames, and the kernel pages they cause
-                  // (pipes they create, exec's argument copies)
+                  // tables, trap frames, kernel stacks, and the kernel
+                  // pages they cause (pipes they create, exec's argument
+                  // copies)
   uint32 procs;   // processes at once (a zombie counts until it is reaped)
   uint32 slots;   // capability slots in use, all its processes together
   uint32 cpu;     // percent of the machine's CPU time (all harts) per

@@ -30,8 +30,9 @@
 //       and knows who is asking). Returns m->len.
 //       Blocks while the queue is empty (-E_AGAIN with CHAN_NONBLOCK).
 //       If the next message does not fit (-E_TOOBIG: m->len and m->ncaps
-//       are set to its sizes; -E_CAPFULL: too few free slots), it stays
-//       queued and nothing else changes.
+//       are set to its sizes; -E_CAPFULL: too few free slots in the
+//       caller's table; -E_QUOTA: too few left in its cell's slot quota),
+//       it stays queued and nothing else changes.
 //
 // End of life, like a pipe: when no capability (in any slot or message)
 // names the receive end any more, queued messages are dropped and sends

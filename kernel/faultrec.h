@@ -8,8 +8,9 @@
 
 // What happened (faultrec.cause).
 #define FAULT_EXCEPTION 1   // bad access, illegal instruction, ...: scause says which
-#define FAULT_NOMEM     2   // its cell had no page left for a demand-zero page
-#define FAULT_QUOTA     3   // killed for exceeding a quota (reserved)
+#define FAULT_NOMEM     2   // the machine had no page left for a demand-zero page
+#define FAULT_QUOTA     3   // killed by a quota: its cell's page quota refused
+                            // a demand-zero page
 
 struct faultrec {
   uint64 seq;        // 1, 2, 3, ... over the whole system: gaps mean records lost

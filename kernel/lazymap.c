@@ -95,8 +95,10 @@ int lazy_fault(struct proc *p, uint64 scause, uint64 va)
     kfree(mem);
   }
   // Out of memory, in the machine or in the process's cell: it dies.
-  fault_report(p, FAULT_NOMEM, scause, va,
-               p->page_refused ? "out of memory (cell page quota)" : "out of memory");
+  if (p->page_refused)
+    fault_report(p, FAULT_QUOTA, scause, va, "out of memory (cell page quota)");
+  else
+    fault_report(p, FAULT_NOMEM, scause, va, "out of memory");
   return 0;
 #else
   return -1;

@@ -10,8 +10,10 @@
 //               channel's receive end in the list of capabilities to send
 //   -E_TOOBIG   send: more than CHAN_MAXBYTES bytes or CHAN_MAXCAPS caps;
 //               recv: the next message exceeds the buffer or the cap bound
-//   -E_CAPFULL  recv: fewer free slots than the next message carries (in
-//               the table, or left in the slot quota of the caller's cell)
+//   -E_CAPFULL  recv: fewer free slots in the caller's table than the next
+//               message carries
+//   -E_QUOTA    recv: the table has room, but the slot quota of the
+//               caller's cell has fewer slots left than the message carries
 //   -E_CAPPOOL  send: the kernel's pool of capability records is exhausted
 //   -E_AGAIN    CHAN_NONBLOCK and the call would block
 //   -E_PEER     send: no receive end left; recv: queue empty, no send end left
@@ -108,7 +110,8 @@ uint64 sys_chan_send(void)
 // capabilities accepted; more than CHAN_MAXCAPS counts as CHAN_MAXCAPS),
 // flags. Out: len, ncaps, caps[] (new slots; -E_BADCAP for one revoked
 // in flight) and badge (of the sender's send capability). A message that does not fit stays queued: -E_TOOBIG (m->len
-// and m->ncaps then say what it needs) or -E_CAPFULL. -E_BADCAP,
+// and m->ncaps then say what it needs), -E_CAPFULL (the caller's table)
+// or -E_QUOTA (its cell's slot quota). -E_BADCAP,
 // -E_NORIGHT, -E_INVAL, -E_AGAIN, -E_PEER (end of file), -E_KILLED, -E_FAULT.
 uint64 sys_chan_recv(void)
 {
@@ -128,10 +131,15 @@ uint64 sys_chan_recv(void)
 
   int maxcaps = m.ncaps > CHAN_MAXCAPS ? CHAN_MAXCAPS : (int)m.ncaps;
   struct capnode *recs[CHAN_MAXCAPS];
-  int ncaps;
-  err = chan_take(c, &u, (uint64)m.buf, m.len, maxcaps, cap_free_slots(u.p),
+  int ncaps, table_free;
+  int nfree = cap_free_slots(u.p, &table_free);
+  err = chan_take(c, &u, (uint64)m.buf, m.len, maxcaps, nfree,
                   m.flags & CHAN_NONBLOCK, &m.len, &ncaps, recs, &m.badge);
-  if (err == -E_TOOBIG || err == -E_CAPFULL) {
+  if (err == -E_CAPFULL && ncaps <= table_free) {
+    err = -E_QUOTA;   // the table has room: the cell's slot quota refused
+    cell_count_slot_denied(u.p->cell);
+  }
+  if (err == -E_TOOBIG || err == -E_CAPFULL || err == -E_QUOTA) {
     m.ncaps = ncaps;   // what the next message needs
     copyout(u.p->pagetable, uaddr, &m, sizeof(m));
   }

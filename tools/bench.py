@@ -87,7 +87,20 @@ def campaign(workdir, n, timeout):
           "   the first answer of the new generation; fault-to-notice is the kernel's\n"
           "   fault tick to the supervisor's notice; notice-to-ready is the restart\n"
           "   itself, to the new incarnation's first message. rdtime: 100 ns units.)")
-    return 0 if "faultinject: PASS" in res.output and res.status == 0 else 1
+    ok = "faultinject: PASS" in res.output and res.status == 0
+    print("\nSelf-healing: faultinject -c 100 (leak check over 100 restart cycles):")
+    try:
+        res = zenith.run_to_exit("faultinject -c 100", opts, workdir,
+                                 zenith.OUT_DIR / "bench-cycles.log", timeout=timeout,
+                                 name="bench-cycles")
+    except zenith.KernelPanic as e:
+        print(f"  KERNEL PANIC\n{e}")
+        return 1
+    for line in res.output.splitlines():
+        if re.match(r"faultinject: (cycles|leak|PASS|FAIL)", line):
+            print("  " + line[len("faultinject: "):])
+    ok = ok and "faultinject: PASS" in res.output and res.status == 0
+    return 0 if ok else 1
 
 
 def main():

@@ -285,7 +285,7 @@ static int t_page_quota(void)
   EXPECT("lazy toucher killed", wait_for(pid), -1);
   struct faultrec fr;
   EXPECT("one record", cell_faults(c, &fr, 1, 0), 1);
-  EXPECT("cause", fr.cause, FAULT_NOMEM);
+  EXPECT("cause", fr.cause, FAULT_QUOTA);
   EXPECT("pid", fr.pid, pid);
   CHECK(fr.addr >= LAZYBASE, "addr %p", (void *)fr.addr);
   CHECK(strcmp(fr.text, "out of memory (cell page quota)") == 0, "text '%s'", fr.text);
@@ -314,9 +314,38 @@ static int t_slot_quota(void)
          pipe(p) == -E_QUOTA ? 0 : 1);
   }
   EXPECT("slot quota in the cell", wait_for(pid), 0);
+  // chan_recv of a message carrying a capability, with the table half
+  // empty but the cell's slot quota used up: -E_QUOTA (not -E_CAPFULL),
+  // the message stays queued, and arrives once a slot is given back.
+  int ch[2];
+  EXPECT("chan_create", chan_create(ch), 0);
+  char b = 'q';
+  struct chanmsg sm = { &b, 1, 1, 0, { 1 }, 0 };
+  EXPECT("send a capability", chan_send(ch[1], &sm), 0);
+  int given[] = { 1, ch[0] };
+  pid = spawn_copy(c, given, 2);
+  CHECK(pid >= 0, "cell_spawn: %s", errstr(pid));
+  if (pid == 0) {
+    int a = dup(0), d = dup(0);   // slots 2 and 3: the quota (4) is used up
+    char got = 0;
+    struct chanmsg rm = { &got, 1, 1, 0, { 0 }, 0 };
+    int bad = 0;
+    if (a != 2 || d != 3)
+      bad |= 1;
+    if (chan_recv(1, &rm) != -E_QUOTA || rm.ncaps != 1)
+      bad |= 2;   // refused by the quota, saying what it needs
+    close(d);
+    rm.ncaps = 1;
+    if (chan_recv(1, &rm) != 1 || got != 'q' || rm.ncaps != 1 || rm.caps[0] != 3)
+      bad |= 4;   // still queued, and now it fits
+    exit(bad);
+  }
+  EXPECT("chan_recv beyond the slot quota", wait_for(pid), 0);
+  close(ch[0]);
+  close(ch[1]);
   struct cellinfo ci;
   info(c, &ci);
-  CHECK(ci.slot_denied >= 4, "slot_denied %d", ci.slot_denied);
+  CHECK(ci.slot_denied >= 5, "slot_denied %d", ci.slot_denied);
   EXPECT("slots after exit", ci.used.slots, 0);
   // Outside, the table still fills up to -E_CAPFULL as before.
   int fds[NCAP], n = 0, r;

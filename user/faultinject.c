@@ -2,6 +2,7 @@
 // services, while a client workload runs.
 //
 //   faultinject [-n N] [-s SEED] [-q]
+//   faultinject -c N
 //
 // A worker child talks to kv and log the whole time and checks every
 // answer against what it knows it wrote (after a restart, reported as
@@ -19,7 +20,14 @@
 //   faultinject: latency ...
 //
 // and exits 0 only if every injection was detected and recovered, the
-// workload saw no wrong answer and nothing leaked. Kernel panics are
+// workload saw no wrong answer and nothing leaked: the capability audit's
+// counts and the free page count are back to what they were before, and
+// the audit found no inconsistency (bad = 0) before or after.
+//
+// With -c N it runs N restart cycles instead (no workload): each crashes one
+// service (kv and log in turn), waits for the supervisor to bring it back,
+// then restarts it with `svc restart`, so each cycle goes through both ways
+// a service is torn down; then it prints the same leak line. Kernel panics are
 // counted from outside (the machine would stop: tools/bench.py and the
 // tests look at the console).
 #include "kernel/types.h"
@@ -227,6 +235,21 @@ static int fresh_services(void)
   return 0;
 }
 
+// Compare two snapshots; print the leak line. 1 if anything leaked or the
+// audit found an inconsistency.
+static int report_leak(const struct snapshot *before, const struct snapshot *after)
+{
+  int leak = before->a.records != after->a.records || before->a.slots != after->a.slots ||
+             before->a.files != after->a.files || before->a.pcaps != after->a.pcaps ||
+             before->free != after->free || before->a.bad != 0 || after->a.bad != 0;
+  printf("faultinject: leak records %d->%d slots %d->%d files %d->%d pcaps %d->%d "
+         "free pages %d->%d audit-bad %d->%d: %s\n",
+         before->a.records, after->a.records, before->a.slots, after->a.slots,
+         before->a.files, after->a.files, before->a.pcaps, after->a.pcaps, before->free,
+         after->free, before->a.bad, after->a.bad, leak ? "LEAK" : "none");
+  return leak;
+}
+
 // ------------------------------------------------------------ injection
 
 // Send the hook on a connection of its own (the call returns when the
@@ -243,6 +266,57 @@ static void inject(const char *name, uint32 op, uint32 arg)
   svc_disconnect(&c);
 }
 
+// Wait until the supervisor shows target t running a generation after gen.
+static int wait_running(int t, uint32 gen)
+{
+  struct svcstatus st;
+  for (int w = 0; w < RECOVER_WAIT / 2; w++) {
+    if (svc_status(targets[t], &st) == 0 && st.gen > gen && st.state == SVC_RUNNING)
+      return 1;
+    sleep(2);
+  }
+  return 0;
+}
+
+// -c N: N restart cycles (a crash healed by the supervisor, then svc
+// restart, which also clears the crash-loop history), then the leak check.
+static int restart_cycles(int n)
+{
+  if (fresh_services() < 0)
+    return 1;
+  struct snapshot before, after;
+  snap(&before);
+  int healed = 0, restarted = 0;
+  for (int i = 0; i < n; i++) {
+    int t = i % NTARGET;
+    struct svcstatus s0;
+    struct svchdr rep;
+    if (svc_status(targets[t], &s0) < 0)
+      break;
+    inject(targets[t], SVC_HOOK_CRASH, 0);
+    if (!wait_running(t, s0.gen)) {
+      printf("faultinject: cycle %d: %s crashed but did not come back\n", i + 1, targets[t]);
+      continue;
+    }
+    healed++;
+    if (svc_status(targets[t], &s0) < 0 || svc_control(SUP_CTL_RESTART, targets[t], &rep,
+                                                       sizeof(rep)) < 0 ||
+        !wait_running(t, s0.gen)) {
+      printf("faultinject: cycle %d: svc restart %s failed\n", i + 1, targets[t]);
+      continue;
+    }
+    restarted++;
+  }
+  if (fresh_services() < 0)
+    return 1;
+  snap(&after);
+  printf("faultinject: cycles %d crashes-healed %d svc-restarts %d\n", n, healed, restarted);
+  int leak = report_leak(&before, &after);
+  int ok = healed == n && restarted == n && !leak;
+  printf("faultinject: %s\n", ok ? "PASS" : "FAIL");
+  return ok ? 0 : 1;
+}
+
 static uint64 sum_ticks, max_ticks, sum_time, max_time, sum_detect, sum_restart;
 static int nlat, ncrash;
 static uint64 kind_ticks[NKIND], kind_time[NKIND];   // per kind of fault, recovered ones
@@ -250,7 +324,7 @@ static int kind_n[NKIND];
 
 int main(int argc, char **argv)
 {
-  int n = 20;
+  int n = 20, ncycles = 0;
   rng = 88172645463325252ull;
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-n") == 0 && i + 1 < argc)
@@ -259,8 +333,10 @@ int main(int argc, char **argv)
       rng ^= (uint64)atoi(argv[++i]) * 2654435761u;
     else if (strcmp(argv[i], "-q") == 0)
       quiet = 1;
+    else if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
+      ncycles = atoi(argv[++i]);
     else {
-      fprintf(2, "usage: faultinject [-n N] [-s SEED] [-q]\n");
+      fprintf(2, "usage: faultinject [-n N] [-s SEED] [-q] | faultinject -c N\n");
       return 2;
     }
   }
@@ -272,6 +348,8 @@ int main(int argc, char **argv)
     if (r < 0)
       return complain("faultinject", targets[t], r);
   }
+  if (ncycles > 0)
+    return restart_cycles(ncycles);
   if (fresh_services() < 0)
     return 1;
   struct snapshot before, after;
@@ -377,15 +455,7 @@ int main(int argc, char **argv)
   printf("faultinject: workload ops %d verified %d restarts-seen %d refused %d wrong %d%s\n",
          tw.ops, tw.verified, tw.restarts, tw.refused, tw.wrong,
          got == sizeof(tw) && status == 0 ? "" : " (worker failed)");
-  // `bad` counts the audit's inconsistencies; it must not grow.
-  int leak = before.a.records != after.a.records || before.a.slots != after.a.slots ||
-             before.a.files != after.a.files || before.a.pcaps != after.a.pcaps ||
-             before.free != after.free || after.a.bad > before.a.bad;
-  printf("faultinject: leak records %d->%d slots %d->%d files %d->%d pcaps %d->%d "
-         "free pages %d->%d audit-bad %d->%d: %s\n",
-         before.a.records, after.a.records, before.a.slots, after.a.slots, before.a.files,
-         after.a.files, before.a.pcaps, after.a.pcaps, before.free, after.free, before.a.bad,
-         after.a.bad, leak ? "LEAK" : "none");
+  int leak = report_leak(&before, &after);
   if (nlat > 0)
     printf("faultinject: latency inject-to-answering avg %d max %d ticks, avg %d max %d "
            "rdtime; fault-to-notice avg %d ticks; notice-to-ready avg %d rdtime\n",
