@@ -102,8 +102,9 @@ $(B)/mkfs: mkfs/mkfs.c kernel/fs_format.h kernel/stat.h kernel/param.h
 	@mkdir -p $(B)
 	$(HOSTCC) -Wall -Wextra -Werror -O2 -I. -o $@ mkfs/mkfs.c
 
-$(B)/fs.img: $(B)/mkfs $(UPROGS) user/files/README user/files/services.conf
-	$(B)/mkfs $@ user/files/README user/files/services.conf $(UPROGS)
+FSFILES := user/files/README user/files/services.conf user/files/svcquar.conf
+$(B)/fs.img: $(B)/mkfs $(UPROGS) $(FSFILES)
+	$(B)/mkfs $@ $(FSFILES) $(UPROGS)
 
 # cache=unsafe: the driver does not negotiate VIRTIO_BLK_F_FLUSH, so without it
 # QEMU syncs the host file after every write (about 3 ms each). The image is

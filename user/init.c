@@ -12,7 +12,8 @@
 // the programs that need them. init watches the supervisor: if it dies, or
 // stops because a core service failed, init prints why and halts the
 // machine with a non-zero status (the fatal path), never leaving a system
-// that looks alive but cannot heal.
+// that looks alive but cannot heal. `svctab=PATH` (before run=) gives the
+// supervisor another service table than /services.conf (the tests use it).
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/fcntl.h"
@@ -135,7 +136,15 @@ static void start_supervisor(void)
       {cell, CELL_RIGHTS, SPAWN_SLOT},
       {root, CAP_R_LOOKUP | CAP_R_READ | CAP_R_EXEC, SPAWN_ROOT},
     };
-    char *argv[] = {"supervisor", 0};
+    static char table[64];
+    char *t = boot_option("svctab=");
+    int n = 0;
+    while (t && t[n] && t[n] != ' ' && n < (int)sizeof(table) - 1) {
+      table[n] = t[n];
+      n++;
+    }
+    table[n] = 0;
+    char *argv[] = {"supervisor", n ? table : 0, 0};
     r = cell_spawn(cell, "/supervisor", argv, caps, sizeof(caps) / sizeof(caps[0]));
     close(cell);   // the supervisor's copy keeps it alive
     if (root >= 0)

@@ -6,6 +6,8 @@
 // ones, which end the machine: `selfheal die` (the supervisor crashes:
 // init halts with status 3) and `selfheal corefatal` (the core service log
 // crash-loops into its hold: the supervisor stops, init halts with 4).
+// `selfheal quarantine` too runs only when named: it needs the table
+// /svcquar.conf (boot with svc=on svctab=/svcquar.conf).
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/errno.h"
@@ -212,9 +214,10 @@ static int t_slow(void)
     return why("the slow call failed: %d", r < 0 ? r : rep.status);
   if ((r = svc_status("kv", &s1)) < 0)
     return why("status: %s", errstr(r));
-  if (s1.gen != s0.gen || s1.hangs != s0.hangs)
-    return why("false alarm: gen %d->%d hangs %d->%d", (int)s0.gen, (int)s1.gen,
-               (int)s0.hangs, (int)s1.hangs);
+  if (s1.gen != s0.gen || s1.hangs != s0.hangs || s1.anomalies != s0.anomalies)
+    return why("false alarm: gen %d->%d hangs %d->%d anomalies %d->%d", (int)s0.gen,
+               (int)s1.gen, (int)s0.hangs, (int)s1.hangs, (int)s0.anomalies,
+               (int)s1.anomalies);
   return 1;
 }
 
@@ -258,26 +261,85 @@ static int t_backoff(void)
 
 // Anomalies without a crash: a capability-error storm, a fork storm, and
 // memory growing into the page quota.
-static int t_anomaly(void)
+// Inject one anomaly into kv (policy anomaly=restart) with hook op(arg);
+// it must be detected as `kind` and kv restarted, with no crash or hang
+// counted. A hook the anomaly's restart cuts short returns -E_PEER or
+// -E_RESTARTED; one that finishes first returns its reply.
+static int anomaly_restarts(const char *name, uint32 op, uint32 arg, uint32 kind)
 {
   struct svcstatus s0, s1;
-  uint32 ops[] = {SVC_HOOK_CAPERR, SVC_HOOK_FORKS, SVC_HOOK_GROW};
-  uint32 args[] = {400, 60, 64};
-  const char *names[] = {"capability-error", "fork", "memory"};
-  for (int i = 0; i < 3; i++) {
-    int r;
-    if ((r = svc_status("kv", &s0)) < 0)
-      return why("kv: %s", errstr(r));
-    struct svchdr rep;
-    if ((r = hook("kv", ops[i], args[i], &rep)) < 0)
-      return why("%s hook: %s", names[i], errstr(r));
-    if (wait_running_after("kv", s0.gen, &s1) < 0)
-      return why("%s anomaly: kv not restarted", names[i]);
-    if (s1.anomalies != s0.anomalies + 1 || s1.faults != s0.faults || s1.hangs != s0.hangs)
-      return why("%s anomaly: anomalies %d->%d faults %d->%d hangs %d->%d", names[i],
-                 (int)s0.anomalies, (int)s1.anomalies, (int)s0.faults, (int)s1.faults,
-                 (int)s0.hangs, (int)s1.hangs);
-  }
+  struct svchdr rep;
+  int r;
+  if ((r = svc_status("kv", &s0)) < 0)
+    return why("kv: %s", errstr(r));
+  if ((r = hook("kv", op, arg, &rep)) < 0 && !gone(r))
+    return why("%s hook: %s", name, errstr(r));
+  if (wait_running_after("kv", s0.gen, &s1) < 0)
+    return why("%s anomaly: kv not restarted", name);
+  if (s1.anomalies != s0.anomalies + 1 || s1.anomaly != kind || s1.faults != s0.faults ||
+      s1.hangs != s0.hangs)
+    return why("%s anomaly: anomalies %d->%d (last kind %d, want %d) faults %d->%d hangs %d->%d",
+               name, (int)s0.anomalies, (int)s1.anomalies, (int)s1.anomaly, (int)kind,
+               (int)s0.faults, (int)s1.faults, (int)s0.hangs, (int)s1.hangs);
+  return 1;
+}
+
+static int t_anomaly(void)
+{
+  return anomaly_restarts("capability-error", SVC_HOOK_CAPERR, 400, SVC_ANOM_CAPERR) &&
+         anomaly_restarts("fork", SVC_HOOK_FORKS, 60, SVC_ANOM_FORKS) &&
+         anomaly_restarts("memory", SVC_HOOK_GROW, 64, SVC_ANOM_MEMQUOTA);
+}
+
+// CPU beyond its share (kv: cpu=50): computing for up to 4000 ticks while
+// kicking the watchdog, so it is live; the cell is throttled in every
+// window, and after 3 samples in a row the supervisor restarts it.
+static int t_cpu(void)
+{
+  return anomaly_restarts("CPU", SVC_HOOK_SPIN, 4000, SVC_ANOM_CPU);
+}
+
+// Steady memory growth: a page every 60 ticks (about 3 per 200-tick
+// sample), live; once above half its page quota (48) it grows in 4
+// samples in a row and is restarted before any page is refused.
+static int t_growth(void)
+{
+  return anomaly_restarts("growth", SVC_HOOK_LEAK, 60, SVC_ANOM_GROWTH);
+}
+
+// With the table /svcquar.conf (boot with svctab=/svcquar.conf: kv
+// has anomaly=quarantine): a capability-error storm stops kv and leaves
+// it stopped (no restart, connect refused with -E_PEER) until svc start.
+static int t_quarantine(void)
+{
+  struct svcstatus s0, s1;
+  struct svchdr rep;
+  int r;
+  if ((r = svc_status("kv", &s0)) < 0)
+    return why("kv: %s", errstr(r));
+  if ((r = hook("kv", SVC_HOOK_CAPERR, 400, &rep)) < 0)
+    return why("hook: %s", errstr(r));
+  for (int i = 0; i < WAIT_TICKS / 5 && (svc_status("kv", &s1) < 0 || s1.state != SVC_QUARANTINED);
+       i++)
+    sleep(5);
+  if (s1.state != SVC_QUARANTINED)
+    return why("state %s, want quarantined (booted with svctab=/svcquar.conf?)",
+               svc_state_name(s1.state));
+  if (s1.anomalies != s0.anomalies + 1 || s1.anomaly != SVC_ANOM_CAPERR)
+    return why("anomalies %d->%d, last kind %d", (int)s0.anomalies, (int)s1.anomalies,
+               (int)s1.anomaly);
+  sleep(500);   // long after any restart would have happened
+  if ((r = svc_status("kv", &s1)) < 0 || s1.state != SVC_QUARANTINED || s1.gen != s0.gen ||
+      s1.restarts != s0.restarts)
+    return why("quarantined kv came back by itself: state %s gen %d->%d",
+               svc_state_name(s1.state), (int)s0.gen, (int)s1.gen);
+  struct svcconn c;
+  if ((r = svc_connect(&c, "kv")) != -E_PEER)
+    return why("connect to a quarantined service: %d, want -E_PEER", r);
+  if ((r = svc_control(SUP_CTL_START, "kv", &rep, sizeof(rep))) < 0)
+    return why("svc start: %s", errstr(r));
+  if (wait_running_after("kv", s1.gen, &s1) < 0)
+    return why("kv not running after svc start");
   return 1;
 }
 
@@ -342,8 +404,11 @@ static int t_corefatal(void)
 static const struct testcase cases[] = {
   {"policy", t_policy},   {"restart", t_restart}, {"stale", t_stale},
   {"hang", t_hang},       {"slow", t_slow},       {"backoff", t_backoff},
-  {"anomaly", t_anomaly}, {"refuse", t_refuse},
+  {"anomaly", t_anomaly}, {"cpu", t_cpu},         {"growth", t_growth},
+  {"refuse", t_refuse},
 };
+// Run only when named: they need another service table.
+static const struct testcase named_only[] = {{"quarantine", t_quarantine}};
 static const struct testcase fatal[] = {{"die", t_die}, {"corefatal", t_corefatal}};
 
 // Run one case in a child (its state, or its death, stays there).
@@ -372,7 +437,7 @@ int main(int argc, char **argv)
     return run_cases("selfheal", "SH", fatal, 2, 0, argc, argv);
   int n = sizeof(cases) / sizeof(cases[0]), passed = 0, failed = 0;
   if (argc < 2) {
-    fprintf(2, "usage: selfheal all | die | corefatal | CASE...\n");
+    fprintf(2, "usage: selfheal all | die | corefatal | quarantine | CASE...\n");
     return 2;
   }
   for (int a = 1; a < argc; a++) {
@@ -381,6 +446,15 @@ int main(int argc, char **argv)
       if (strcmp(argv[a], "all") == 0 || strcmp(argv[a], cases[i].name) == 0) {
         found = 1;
         if (run_one(&cases[i]))
+          passed++;
+        else
+          failed++;
+      }
+    }
+    for (uint i = 0; i < sizeof(named_only) / sizeof(named_only[0]); i++) {
+      if (strcmp(argv[a], named_only[i].name) == 0) {
+        found = 1;
+        if (run_one(&named_only[i]))
           passed++;
         else
           failed++;

@@ -41,7 +41,7 @@ ZENITH_MANIFEST("stdio");
 
 #define TICK_PERIOD   10    // ticks between SUP_TICKs
 #define SAMPLE_PERIOD 200   // ticks between looks at the cells' counters
-// Anomaly thresholds, per sample period (see the book, section 8.10).
+// Anomaly thresholds, per sample period (see the book, section 8.12).
 #define CAPERR_STORM  100   // capability errors
 #define FORK_STORM    50    // processes created
 #define CPU_SAMPLES   3     // consecutive samples with CPU throttling
@@ -351,24 +351,32 @@ static void check_anomalies(struct service *s)
   struct cellinfo ci;
   if (s->alive_gen == 0 || s->cell < 0 || cell_info(s->cell, &ci, 1) < 1)
     return;
-  const char *what = 0;
+  static const char *const names[] = {
+    [SVC_ANOM_CAPERR] = "capability-error storm", [SVC_ANOM_FORKS] = "fork storm",
+    [SVC_ANOM_CPU] = "CPU beyond its share",
+    [SVC_ANOM_MEMQUOTA] = "memory growth up to its page quota",
+    [SVC_ANOM_GROWTH] = "steady memory growth",
+  };
+  int kind = 0;
   s->cpu_runs = ci.throttled > s->sample.throttled ? s->cpu_runs + 1 : 0;
   s->grow_runs = (ci.used.pages > s->sample.used.pages && ci.used.pages * 2 > ci.quota.pages)
                      ? s->grow_runs + 1 : 0;
   if (ci.caperrs - s->sample.caperrs >= CAPERR_STORM)
-    what = "capability-error storm";
+    kind = SVC_ANOM_CAPERR;
   else if (ci.forks - s->sample.forks >= FORK_STORM || ci.proc_denied > s->sample.proc_denied)
-    what = "fork storm";
+    kind = SVC_ANOM_FORKS;
   else if (s->cpu_runs >= CPU_SAMPLES)
-    what = "CPU beyond its share";
+    kind = SVC_ANOM_CPU;
   else if (ci.mem_denied > s->sample.mem_denied)
-    what = "memory growth up to its page quota";
+    kind = SVC_ANOM_MEMQUOTA;
   else if (s->grow_runs >= GROW_SAMPLES)
-    what = "steady memory growth";
+    kind = SVC_ANOM_GROWTH;
   s->sample = ci;
-  if (!what)
+  if (!kind)
     return;
+  const char *what = names[kind];
   s->st.anomalies++;
+  s->st.anomaly = kind;
   char why[80];
   snprintf(why, sizeof(why), "anomaly: %s", what);
   if (s->conf.anomaly == ANOMALY_LOG) {

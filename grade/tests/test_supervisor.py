@@ -21,7 +21,8 @@ needs_restarts = pytest.mark.skipif((REPO / "labs" / "HANDOUT").exists(),
                                     reason="a lab handout: restarts are lab 6's answer")
 
 SVC = "svc=on"
-CASES = ["policy", "restart", "stale", "hang", "slow", "backoff", "anomaly", "refuse"]
+CASES = ["policy", "restart", "stale", "hang", "slow", "backoff", "anomaly", "cpu", "growth",
+         "refuse"]
 
 
 @needs_restarts
@@ -39,6 +40,23 @@ def test_selfheal_suite_one_hart(run_zenith):
     assert "anomaly: capability-error storm" in res.output, res.tail()
     assert "anomaly: fork storm" in res.output, res.tail()
     assert "anomaly: memory growth up to its page quota" in res.output, res.tail()
+    # The rules without a crash, each handled per kv's policy (restart).
+    for rule in ["capability-error storm", "fork storm", "memory growth up to its page quota",
+                 "CPU beyond its share", "steady memory growth"]:
+        assert re.search(r"supervisor: kv \(gen \d+\): anomaly: " + re.escape(rule) +
+                         r"; restarting (at once|in \d+ ticks)", res.output), (rule, res.tail())
+
+
+@pytest.mark.zenith_timeout(300)
+def test_anomaly_quarantine(run_zenith):
+    """anomaly=quarantine (the table /svcquar.conf): a capability-error
+    storm stops kv, logged; it stays stopped until `svc start`."""
+    res = run_zenith("selfheal quarantine", cpus=1, icount=True,
+                     append=SVC + " svctab=/svcquar.conf", timeout=200)
+    guest.check_suite(res, "selfheal", "SH", 1, label="selfheal quarantine")
+    assert re.search(r"supervisor: kv \(gen 1\): anomaly: capability-error storm; quarantined "
+                     r"\(svc start kv to run it again\)", res.output), res.tail()
+    assert "supervisor: kv (gen 1): started by svc" in res.output, res.tail()
 
 
 @needs_restarts

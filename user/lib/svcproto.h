@@ -76,6 +76,17 @@ struct svchdr {
 #define SVC_HOOK_EXIT    106  // exit with status arg
 #define SVC_HOOK_GROW    107  // allocate arg pages and keep them (memory growth)
 #define SVC_HOOK_FORKS   108  // fork arg children that exit at once (fork storm)
+#define SVC_HOOK_SPIN    109  // compute for arg ticks, kicking the watchdog: CPU
+                              // beyond its share, yet live
+#define SVC_HOOK_LEAK    110  // one more page every arg ticks, kicking the
+                              // watchdog, until one is refused: steady growth
+
+// Anomalies the supervisor detects (svcstatus.anomaly: the last one).
+#define SVC_ANOM_CAPERR  1   // capability-error storm
+#define SVC_ANOM_FORKS   2   // fork storm
+#define SVC_ANOM_CPU     3   // CPU beyond its share
+#define SVC_ANOM_MEMQUOTA 4  // memory growth up to its page quota
+#define SVC_ANOM_GROWTH  5   // steady memory growth
 
 // Service states (svcstatus.state).
 #define SVC_DOWN        0   // not started yet, or exited and left down (policy)
@@ -103,6 +114,7 @@ struct svcstatus {
   uint64 detect_ticks;    // last crash: fault (kernel tick) to supervisor notice
   uint64 restart_time;    // last restart: notice to the new incarnation ready (rdtime units)
   uint64 restart_cpu;     // supervisor CPU (rdtime units) spent on all restarts
+  uint32 anomaly;         // the last anomaly detected (SVC_ANOM_*), 0 if none
 };
 
 const char *svc_state_name(int state);

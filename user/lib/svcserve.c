@@ -30,6 +30,16 @@ void svc_alive(void)
   tell_supervisor(SUP_HEARTBEAT, 0);
 }
 
+// During long work: a heartbeat every half period, like kicking a
+// watchdog, so the supervisor sees a slow service, not a hung one.
+static void kick_watchdog(int *kick)
+{
+  if (svc_self.hb > 0 && uptime() - *kick >= svc_self.hb / 2) {
+    svc_alive();
+    *kick = uptime();
+  }
+}
+
 // The test hooks (svcproto.h). Returns 1 if op was one (reply filled).
 // rslot is the slot of the caller's reply channel (not ours to count).
 static int hook(const struct svchdr *req, struct svchdr *reply, int rslot)
@@ -46,12 +56,35 @@ static int hook(const struct svchdr *req, struct svchdr *reply, int rslot)
     int kick = uptime();
     while (uptime() < until) {
       sleep(5);
-      if (svc_self.hb > 0 && uptime() - kick >= svc_self.hb / 2) {
-        svc_alive();
-        kick = uptime();
-      }
+      kick_watchdog(&kick);
     }
     return 1;
+  }
+  case SVC_HOOK_SPIN: {       // on the CPU for arg ticks, alive
+    int until = uptime() + (int)req->arg;
+    int kick = uptime();
+    while (uptime() < until) {
+      for (volatile int i = 0; i < 10000; i++)
+        ;
+      kick_watchdog(&kick);
+    }
+    return 1;
+  }
+  case SVC_HOOK_LEAK: {       // a slow leak: a page every arg ticks, alive
+    int kick = uptime();
+    for (;;) {
+      int next = uptime() + (int)req->arg;
+      while (uptime() < next) {
+        sleep(5);
+        kick_watchdog(&kick);
+      }
+      char *p = sbrk(4096);
+      if (p == (char *)-1) {
+        reply->status = -E_NOMEM;
+        return 1;
+      }
+      p[0] = 1;
+    }
   }
   case SVC_HOOK_CAPERR: {
     char c;
