@@ -1,10 +1,19 @@
 // Freestanding memory and string routines for the kernel (no libc here).
 #include "klib.h"
 
+// memset and memmove go a word at a time when they can: the kernel fills and
+// copies whole pages (kalloc, kfree, fork) with interrupts off in places,
+// and a byte loop there takes long enough to delay timer ticks.
 void *memset(void *dst, int c, uint64 n)
 {
   uchar *d = dst;
-  for (uint64 i = 0; i < n; i++)
+  uint64 i = 0;
+  if ((uint64)d % 8 == 0) {
+    uint64 w = (uchar)c * 0x0101010101010101UL;
+    for (; i + 8 <= n; i += 8)
+      *(uint64 *)(d + i) = w;
+  }
+  for (; i < n; i++)
     d[i] = (uchar)c;
   return dst;
 }
@@ -26,7 +35,11 @@ void *memmove(void *dst, const void *src, uint64 n)
     while (n-- > 0)
       d[n] = s[n];
   } else {
-    for (uint64 i = 0; i < n; i++)
+    uint64 i = 0;
+    if ((uint64)d % 8 == 0 && (uint64)s % 8 == 0)
+      for (; i + 8 <= n; i += 8)
+        *(uint64 *)(d + i) = *(const uint64 *)(s + i);
+    for (; i < n; i++)
       d[i] = s[i];
   }
   return dst;

@@ -228,18 +228,22 @@ int fork(void)
   struct proc *np = allocproc(p->cell, &err);
   if (!np)
     return err == -E_NOMEM && p->page_refused ? -E_QUOTA : err;
+  // Copy the memory without np->lock: holding a spinlock keeps interrupts
+  // off, and copying a few hundred KB takes milliseconds, long enough to
+  // lose timer ticks (sleep() and uptime() would fall behind the clock) and
+  // to keep a woken process off the hart. Nobody else touches a USED slot.
+  release(&np->lock);
   if (uvmcopy(p->pagetable, np->pagetable, p->sz) < 0) {
-    freeproc(np);
-    release(&np->lock);
+    proc_discard(np);
     return p->page_refused ? -E_QUOTA : -E_NOMEM;
   }
 #if LAB >= 3
   if (lazy_fork(p, np) < 0) {
-    freeproc(np);
-    release(&np->lock);
+    proc_discard(np);
     return p->page_refused ? -E_QUOTA : -E_NOMEM;
   }
 #endif
+  acquire(&np->lock);
   np->sz = p->sz;
   *np->trapframe = *p->trapframe;
   np->trapframe->regs[REG_A0] = 0;   // fork returns 0 in the child

@@ -114,10 +114,38 @@ static void adaptive_enqueue(struct proc *p, uint64 ran)
   p->se.feat.lag = vt_lag(p);
 }
 
+// Queued processes looked at per decision for a more urgent one (O(1)).
+#define PICK_SCAN 8
+
+// EEVDF's choice (the eligible process with the earliest deadline), unless
+// an eligible process of a more urgent class waits among the first
+// PICK_SCAN of the queue: then the most urgent of those goes first. A
+// batch process near the end of its long slice has an earlier deadline than
+// a latency-critical one just woken (whose deadline is a short slice past
+// the average); without this it would keep the hart for the rest of its
+// slice after the wake-up took it away. Only eligible processes are
+// candidates, so the order changes, never the shares.
 static struct proc *adaptive_pick_next(int cpu)
 {
   (void)cpu;
-  return vt_pick();
+  struct proc *p = vt_pick();
+  if (!p || rank(p->se.cls) == SCLASS_LATENCY)
+    return p;
+  struct proc *best = 0;
+  int n = 0;
+  for (struct proc *q = vt_head(); q && n < PICK_SCAN; q = q->se.next, n++) {
+    int r = rank(q->se.cls);
+    if (r < rank((best ? best : p)->se.cls) && vt_eligible(q)) {
+      best = q;
+      if (r == SCLASS_LATENCY)
+        break;
+    }
+  }
+  if (!best)
+    return p;
+  vt_dequeue(best);
+  vt_enqueue(p);   // back in its place
+  return best;
 }
 
 static int adaptive_tick(struct proc *p, uint64 ran)

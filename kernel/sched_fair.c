@@ -56,6 +56,11 @@ int vt_queued(void)
   return qhead != 0;
 }
 
+struct proc *vt_head(void)
+{
+  return qhead;
+}
+
 #if SOL >= 5
 // The competition: sum of weights and of w * (v - v0). v0 is moved now
 // and then so the products stay far from overflow.

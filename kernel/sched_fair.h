@@ -31,6 +31,8 @@ int vt_eligible(struct proc *p);
 int vt_slice_done(struct proc *p);
 // Anyone waiting in the queue?
 int vt_queued(void);
+// The queue, by deadline (linked through se.next); to look at, not to change.
+struct proc *vt_head(void);
 // p's lag behind its fair share, in rdtime units (+ = owed CPU).
 int64 vt_lag(struct proc *p);
 void vt_reweight(struct proc *p, int w);

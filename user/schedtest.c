@@ -571,6 +571,88 @@ static int case_adaptive_fork(void)
   return 1;
 }
 
+// ---------------------------------------------------------------- wake-up on time
+
+// Forks a child with FORKER_KB of touched memory over and over (the child
+// exits at once); one byte to forker_fd per fork. fork copies that memory
+// in the kernel: interrupts must stay on meanwhile, or timer ticks are lost
+// and woken processes wait.
+#define FORKER_KB 512
+static int forker_fd;
+
+static void forker(void)
+{
+  char *m = sbrk(FORKER_KB * 1024);
+  if (m == (char *)-1)
+    exit(1);
+  for (int i = 0; i < FORKER_KB * 1024; i += 4096)
+    m[i] = 1;
+  for (;;) {
+    int pid = fork();
+    if (pid == 0)
+      exit(0);
+    if (pid > 0 && wait(0) >= 0)
+      write(forker_fd, "f", 1);
+  }
+}
+
+// Amid two hogs and the forker, a task sleeping SLEEP_TICKS at a time runs
+// within the tick it became due, every time (counted in ticks: uptime()
+// after the sleep is the due tick); and the tick counter keeps step with
+// rdtime throughout (no tick lost while the forker copies). Both broke
+// when fork copied with interrupts off: each fork of a few hundred KB lost
+// ticks, so every sleep ran long and schedbench's latencies (measured
+// from tick edges placed by rdtime) grew by milliseconds.
+#define WAKES 60
+#define SLEEP_TICKS 5
+#define TICK_TB (US * 1000000 / TICK_HZ)   // rdtime units per tick
+
+static int case_adaptive_wake_on_time(void)
+{
+  int pids[3] = { 0 }, fds[2];
+  if (!use_policy("adaptive"))
+    return 0;
+  if (pipe(fds) < 0)
+    return why("pipe failed");
+  forker_fd = fds[1];
+  if (!(pids[0] = start_child(hog)) || !(pids[1] = start_child(hog)) ||
+      !(pids[2] = start_child(forker))) {
+    reap(pids, 3);
+    return 0;
+  }
+  close(fds[1]);
+  sleep(20);   // classes settle: the hogs batch, this task latency-critical
+  int late = 0, worst = 0;
+  uint64 t0 = rdtime();
+  int u0 = uptime();
+  for (int i = 0; i < WAKES; i++) {
+    sleep(1);   // start just after a tick edge
+    int due = uptime() + SLEEP_TICKS;
+    sleep(SLEEP_TICKS);
+    int lateness = uptime() - due;
+    late += lateness > 0;
+    worst = lateness > worst ? lateness : worst;
+  }
+  uint64 t1 = rdtime();
+  int u1 = uptime();
+  reap(pids, 3);
+  char buf[64];
+  int forks = 0, n;
+  while ((n = read(fds[0], buf, sizeof(buf))) > 0)
+    forks += n;
+  close(fds[0]);
+  int64 drift = (int64)((t1 - t0) / TICK_TB) - (u1 - u0);
+  if (forks < 5)
+    return why("the forker forked only %d times: no load", forks);
+  if (drift > 1 || drift < -1)
+    return why("the tick counter is %ld ticks behind rdtime after %d ticks (%d forks)", drift,
+               u1 - u0, forks);
+  if (late)
+    return why("%d of %d wakes ran after the tick they were due (worst by %d ticks; %d forks)",
+               late, WAKES, worst, forks);
+  return 1;
+}
+
 static const struct testcase cases[] = {
   { "switch", case_switch },
   { "refuse", case_refuse },
@@ -585,6 +667,7 @@ static const struct testcase cases[] = {
   { "adaptive_cheater", case_adaptive_cheater },
   { "fair_cheater", case_fair_cheater },
   { "adaptive_fork", case_adaptive_fork },
+  { "adaptive_wake_on_time", case_adaptive_wake_on_time },
 };
 
 int main(int argc, char **argv)

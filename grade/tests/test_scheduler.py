@@ -130,7 +130,7 @@ def check_cases(res, tag, names):
 
 POLICY_CASES = ["switch", "refuse", "fair_equal", "fair_weighted", "fair_vruntime", "mlfq_levels",
                 "mlfq_boost", "adaptive_classify", "adaptive_nostarve",
-                "adaptive_cheater", "fair_cheater", "adaptive_fork"]
+                "adaptive_cheater", "fair_cheater", "adaptive_fork", "adaptive_wake_on_time"]
 
 
 @needs_policies
