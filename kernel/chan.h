@@ -17,8 +17,11 @@
 //   int chan_send(int slot, const struct chanmsg *m);
 //       Needs CAP_R_SEND on slot, plus CAP_R_GRANT if m->ncaps > 0, plus
 //       CAP_R_TRANSFER on every slot in m->caps. Blocks while the queue
-//       holds CHAN_QLEN messages (-E_AGAIN instead with CHAN_NONBLOCK).
-//       Returns 0. The sender keeps its capabilities.
+//       holds CHAN_QLEN messages (-E_AGAIN instead with CHAN_NONBLOCK;
+//       also while other senders are blocked waiting for room: a freed
+//       slot is theirs first, so a sender spinning on CHAN_NONBLOCK cannot
+//       keep a waiting one out). Returns 0. The sender keeps its
+//       capabilities.
 //   int chan_recv(int slot, struct chanmsg *m);
 //       Needs CAP_R_RECEIVE. In: m->buf/m->len = buffer and its size,
 //       m->ncaps = how many capabilities the caller accepts at most.

@@ -42,6 +42,8 @@ struct chan {
                            // with -E_RESTARTED (chan_cell_died)
   uint head;               // index of the oldest message
   uint count;              // messages queued
+  int send_waiters;        // senders asleep waiting for space: a free slot
+                           // is theirs before a CHAN_NONBLOCK sender's
   struct queued msg[CHAN_QLEN];
   char *data;              // one page: CHAN_QLEN * CHAN_MAXBYTES bytes
 };
@@ -178,7 +180,9 @@ int chan_put(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 len,
       r = -E_PEER;
       break;
     }
-    if (c->count < CHAN_QLEN) {
+    // A sender that waited goes before one that did not: a client
+    // spinning on CHAN_NONBLOCK sends cannot keep a patient one out.
+    if (c->count < CHAN_QLEN && !(nonblock && c->send_waiters > 0)) {
       uint at = (c->head + c->count) % CHAN_QLEN;
       if (len > 0 && copyin(u->p->pagetable, c->data + at * CHAN_MAXBYTES, ubuf, len) < 0) {
         r = -E_FAULT;
@@ -203,7 +207,9 @@ int chan_put(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 len,
       r = -E_KILLED;
       break;
     }
+    c->send_waiters++;
     sleep(space_event(c), &c->lock);
+    c->send_waiters--;
   }
   release(&c->lock);
   return r;

@@ -343,6 +343,72 @@ static int t_quarantine(void)
   return 1;
 }
 
+// Clients cannot stall a service or get a live one killed: for 800 ticks
+// (4 times the hang detection delay) one client keeps kv's request queue
+// full (requests without a reply channel, CHAN_NONBLOCK sends as fast as
+// it can) and another the supervisor's inbox (junk it drops). Meanwhile an
+// ordinary client's calls are all answered (a sender that waits for room
+// goes before the spinning ones), and neither kv nor log is declared hung
+// (the supervisor's pings find kv's queue full, but serving requests is
+// a heartbeat), flagged or restarted.
+static int t_flood(void)
+{
+  struct svcstatus s0, s1;
+  struct svcconn c;
+  int r;
+  if ((r = svc_status("kv", &s0)) < 0 || (r = svc_connect(&c, "kv")) < 0)
+    return why("kv: %s", errstr(r));
+  struct svcstatus l0, l1;
+  if ((r = svc_status("log", &l0)) < 0)
+    return why("log: %s", errstr(r));
+  int until = uptime() + 800;
+  int pids[2];
+  for (int f = 0; f < 2; f++) {
+    if ((pids[f] = fork()) == 0) {
+      static struct kvmsg req;
+      svc_header(&req.h, KV_GET, 0, c.gen, 0);
+      strcpy(req.key, "flood");
+      struct chanmsg m;
+      memset(&m, 0, sizeof(m));
+      m.buf = &req;
+      m.len = f == 0 ? sizeof(req) : 1;
+      m.flags = CHAN_NONBLOCK;
+      int slot = f == 0 ? c.req : SVC_DIR_SLOT;
+      while (uptime() < until)
+        chan_send(slot, &m);
+      exit(0);
+    }
+  }
+  int calls = 0, answered = 0;
+  struct kvmsg rep;
+  while (uptime() < until) {
+    calls++;
+    if ((r = kv(&c, KV_PUT, "k", "v", &rep)) == 0 && (r = kv(&c, KV_GET, "k", 0, &rep)) == 0 &&
+        strcmp(rep.val, "v") == 0)
+      answered++;
+    else
+      printf("selfheal: flood: call %d: %s\n", calls, r < 0 ? errstr(r) : "wrong value");
+    sleep(10);
+  }
+  for (int f = 0; f < 2; f++)
+    while (wait(0) != pids[f])
+      ;
+  if ((r = svc_status("kv", &s1)) < 0 || (r = svc_status("log", &l1)) < 0)
+    return why("status after the flood: %s", errstr(r));
+  if (l1.gen != l0.gen || l1.hangs != l0.hangs)
+    return why("a flood of the supervisor's inbox restarted log: gen %d->%d hangs %d->%d",
+               (int)l0.gen, (int)l1.gen, (int)l0.hangs, (int)l1.hangs);
+  if (s1.gen != s0.gen || s1.hangs != s0.hangs || s1.anomalies != s0.anomalies)
+    return why("a flood by clients restarted kv: gen %d->%d hangs %d->%d anomalies %d->%d",
+               (int)s0.gen, (int)s1.gen, (int)s0.hangs, (int)s1.hangs, (int)s0.anomalies,
+               (int)s1.anomalies);
+  if (calls < 3 || answered != calls)
+    return why("%d of %d calls answered during the flood", answered, calls);
+  svc_disconnect(&c);
+  printf("selfheal: flood: %d of %d calls answered in 800 ticks\n", answered, calls);
+  return 1;
+}
+
 // Control needs the key: without it, or with another capability, refused.
 static int t_refuse(void)
 {
@@ -405,7 +471,7 @@ static const struct testcase cases[] = {
   {"policy", t_policy},   {"restart", t_restart}, {"stale", t_stale},
   {"hang", t_hang},       {"slow", t_slow},       {"backoff", t_backoff},
   {"anomaly", t_anomaly}, {"cpu", t_cpu},         {"growth", t_growth},
-  {"refuse", t_refuse},
+  {"flood", t_flood},     {"refuse", t_refuse},
 };
 // Run only when named: they need another service table.
 static const struct testcase named_only[] = {{"quarantine", t_quarantine}};

@@ -22,7 +22,7 @@ needs_restarts = pytest.mark.skipif((REPO / "labs" / "HANDOUT").exists(),
 
 SVC = "svc=on"
 CASES = ["policy", "restart", "stale", "hang", "slow", "backoff", "anomaly", "cpu", "growth",
-         "refuse"]
+         "flood", "refuse"]
 
 
 @needs_restarts
