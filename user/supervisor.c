@@ -328,8 +328,8 @@ static void ping(struct service *s)
 static void check_heartbeat(struct service *s, int now)
 {
   int hb = s->conf.hb;
-  if (hb <= 0 || s->alive_gen == 0)
-    return;
+  if (hb <= 0 || s->alive_gen == 0 || s->st.pid == 0)
+    return;   // no heartbeats, or its keeper is still loading it
   if (s->probe_at && now - s->probe_at >= hb) {
     s->st.hangs++;
     char why[64];
@@ -545,7 +545,11 @@ static void dispatch(struct svchdr *h, int len, int *caps, int ncaps)
       snprintf(why, sizeof(why), "could not start %s: %s", s->conf.prog, errstr(h->status));
       went_down(s, 1, why);
     } else {
+      // Loaded: its heartbeats are due from now on. (Loading reads the
+      // disk; under -icount an idle machine's clock runs ahead while it
+      // waits, so the load is not counted against the service.)
       s->st.pid = h->arg;
+      s->last_hb = s->last_ping = uptime();
     }
     break;
   case SUP_READY:
