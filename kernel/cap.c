@@ -233,6 +233,8 @@ int cap_restrict(struct proc *p, int slot, uint32 rights)
   return r;
 }
 
+static void wake_revoked_channels(void);
+
 int cap_revoke(struct proc *p, int slot)
 {
   int r;
@@ -241,6 +243,8 @@ int cap_revoke(struct proc *p, int slot)
   if ((r = cap_check(n, CAP_R_REVOKE)) == 0)
     r = capnode_revoke_below(n);
   release(&caplock);
+  if (r > 0)
+    wake_revoked_channels();
   return r;
 }
 
@@ -259,6 +263,8 @@ static uint32 file_captype(struct file *f)
     return CAPT_CHANNEL;
   case FD_SCHEDCTL:
     return CAPT_SCHEDCTL;
+  case FD_SYSCTL:
+    return CAPT_SYSCTL;
   case FD_CELL:
     return CAPT_CELL;
   default:
@@ -480,6 +486,36 @@ void cap_revoke_held(struct proc *p)
   for (int i = 0; i < NPCAP; i++)
     revoke_with_subtree(p->caps.proc[i]);
   release(&caplock);
+  wake_revoked_channels();
+}
+
+// After a revoke (caplock not held): wake every process blocked in
+// chan_send or chan_recv through a channel end whose capability is now
+// revoked, so the call fails with -E_BADCAP at once (chan_put/chan_take
+// recheck the caller's capability after every sleep) instead of at its
+// next wake-up for a message, space or a kill. wakeup takes p->lock, which
+// may not be taken under caplock: collect the files (with a reference, so
+// the channel cannot go away) a batch at a time, then wake outside it. A
+// revoked channel slot that nobody is blocked on costs a spurious wake-up.
+static void wake_revoked_channels(void)
+{
+  enum { BATCH = 16 };
+  struct file *batch[BATCH];
+  int next = 0;
+  while (next < NPROC * NFILECAP) {
+    int n = 0;
+    acquire(&caplock);
+    for (; next < NPROC * NFILECAP && n < BATCH; next++) {
+      struct capnode *c = *file_entry(&proc[next / NFILECAP], next % NFILECAP);
+      if (c && !cap_live(c) && c->file && c->file->type == FD_CHANNEL)
+        batch[n++] = filedup(c->file);   // ftable.lock under caplock: allowed
+    }
+    release(&caplock);
+    for (int i = 0; i < n; i++) {
+      chan_wake(batch[i]->chan);
+      fileclose(batch[i]);   // may sleep
+    }
+  }
 }
 
 int cap_install_pair(struct proc *p, struct file *f0, uint32 r0,

@@ -17,6 +17,8 @@
 // SandCells (kernel/cellinfo.h)
 #define CAPT_CELL    8   // a sandcell
 #define CAPT_SVC     9   // reserved: a supervised service
+// System control (kernel/sysctl.h)
+#define CAPT_SYSCTL  10  // the machine: power off, list every process
 
 // cap_info(slot, &info): one live capability.
 struct capinfo {

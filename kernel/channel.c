@@ -121,6 +121,14 @@ fail:
   return err;
 }
 
+void chan_wake(struct chan *c)
+{
+  acquire(&c->lock);   // a sleeper checks and sleeps under it: no lost wake-up
+  wakeup(space_event(c));
+  wakeup(message_event(c));
+  release(&c->lock);
+}
+
 void chan_close_end(struct chan *c, int send_end)
 {
   struct capnode *dropped[CHAN_QLEN * CHAN_MAXCAPS];

@@ -34,6 +34,9 @@ void chaninit(void);
 int chan_alloc(struct file **rf, struct file **sf);
 // fileclose(): the last reference to one end went away.
 void chan_close_end(struct chan *c, int send_end);
+// Wake every sender and receiver blocked on c (they recheck their
+// capability, the peer and the generation): after a revoke.
+void chan_wake(struct chan *c);
 // Queue a message of len bytes from user address ubuf and ncaps records
 // (which the queue then owns), sent through a capability with `badge`. Blocks while full unless nonblock.
 // 0, -E_PEER, -E_AGAIN, -E_KILLED, -E_FAULT, or the re-check's error;

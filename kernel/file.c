@@ -163,7 +163,8 @@ int fileread(struct file *f, uint64 user_addr, int n)
   case FD_CHANNEL:
     return -E_INVAL;   // messages, not bytes: chan_recv (no channel end has CAP_R_READ)
   case FD_SCHEDCTL:
-    return -E_INVAL;   // no bytes: use the sched_* calls
+  case FD_SYSCTL:
+    return -E_INVAL;   // no bytes: use the sched_* calls, halt, procinfo
   default:
     panic("fileread: bad file type");
   }
@@ -217,6 +218,7 @@ int filewrite(struct file *f, uint64 user_addr, int n)
   case FD_CHANNEL:
     return -E_INVAL;   // messages, not bytes: chan_send
   case FD_SCHEDCTL:
+  case FD_SYSCTL:
     return -E_INVAL;
   default:
     panic("filewrite: bad file type");

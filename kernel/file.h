@@ -18,6 +18,7 @@ struct file {
          FD_SCHEDCTL,   // the scheduler-control object (schedctl.h): no data
          FD_CHANNEL,    // one end of a channel (channel.h)
          FD_CELL,       // a SandCell (cell.h)
+         FD_SYSCTL,     // the system-control object (sysctl.h): no data
   } type;
   int ref;              // references (capability slots); ftable.lock protects it
   struct pipe *pipe;    // FD_PIPE

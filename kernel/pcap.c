@@ -139,6 +139,29 @@ int pcap_drop(struct proc *p, int pid)
   return dropped;
 }
 
+int pcap_restrict(struct proc *p, int pid, uint32 rights)
+{
+  int n = 0, err = 0;
+  uint32 r;
+  acquire(&caplock);
+  // All or nothing: every live record for pid must allow it before any
+  // changes (the rule of every derivation: rights only shrink, asking for
+  // more is -E_RIGHTS). Revoked records stay as they are.
+  for (int pass = 0; pass < 2 && err == 0; pass++) {
+    for (int i = 0; i < NPCAP && err == 0; i++) {
+      struct capnode *c = p->caps.proc[i];
+      if (c == 0 || !cap_live(c) || (pid != -1 && c->pid != pid))
+        continue;
+      if (pass == 0)
+        err = cap_derive_rights(c, 0, rights, &r), n++;
+      else
+        c->rights = rights;
+    }
+  }
+  release(&caplock);
+  return err < 0 ? err : n;
+}
+
 void pcap_close_all(struct proc *p)
 {
   acquire(&caplock);

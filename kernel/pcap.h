@@ -36,6 +36,10 @@ int pcap_give(struct proc *p, struct proc *target, uint32 rights);
 // Drop p's process capabilities for pid (-1: all of them). Returns how
 // many were dropped.
 int pcap_drop(struct proc *p, int pid);
+// Shrink p's live process capabilities for pid (-1: all) to exactly
+// `rights`: how many (0 if none), or -E_RIGHTS if one lacks a right of
+// `rights` (then none changes).
+int pcap_restrict(struct proc *p, int pid, uint32 rights);
 // exit: drop every process capability p holds.
 void pcap_close_all(struct proc *p);
 // freeproc: p's pid is going away; drop every capability naming it, in

@@ -26,6 +26,7 @@
 #include "proc.h"
 #include "pcap.h"
 #include "syssched.h"
+#include "sysctl.h"
 #include "dircap.h"
 #include "cell.h"
 #include "cellinfo.h"
@@ -199,6 +200,7 @@ void userinit(void)
     panic("userinit: root cell capability");
   safestrcpy(p->name, "init", sizeof(p->name));
   schedctl_give_init(p);
+  sysctl_give_init(p);
   sched_fork(0, p);
   make_runnable(p);
   release(&p->lock);

@@ -84,6 +84,8 @@ static uint64 (*const handlers[NSYSCALL])(void) = {
   [SYS_cell_create] = sys_cell_create, [SYS_cell_destroy] = sys_cell_destroy,
   [SYS_cell_info] = sys_cell_info,     [SYS_cell_spawn] = sys_cell_spawn,
   [SYS_cell_faults] = sys_cell_faults,
+  // Capabilities, more (caps helper)
+  [SYS_cap_restrictproc] = sys_cap_restrictproc,
 };
 
 void syscall(void)

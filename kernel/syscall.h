@@ -74,6 +74,9 @@
 #define SYS_cell_spawn   58   // cell_spawn(slot, path, argv, caps, ncaps): start in it
 #define SYS_cell_faults  59   // cell_faults(slot, struct faultrec *, max, block)
 
+// Capabilities, more (kernel/syscap.c; docs/book/06-capabilities.md)
+#define SYS_cap_restrictproc 60   // cap_restrictproc(pid, rights): attenuate process capabilities
+
 #define NSYSCALL     64   // size of the dispatch table; a number without a handler gives -E_NOSYS
 
 #endif

@@ -96,6 +96,15 @@ uint64 sys_cap_dropproc(void)
   return pcap_drop(myproc(), argint(0));
 }
 
+// cap_restrictproc(pid, rights) -> how many of the caller's process
+// capabilities for pid (-1: all of them) now carry exactly `rights` (0 if
+// it held none). Attenuation for process capabilities, like cap_restrict
+// for a slot: -E_RIGHTS if one lacks a right asked for (nothing changes).
+uint64 sys_cap_restrictproc(void)
+{
+  return pcap_restrict(myproc(), argint(0), (uint32)argint(1));
+}
+
 // cap_list(pid, struct capent *buf, max) -> how many capabilities process
 // pid (0: the caller) holds; the first min(that, max) are written to buf.
 // Listing another process needs a process capability for it with

@@ -16,6 +16,7 @@ uint64 sys_chan_send(void);
 uint64 sys_chan_recv(void);
 uint64 sys_spawn(void);
 uint64 sys_cap_dropproc(void);
+uint64 sys_cap_restrictproc(void);
 uint64 sys_cap_badge(void);
 uint64 sys_cap_list(void);
 

@@ -12,6 +12,8 @@
 #include "exec.h"
 #include "dtb.h"
 #include "power.h"
+#include "caprights.h"
+#include "sysctl.h"
 #include "printf.h"
 #include "syscall_args.h"
 #include "sysproc.h"
@@ -115,15 +117,22 @@ uint64 sys_exec(void)
   return err;
 }
 
+// halt and procinfo need the system-control capability (sysctl.h).
 uint64 sys_halt(void)
 {
   int status = argint(0);
+  int err = sysctl_check(myproc(), CAP_R_WRITE);
+  if (err < 0)
+    return err;
   printf("zenith: halt with status %d\n", status);
   poweroff(status);
 }
 
 uint64 sys_procinfo(void)
 {
+  int err = sysctl_check(myproc(), CAP_R_READ);
+  if (err < 0)
+    return err;
   return procinfo_collect(argaddr(0), argint(1));
 }
 

@@ -24,6 +24,10 @@ static const char *type_name(uint t)
   case CAPT_PIPE: return "pipe";
   case CAPT_DEVICE: return "device";
   case CAPT_PROC: return "process";
+  case CAPT_CHANNEL: return "channel";
+  case CAPT_SCHEDCTL: return "schedctl";
+  case CAPT_CELL: return "cell";
+  case CAPT_SYSCTL: return "sysctl";
   default: return "?";
   }
 }

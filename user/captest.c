@@ -19,11 +19,13 @@
 #include "kernel/capinfo.h"
 #include "kernel/stat.h"
 #include "kernel/chan.h"
+#include "kernel/sysctl.h"
+#include "kernel/procinfo.h"
 #include "user/user.h"
 #include "user/lib/capcase.h"
 #include "user/manifest.h"
 
-ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all", "sysctl");
 
 #define DATA "/ct_data"        // a small file the cases read
 #define MARK "/ct_mark"        // revoke_concurrent: written once revoke returned
@@ -908,6 +910,94 @@ static int t_exec_keeps_rights(void)
 
 // ---------------------------------------------------------------- runner
 
+// Process capabilities attenuate like slots: cap_restrictproc cuts each
+// capability the caller holds for a pid to exactly the rights asked for
+// (kill needs KILL, cap_list INSPECT, wait WAIT), never gives one back
+// (-E_RIGHTS, and nothing changes), and is 0 for a pid it holds none for.
+static int t_proc_attenuate(void)
+{
+  static struct capent ents[4];
+  int p[2];
+  CHECK(pipe(p) == 0, "pipe");
+  int pid = ct_fork();   // killed by the runner if the case fails early
+  CHECK(pid >= 0, "fork: %d", pid);
+  if (pid == 0) {
+    char c;
+    close(p[1]);
+    read(p[0], &c, 1);   // until the parent closes its end
+    exit(7);
+  }
+  close(p[0]);
+  EXPECT("none held for init", cap_restrictproc(1, CAP_R_WAIT), 0);
+  EXPECT("to wait+inspect", cap_restrictproc(pid, CAP_R_WAIT | CAP_R_INSPECT), 1);
+  EXPECT("kill without the right", kill(pid), -E_NORIGHT);
+  CHECK(cap_list(pid, ents, 4) >= 3, "cap_list with inspect: %d", cap_list(pid, ents, 4));
+  EXPECT("kill back", cap_restrictproc(pid, CAP_R_WAIT | CAP_R_KILL), -E_RIGHTS);
+  EXPECT("still no kill", kill(pid), -E_NORIGHT);
+  EXPECT("to wait only", cap_restrictproc(pid, CAP_R_WAIT), 1);
+  EXPECT("cap_list without inspect", cap_list(pid, ents, 4), -E_NORIGHT);
+  close(p[1]);   // the child exits
+  EXPECT("wait with only the wait right", ct_wait_for(pid), 7);
+  EXPECT("reaped: none held", cap_restrictproc(pid, 0), 0);
+  return 1;
+}
+
+// halt and procinfo (ps) need the system-control capability in slot
+// SYSCTL_SLOT: READ lists every process, WRITE powers off. Refused: a
+// revoked one (-E_BADCAP), one lacking the right (-E_NORIGHT), an empty
+// slot or another object there (-E_NOCAP). Runs in a child, which may
+// spoil its own copy. (A halt that wrongly succeeded ends the run with no
+// summary, which fails it too.)
+static int sysctl_child(void)
+{
+  static struct procinfo pi[NPROC];
+  struct capinfo ci;
+  if (cap_info(SYSCTL_SLOT, &ci) != 0 || ci.type != CAPT_SYSCTL ||
+      (ci.rights & (CAP_R_READ | CAP_R_WRITE | CAP_R_REVOKE)) != (CAP_R_READ | CAP_R_WRITE | CAP_R_REVOKE))
+    return 1;
+  if (procinfo(pi, NPROC) < 2)
+    return 2;
+  int p[2];
+  if (pipe(p) != 0)
+    return 3;
+  int gc = fork();
+  if (gc == 0) {   // its copy is derived from ours: our revoke reaches it
+    char c;
+    read(p[0], &c, 1);
+    exit(procinfo(pi, NPROC) == -E_BADCAP && halt(0) == -E_BADCAP ? 0 : 1);
+  }
+  if (gc < 0 || cap_revoke(SYSCTL_SLOT) != 1 || write(p[1], "g", 1) != 1)
+    return 4;
+  int st = -1;
+  if (wait(&st) != gc || st != 0)
+    return 5;   // the revoked copy was not refused
+  if (cap_restrict(SYSCTL_SLOT, CAP_R_READ) != 0 || procinfo(pi, NPROC) < 2 ||
+      halt(0) != -E_NORIGHT)
+    return 6;
+  if (cap_restrict(SYSCTL_SLOT, 0) != 0 || procinfo(pi, NPROC) != -E_NORIGHT)
+    return 7;
+  close(SYSCTL_SLOT);
+  if (procinfo(pi, NPROC) != -E_NOCAP || halt(0) != -E_NOCAP)
+    return 8;
+  int fd;
+  while ((fd = dup(0)) >= 0 && fd != SYSCTL_SLOT)
+    ;   // fill the table up to the slot with copies of stdin
+  if (fd != SYSCTL_SLOT || procinfo(pi, NPROC) != -E_NOCAP || halt(0) != -E_NOCAP)
+    return 9;
+  return 0;
+}
+
+static int t_sysctl_rights(void)
+{
+  int pid = ct_fork();   // killed by the runner if the case fails early
+  CHECK(pid >= 0, "fork: %d", pid);
+  if (pid == 0)
+    exit(sysctl_child());
+  EXPECT("child (1 type/rights, 2 procinfo, 3-5 revoked copy, 6 read-only, "
+         "7 no right, 8 empty slot, 9 another object)", ct_wait_for(pid), 0);
+  return 1;
+}
+
 static const struct ctcase cases[] = {
   {"audit_sane", t_audit_sane},
   {"forged_slots", t_forged_slots},
@@ -931,6 +1021,8 @@ static const struct ctcase cases[] = {
   {"kill_inherited", t_kill_inherited},
   {"slots_from_other_proc", t_slots_from_other_proc},
   {"exec_keeps_rights", t_exec_keeps_rights},
+  {"sysctl_rights", t_sysctl_rights},
+  {"proc_attenuate", t_proc_attenuate},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 

@@ -18,12 +18,13 @@
 #include "kernel/caprights.h"
 #include "kernel/capinfo.h"
 #include "kernel/chan.h"
+#include "kernel/procinfo.h"
 #include "kernel/spawncap.h"
 #include "user/user.h"
 #include "user/lib/capcase.h"
 #include "user/manifest.h"
 
-ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all", "sysctl");
 
 #define DATA "/ch_data"        // a file the cases read
 #define SECRET "/ch_secret"    // confused_deputy: the file only the server may write
@@ -537,6 +538,68 @@ static int t_revoke_three_procs(void)
   return 1;
 }
 
+// The result a child sent on the report channel rx, polled for up to
+// `ticks` ticks (a bound in ticks, not time); -1000 if none came.
+static int poll_report(int rx, int ticks)
+{
+  int v;
+  struct chanmsg m;
+  for (int t = 0; t < ticks; t++) {
+    if (crecv(rx, &v, sizeof(v), 0, CHAN_NONBLOCK, &m) == sizeof(v))
+      return v;
+    sleep(1);
+  }
+  return -1000;
+}
+
+// Revoke wakes a process blocked in chan_recv or chan_send through the
+// revoked capability: the call returns -E_BADCAP at once, with no message
+// sent and no space made (without the wake-up it would wait for one).
+static int t_revoke_wakes(void)
+{
+  int e[2], rep[2];
+  EXPECT("chan_create", chan_create(e), 0);
+  EXPECT("chan_create (reports)", chan_create(rep), 0);
+  int r = cap_dup(e[0], CAP_R_RECEIVE);
+  CHECK(r >= 0, "cap_dup: %d", r);
+  int pid = ct_fork();
+  CHECK(pid >= 0, "fork: %d", pid);
+  if (pid == 0) {
+    char buf[4];
+    struct chanmsg m;
+    int v = crecv(r, buf, sizeof(buf), 0, 0, &m);
+    exit(csend(rep[1], &v, sizeof(v), 0, 0, 0) == 0 ? 0 : 1);
+  }
+  sleep(3);
+  CHECK(cap_revoke(e[0]) >= 2, "revoke the receive end");
+  EXPECT("blocked receiver's result, no message sent", poll_report(rep[0], 300), -E_BADCAP);
+  EXPECT("receiver's status", ct_wait_for(pid), 0);
+  close(r);
+  for (int i = 0; i < CHAN_QLEN; i++)
+    EXPECT("fill the queue", csend(e[1], "f", 1, 0, 0, 0), 0);
+  int s = cap_dup(e[1], CAP_R_SEND);
+  CHECK(s >= 0, "cap_dup: %d", s);
+  pid = ct_fork();
+  CHECK(pid >= 0, "fork: %d", pid);
+  if (pid == 0) {
+    int v = csend(s, "x", 1, 0, 0, 0);
+    exit(csend(rep[1], &v, sizeof(v), 0, 0, 0) == 0 ? 0 : 1);
+  }
+  sleep(3);
+  CHECK(cap_revoke(e[1]) >= 2, "revoke the send end");
+  EXPECT("blocked sender's result, no space made", poll_report(rep[0], 300), -E_BADCAP);
+  EXPECT("sender's status", ct_wait_for(pid), 0);
+  char buf[4];
+  struct chanmsg m;
+  for (int i = 0; i < CHAN_QLEN; i++)
+    EXPECT("queued", crecv(e[0], buf, sizeof(buf), 0, CHAN_NONBLOCK, &m), 1);
+  EXPECT("the refused message never arrived", crecv(e[0], buf, sizeof(buf), 0, CHAN_NONBLOCK, &m),
+         -E_AGAIN);
+  close(s);
+  close(e[0]); close(e[1]); close(rep[0]); close(rep[1]);
+  return 1;
+}
+
 // A process blocked in recv whose capability is revoked meanwhile gets
 // -E_BADCAP when it wakes, and the message stays for a live holder.
 static int t_revoke_blocked(void)
@@ -781,6 +844,11 @@ static int spawned(int argc, char **argv)
     int p[2];   // new objects need no authority
     if (pipe(p) != 0 || write(p[1], "y", 1) != 1)
       return 9;
+    static struct procinfo pi[2];   // nor the machine: no list, no power off
+    if (procinfo(pi, 2) != -E_NOCAP)
+      return 12;
+    if (halt(0) != -E_NOCAP)
+      return 13;
     return 0;
   }
   if (strcmp(mode, "exec") == 0 && argc == 4) {   // exec ourselves n more times
@@ -920,7 +988,8 @@ static int t_spawn_revoke(void)
 
 // The current directory is only what the list says: a directory entry
 // with SPAWN_CWD makes relative paths work; without one every relative
-// path call fails with -E_NOCAP, and so do the other ambient operations.
+// path call fails with -E_NOCAP, and so do the other ambient operations
+// (kill, listing every process, powering off).
 static int t_spawn_cwd(void)
 {
   int dir = open("/", O_RDONLY);
@@ -937,7 +1006,8 @@ static int t_spawn_cwd(void)
   pid = spawn_self("nocwd", me, 0, 0);
   CHECK(pid > 0, "spawn: %d", pid);
   EXPECT("child without (1 open, 2 mkdir/unlink, 3 chdir, 4 exec, 5 fds, 6 kill, "
-         "7 wait, 8 fork, 9 pipe, 10 absolute paths, 11 exec/spawn by absolute path)",
+         "7 wait, 8 fork, 9 pipe, 10 absolute paths, 11 exec/spawn by absolute path, "
+         "12 procinfo, 13 halt)",
          ct_wait_for(pid), 0);
   close(dir);
   return 1;
@@ -1039,6 +1109,7 @@ static const struct ctcase cases[] = {
   {"chan_revoke_in_flight", t_revoke_in_flight},
   {"chan_revoke_three_procs", t_revoke_three_procs},
   {"chan_revoke_blocked", t_revoke_blocked},
+  {"chan_revoke_wakes", t_revoke_wakes},
   {"chan_confused_deputy", t_confused_deputy},
   {"spawn_exact", t_spawn_exact},
   {"spawn_refused", t_spawn_refused},

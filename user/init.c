@@ -38,6 +38,18 @@ static int supervisor_pid = -1;
 // incarnation's cell is still going away.
 static struct cellquota supervisor_quota = {.pages = 800, .procs = 24, .slots = 96, .cpu = 100};
 
+// Powers the machine off with status. init holds the system-control
+// capability from boot (kernel/sysctl.h), so halt returns only if that
+// capability was taken away: say so and stay alive.
+static void power_off(int status) __attribute__((noreturn));
+static void power_off(int status)
+{
+  int r = halt(status);
+  printf("init: halt: %s\n", errstr(r));
+  for (;;)
+    sleep(1000);
+}
+
 static void open_console(void)
 {
   int fd = open("console", O_RDWR);
@@ -46,7 +58,7 @@ static void open_console(void)
     fd = open("console", O_RDWR);
   }
   if (fd < 0)
-    halt(1);   // nowhere to report to
+    power_off(1);   // nowhere to report to
   dup(fd);     // stdout
   dup(fd);     // stderr
 }
@@ -171,7 +183,7 @@ static void supervisor_died(int status)
 {
   printf("init: the supervisor died (status %d): the system cannot heal itself; halting\n",
          status);
-  halt(status > 0 && status < 256 ? status : 3);
+  power_off(status > 0 && status < 256 ? status : 3);
 }
 
 // Starts sh with the given arguments; returns its pid.
@@ -213,7 +225,7 @@ int main(void)
   if (cmd) {
     printf("init: running: %s\n", cmd);
     char *argv[] = {"sh", "-c", cmd, 0};
-    halt(wait_for(start_shell(argv)));
+    power_off(wait_for(start_shell(argv)));
   }
   for (;;) {
     printf("init: starting sh\n");

@@ -14,10 +14,11 @@
 //   cwd:R  root:R             the current / root directory with rights R:
 //                             r list+read, w write, c create, d delete,
 //                             x exec, all = whatever the shell has
-//   proc:kill  proc:all       keep the shell's process capabilities
-//   proc:inspect              (all of them, whichever is named: process
-//                             capabilities cannot be attenuated yet)
+//   proc:kill  proc:inspect   keep the shell's process capabilities, each
+//                             cut to the kill (or inspect) right only
+//   proc:all                  keep them as they are (kill, wait, inspect)
 //   schedctl                  keep the scheduler-control capability
+//   sysctl                    keep the system-control capability (halt, ps)
 //   stdio                     nothing beyond the standard streams
 // The note's payload is the entries joined by newlines.
 #ifndef ZENITH_MANIFEST_H

@@ -1,13 +1,16 @@
 // ps: list processes with their parent, state, last hart, memory size, CPU
-// time in milliseconds and name.
+// time in milliseconds and name. Listing every process needs the
+// system-control capability (kernel/sysctl.h), which the shell passes
+// because the manifest asks for it.
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/procinfo.h"
+#include "kernel/errno.h"
 #include "user/user.h"
 #include "user/lib/util.h"
 #include "user/manifest.h"
 
-ZENITH_MANIFEST("stdio");
+ZENITH_MANIFEST("sysctl");
 
 static struct procinfo procs[NPROC];
 static const char *const state_names[] = PROC_STATE_NAMES;
@@ -18,6 +21,11 @@ static const char *const state_names[] = PROC_STATE_NAMES;
 int main(int argc, char **argv)
 {
   int n = procinfo(procs, NPROC);
+  if (n == -E_NOCAP) {
+    fprintf(2, "ps: refused: listing every process needs the system-control "
+               "capability, and this process holds none\n");
+    return 1;
+  }
   if (n < 0)
     fail("ps", "procinfo", n);
   printf("PID  PPID STATE  CPU SIZE     CPUTIME NAME\n");

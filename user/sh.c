@@ -23,7 +23,9 @@
 // CELL_ROOT_SLOT, kernel/cellinfo.h) and the service directory and control
 // key (SVC_DIR_SLOT, SVC_CTL_SLOT, user/lib/svcproto.h), and passes each on
 // only to the programs that need it (held_caps below); every other command
-// starts without.
+// starts without. It also inherits init's system-control capability (slot
+// SYSCTL_SLOT, kernel/sysctl.h: halt, ps), which the powerbox passes only
+// to programs whose manifest says "sysctl".
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/fcntl.h"
@@ -38,7 +40,8 @@
 #include "user/lib/powerbox.h"
 #include "user/manifest.h"
 
-ZENITH_MANIFEST("root:all", "cwd:all", "proc:all", "schedctl", "cell", "svc", "svcctl");
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all", "schedctl", "cell", "svc", "svcctl",
+                "sysctl");
 
 static int show_grants;   // sh -v, `grants on`: print each command's grants
 

@@ -14,7 +14,7 @@
 #include "kernel/sysinfo.h"
 #include "user/manifest.h"
 
-ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all", "sysctl");
 
 
 // ---------------------------------------------------------------- sysinfo

@@ -32,7 +32,7 @@ int getpid(void);
 char *sbrk(int n);
 int sleep(int ticks);
 int uptime(void);
-int halt(int status) __attribute__((noreturn));
+int halt(int status);   // needs the system-control capability (kernel/sysctl.h)
 int procinfo(struct procinfo *buf, int max);
 int bootargs(char *buf, int len);
 uint64 cputime(void);
@@ -79,6 +79,7 @@ struct capent;
 int openat(int dirslot, const char *path, int omode);  // path below a directory slot
 int setdir(int which, int slot);                   // DIRCAP_CWD/ROOT from slot; -1 drops
 int cap_dropproc(int pid);                         // drop process caps for pid (-1: all)
+int cap_restrictproc(int pid, uint rights);        // attenuate process caps for pid (-1: all)
 int cap_badge(int slot, uint64 badge);             // new slot: badged copy of an unbadged one
 int cap_list(int pid, struct capent *buf, int max); // count held by pid (0: me)
 int fchdir(int slot);                              // setdir(DIRCAP_CWD, slot)

@@ -24,7 +24,7 @@
 #include "user/user.h"
 #include "user/manifest.h"
 
-ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all", "sysctl");
 
 // The status wait() reports for a process the kernel killed (fault or kill()):
 // trap.c ends such a process with exit(-1).

@@ -30,8 +30,10 @@ def _chantest(vm, *cases):
 def test_rights_gate(vm):
     # read/write/fstat/dup/cap_dup/cap_revoke each need their right; so
     # does every path operation on the directory capability it starts from
-    # (open, create, mkdir, unlink, chdir, exec, ...: dirtest's matrix).
-    _captest(vm, "rights_gate")
+    # (open, create, mkdir, unlink, chdir, exec, ...: dirtest's matrix) and
+    # every use of a process capability (kill, wait, cap_list), which
+    # cap_restrictproc attenuates like any other.
+    _captest(vm, "rights_gate", "proc_attenuate")
     _cases(vm, "dirtest", "DT", "rights_matrix")
 
 
@@ -125,7 +127,8 @@ def _caps_rows(out):
 def test_powerbox_cat(vm):
     # cat's manifest is "args:r": each file argument read-only, nothing else
     # (a lookup+exec root and cwd, to be found and run). grep's is
-    # "args:r arg1:-": its pattern is not a file; options never are.
+    # "args:r arg1:-": its pattern is not a file; options never are. The
+    # manifest's words keep capabilities the shell holds (ps: sysctl).
     vm.run("echo hello > notes.txt")
     vm.run("grants on")
     out = vm.run("cat notes.txt")
@@ -136,6 +139,12 @@ def test_powerbox_cat(vm):
     _expect_grant(vm, out, "grep", "sh: grant grep: stdin stdout stderr notes.txt:r root:xl cwd:xl")
     out = vm.run("wc -l notes.txt")
     _expect_grant(vm, out, "wc", "sh: grant wc: stdin stdout stderr notes.txt:r root:xl cwd:xl")
+    # ps's manifest is "sysctl": no file, and the system-control capability
+    # (listing every process needs it).
+    out = vm.run("ps")
+    _expect_grant(vm, out, "ps", "sh: grant ps: stdin stdout stderr root:xl cwd:xl sysctl")
+    if "init" not in out:
+        vm.fail(f"ps did not list init: {out!r}")
 
 
 def test_powerbox_cp(vm):

@@ -124,3 +124,18 @@ def test_refuses_more_than_the_shell_holds(run_zenith):
 def test_a_missing_file_is_the_programs_to_report(vm):
     out = vm.run("cat nosuchfile")
     assert "cat: nosuchfile: no such file or directory" in out, out
+
+
+@needs_stage_d
+def test_only_manifests_that_ask_get_system_control(vm):
+    """halt and ps need the system-control capability (kernel/sysctl.h):
+    the shell passes it to ps (manifest "sysctl"), not to caps or echo."""
+    vm.run("grants on")
+    out = vm.run("ps")
+    assert _grant_line(out, "ps").endswith(" sysctl"), out
+    assert "init" in out, out
+    line = _grant_line(vm.run("echo hi"), "echo")
+    assert "sysctl" not in line, line
+    vm.run("grants off")
+    rows = _caps_rows(vm.run("caps"))
+    assert "11" not in rows and all(t != "sysctl" for t, _ in rows.values()), rows

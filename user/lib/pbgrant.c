@@ -61,7 +61,8 @@ static int pb_entry(struct pb_plan *plan, char *entry)
   int *keep = strcmp(entry, "schedctl") == 0 ? &plan->keep_schedctl
             : strcmp(entry, "cell") == 0     ? &plan->keep_cell
             : strcmp(entry, "svc") == 0      ? &plan->keep_svc
-            : strcmp(entry, "svcctl") == 0   ? &plan->keep_svcctl : 0;
+            : strcmp(entry, "svcctl") == 0   ? &plan->keep_svcctl
+            : strcmp(entry, "sysctl") == 0   ? &plan->keep_sysctl : 0;
   if (keep) {
     *keep = 1;
     return 0;
@@ -84,8 +85,11 @@ static int pb_entry(struct pb_plan *plan, char *entry)
       plan->root_all |= all;
     }
   } else if (strcmp(key, "proc") == 0) {
-    bad = strcmp(val, "kill") != 0 && strcmp(val, "all") != 0 && strcmp(val, "inspect") != 0;
-    plan->keep_proc = 1;
+    uint r = strcmp(val, "kill") == 0    ? CAP_R_KILL
+           : strcmp(val, "inspect") == 0 ? CAP_R_INSPECT
+           : strcmp(val, "all") == 0     ? CAP_R_ALL : 0;
+    bad = r == 0;
+    plan->proc_rights |= r;
   } else if (strncmp(key, "arg", 3) == 0) {
     char k = val[0];
     bad = val[1] != 0 || (k != 'r' && k != 'w' && k != 'c' && k != '-') ||
@@ -161,8 +165,9 @@ int pb_parse(struct pb_plan *plan, char *manifest, int argc)
 {
   memset(plan, 0, sizeof(*plan));
   plan->root_all = plan->cwd_all = 1;
-  plan->keep_proc = plan->keep_schedctl = plan->keep_cell = 1;
-  plan->keep_svc = plan->keep_svcctl = 1;
+  plan->proc_rights = CAP_R_ALL;
+  plan->keep_schedctl = plan->keep_cell = 1;
+  plan->keep_svc = plan->keep_svcctl = plan->keep_sysctl = 1;
   return 0;
 }
 

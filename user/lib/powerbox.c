@@ -8,6 +8,7 @@
 #include "kernel/caprights.h"
 #include "kernel/capinfo.h"
 #include "kernel/schedctl.h"
+#include "kernel/sysctl.h"
 #include "kernel/cellinfo.h"
 #include "user/lib/svcproto.h"
 #include "user/user.h"
@@ -200,6 +201,7 @@ int pb_enter(struct pb_plan *plan, char **argv, int argc)
   memset(keep, 0, sizeof(keep));
   keep[0] = keep[1] = keep[2] = 1;
   keep[SCHEDCTL_SLOT] = plan->keep_schedctl;
+  keep[SYSCTL_SLOT] = plan->keep_sysctl;
   keep[CELL_ROOT_SLOT] = plan->keep_cell;
   keep[SVC_DIR_SLOT] = plan->keep_svc;
   keep[SVC_CTL_SLOT] = plan->keep_svcctl;
@@ -214,8 +216,14 @@ int pb_enter(struct pb_plan *plan, char **argv, int argc)
   for (int s = 3; s < NCAP; s++)
     if (!keep[s])
       close(s);   // includes the temporary root and cwd slots
-  if (!plan->keep_proc)
+  if (plan->proc_rights == 0) {
     cap_dropproc(-1);
+  } else if (plan->proc_rights != CAP_R_ALL) {
+    r = cap_restrictproc(-1, plan->proc_rights);   // never quietly less either
+    if (r < 0)
+      return pb_refuse(plan, "proc", r == -E_RIGHTS
+                       ? "wants a right the shell's process capabilities lack" : errstr(r));
+  }
   // The grant table rides at the end of argv.
   if (plan->ngrant > 0) {
     if (argc + plan->ngrant + 1 > MAXARG)
@@ -268,10 +276,16 @@ void pb_show(struct pb_plan *plan, const char *prog)
     show_rights(rs, plan->cwd_rights | CAP_R_LOOKUP | CAP_R_EXEC);
     fprintf(2, " cwd:%s", rs);
   }
-  if (plan->keep_proc)
-    fprintf(2, " proc");
+  if (plan->proc_rights == CAP_R_ALL)
+    fprintf(2, " proc:all");
+  else if (plan->proc_rights)
+    fprintf(2, " proc:%s%s%s", plan->proc_rights & CAP_R_KILL ? "kill" : "",
+            (plan->proc_rights & (CAP_R_KILL | CAP_R_INSPECT)) == (CAP_R_KILL | CAP_R_INSPECT) ? "," : "",
+            plan->proc_rights & CAP_R_INSPECT ? "inspect" : "");
   if (plan->keep_schedctl)
     fprintf(2, " schedctl");
+  if (plan->keep_sysctl)
+    fprintf(2, " sysctl");
   if (plan->keep_cell)
     fprintf(2, " cell");
   if (plan->keep_svc)

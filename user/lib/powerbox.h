@@ -40,11 +40,14 @@ struct pb_plan {
   uint root_rights;       // always at least LOOKUP | EXEC (to run it)
   int cwd_all, root_all;  // "all": keep the shell's own (its boundary too,
                           // so `cd ..` works as in the shell)
-  int keep_proc;          // keep the shell's process capabilities
+  uint proc_rights;       // the shell's process capabilities, each cut to
+                          // exactly these rights (CAP_R_KILL, CAP_R_INSPECT);
+                          // 0 drops them, CAP_R_ALL keeps them as they are
   int keep_schedctl;      // keep the scheduler-control slot (kernel/schedctl.h)
   int keep_cell;          // keep the root cell slot (kernel/cellinfo.h)
   int keep_svc;           // keep the service directory (user/lib/svcproto.h)
   int keep_svcctl;        // keep the service-control key
+  int keep_sysctl;        // keep the system-control slot (kernel/sysctl.h)
   int ngrant;
   struct pb_grant grant[MAXGRANTS];
   char refused[96];       // set when the plan cannot be granted
