@@ -139,6 +139,31 @@ int pcap_drop(struct proc *p, int pid)
   return dropped;
 }
 
+int pcap_give_derived(struct proc *child, struct proc *parent, int pid, uint32 rights)
+{
+  int err = -E_NOCAP;
+  uint32 r;
+  acquire(&caplock);
+  struct capnode *src = 0;
+  for (int i = 0; i < NPCAP && src == 0; i++) {   // any of them that allows it
+    struct capnode *c = parent->caps.proc[i];
+    if (c && c->pid == pid && (err = cap_derive_rights(c, CAP_R_TRANSFER, rights, &r)) == 0)
+      src = c;
+  }
+  int slot = src ? free_entry(child) : -1;
+  struct capnode *n = slot >= 0 ? capnode_alloc(src, 0, r, src->badge) : 0;
+  if (n) {
+    n->proc = src->proc;
+    n->pid = src->pid;
+    child->caps.proc[slot] = n;
+    err = 0;
+  } else if (src) {
+    err = -E_CAPPOOL;
+  }
+  release(&caplock);
+  return err;
+}
+
 int pcap_restrict(struct proc *p, int pid, uint32 rights)
 {
   int n = 0, err = 0;

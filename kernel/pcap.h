@@ -36,6 +36,11 @@ int pcap_give(struct proc *p, struct proc *target, uint32 rights);
 // Drop p's process capabilities for pid (-1: all of them). Returns how
 // many were dropped.
 int pcap_drop(struct proc *p, int pid);
+// spawn's SPAWN_PROC entry: give child a process capability for pid with
+// exactly `rights`, derived from one parent holds that carries
+// CAP_R_TRANSFER and every right asked for. 0, -E_NOCAP (parent holds none
+// for pid), -E_BADCAP, -E_NORIGHT, -E_RIGHTS, -E_CAPPOOL.
+int pcap_give_derived(struct proc *child, struct proc *parent, int pid, uint32 rights);
 // Shrink p's live process capabilities for pid (-1: all) to exactly
 // `rights`: how many (0 if none), or -E_RIGHTS if one lacks a right of
 // `rights` (then none changes).

@@ -45,6 +45,7 @@ static int check_list(const struct spawncap *list, int n)
     case SPAWN_SLOT: slots++; break;
     case SPAWN_CWD: cwd++; break;
     case SPAWN_ROOT: root++; break;
+    case SPAWN_PROC: break;   // at most SPAWN_MAXCAPS < NPCAP of them
     default: return -E_INVAL;
     }
   }
@@ -58,7 +59,7 @@ static int check_list(const struct spawncap *list, int n)
 static int give_dirs(struct proc *np, struct proc *p, const struct spawncap *list, int n)
 {
   for (int i = 0; i < n; i++) {
-    if (list[i].role == SPAWN_SLOT)
+    if (list[i].role != SPAWN_CWD && list[i].role != SPAWN_ROOT)
       continue;
     int err;
     struct file *f = cap_give_check(p, &list[i], &err);
@@ -133,6 +134,10 @@ static int build(struct cell *c, struct proc *p, char *path, char **argv,
     goto fail_caps;
   if ((err = cap_give_spawn(np, p, list, n)) < 0)
     goto fail_caps;   // no slot given
+  for (int i = 0; i < n; i++)
+    if (list[i].role == SPAWN_PROC &&
+        (err = pcap_give_derived(np, p, list[i].slot, list[i].rights)) < 0)
+      goto fail_caps;
   if ((err = pcap_give(p, np, PCAP_RIGHTS)) < 0)
     goto fail_caps;
   int pid = np->pid;
@@ -141,6 +146,7 @@ static int build(struct cell *c, struct proc *p, char *path, char **argv,
 
 fail_caps:
   cap_close_all(np);   // slots, cwd and root
+  pcap_close_all(np);  // process capabilities
 fail:
   proc_discard(np);
   return err;

@@ -10,8 +10,11 @@
 // filled, in list order (so the k-th such entry is slot k: list the
 // console three times to give the child fds 0, 1 and 2). An entry with
 // role SPAWN_CWD or SPAWN_ROOT (a directory) becomes the child's current
-// or root directory capability instead of a slot. Each entry needs
-// CAP_R_TRANSFER on the parent's slot, and the child gets exactly
+// or root directory capability instead of a slot. An entry with role
+// SPAWN_PROC names a process by its pid (in `slot`): the child gets a
+// process capability for it, derived from one the parent holds for that
+// pid (-E_NOCAP if none). Each entry needs
+// CAP_R_TRANSFER on the parent's capability, and the child gets exactly
 // `rights`, which must be a subset of what the slot holds (-E_RIGHTS
 // otherwise, never a silent mask). The child's records derive from the
 // parent's, so the parent can revoke them. The parent gets a process
@@ -27,11 +30,12 @@
 #define SPAWN_SLOT  0   // the next slot of the child
 #define SPAWN_CWD   1   // the child's current-directory capability
 #define SPAWN_ROOT  2   // the child's root-directory capability
+#define SPAWN_PROC  3   // a process capability for the pid in .slot
 
 #define SPAWN_MAXCAPS 18   // NCAP slots plus a cwd and a root
 
 struct spawncap {
-  int slot;        // the parent's slot
+  int slot;        // the parent's slot (SPAWN_PROC: the process's pid)
   uint32 rights;   // what the child gets: a subset of the slot's rights
   int role;        // SPAWN_SLOT, SPAWN_CWD or SPAWN_ROOT
 };

@@ -6,6 +6,8 @@
 //   -E_NORIGHT  an entry's slot lacks CAP_R_TRANSFER
 //   -E_RIGHTS   an entry asks for rights its slot does not have
 //   -E_NOTDIR   a SPAWN_CWD or SPAWN_ROOT entry is not a directory
+//   -E_NOCAP    a SPAWN_PROC entry names a pid the caller holds no
+//               process capability for (its NORIGHT/RIGHTS as above)
 //   -E_CAPPOOL  the kernel's pool of capability records is exhausted
 //   -E_PROCLIM  the process table is full
 //   -E_NOENT, -E_ISDIR, -E_NOEXEC, -E_NOMEM, -E_TOOBIG   as exec

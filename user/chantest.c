@@ -795,6 +795,17 @@ static int spawned(int argc, char **argv)
     char ch;
     return fd >= 0 && read(fd, &ch, 1) == 1 ? 0 : 2;
   }
+  if (strcmp(mode, "prockill") == 0 && argc == 4) {   // holds a kill-only capability for argv[3]
+    int t = atoi(argv[3]);
+    static struct capent ents[2];
+    if (cap_list(t, ents, 2) != -E_NORIGHT)
+      return 1;
+    if (kill(t) != 0)
+      return 2;
+    if (cap_restrictproc(t, CAP_R_KILL | CAP_R_WAIT) != -E_RIGHTS)
+      return 3;
+    return 0;
+  }
   if (strcmp(mode, "jail") == 0) {   // root and cwd: JAIL; nothing above it
     char buf[8];
     int fd = open("/in", O_RDONLY);
@@ -1036,6 +1047,52 @@ static int t_spawn_root(void)
   return 1;
 }
 
+// spawn passes process capabilities too (SPAWN_PROC, the pid in .slot):
+// the child gets exactly the rights listed, derived from the parent's
+// capability, which needs TRANSFER and every right asked for; a pid the
+// parent holds none for is -E_NOCAP. The child uses its kill-only one.
+static int t_spawn_proc(void)
+{
+  int t = ct_fork();   // killed by the runner if the case fails early
+  CHECK(t >= 0, "fork: %d", t);
+  if (t == 0) {
+    sleep(5000);
+    exit(9);
+  }
+  char tp[12];
+  snprintf(tp, sizeof(tp), "%d", t);
+  struct spawncap one = { t, CAP_R_KILL | CAP_R_GRANT, SPAWN_PROC };
+  EXPECT("more rights than held", spawn_self("prockill", tp, &one, 1), -E_RIGHTS);
+  one = (struct spawncap){ 1, CAP_R_KILL, SPAWN_PROC };
+  EXPECT("init: none held", spawn_self("prockill", tp, &one, 1), -E_NOCAP);
+  one = (struct spawncap){ t, CAP_R_KILL, SPAWN_PROC };
+  int c = spawn_self("prockill", tp, &one, 1);
+  CHECK(c > 0, "spawn: %d", c);
+  int st, cst = -1000, tst = -1000;
+  for (int k = 0; k < 2; k++) {   // the target and the child, in either order
+    int w = wait(&st);
+    if (w == c)
+      cst = st;
+    else if (w == t)
+      tst = st;
+  }
+  EXPECT("child (1 inspect refused, 2 kill, 3 no widening)", cst, 0);
+  EXPECT("target killed by the child", tst, -1);
+  // Without TRANSFER on the parent's capability, nothing is passed.
+  t = ct_fork();
+  CHECK(t >= 0, "fork: %d", t);
+  if (t == 0) {
+    sleep(5000);
+    exit(9);
+  }
+  EXPECT("drop transfer", cap_restrictproc(t, CAP_R_KILL | CAP_R_WAIT), 1);
+  one = (struct spawncap){ t, CAP_R_KILL, SPAWN_PROC };
+  EXPECT("without transfer", spawn_self("prockill", tp, &one, 1), -E_NORIGHT);
+  EXPECT("kill", kill(t), 0);
+  EXPECT("target's status", ct_wait_for(t), -1);
+  return 1;
+}
+
 // A badged send end: every message through it, or through copies derived
 // from it (also in another process), carries the badge; the unbadged end
 // carries 0; the badge of a badged capability cannot be changed.
@@ -1110,6 +1167,7 @@ static const struct ctcase cases[] = {
   {"chan_revoke_three_procs", t_revoke_three_procs},
   {"chan_revoke_blocked", t_revoke_blocked},
   {"chan_revoke_wakes", t_revoke_wakes},
+  {"spawn_proc", t_spawn_proc},
   {"chan_confused_deputy", t_confused_deputy},
   {"spawn_exact", t_spawn_exact},
   {"spawn_refused", t_spawn_refused},
