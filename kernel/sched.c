@@ -219,14 +219,24 @@ void sched_dequeue(struct proc *p)
   hook_end(i0);
 }
 
+// The policy's pick_next, counting its instructions in *instr.
+static struct proc *policy_pick(int cpu, uint64 *instr)
+{
+  uint64 i0 = r_instret();
+  struct proc *p = active->pick_next(cpu);
+  *instr += r_instret() - i0;
+  return p;
+}
+
 // The policy's choice, passed through the cells' CPU shares. rq_lock held.
-static struct proc *pick_within_shares(int cpu)
+// *instr counts the instructions spent in the policy's pick_next.
+static struct proc *pick_within_shares(int cpu, uint64 *instr)
 {
   uint64 now = r_time();
   if (nparked && cell_cpu_window(now) != parked_window)
     unpark_all();
   struct proc *p;
-  while ((p = active->pick_next(cpu)) && cell_cpu_over(p->cell, now, 0)) {
+  while ((p = policy_pick(cpu, instr)) && cell_cpu_over(p->cell, now, 0)) {
     parked[nparked++] = p;
     parked_window = cell_cpu_window(now);
   }
@@ -234,7 +244,7 @@ static struct proc *pick_within_shares(int cpu)
     // Nobody else wants the CPU: give them all back and let the policy
     // choose among them as it always would (its fairness, not ours).
     unpark_all();
-    p = active->pick_next(cpu);
+    p = policy_pick(cpu, instr);
   }
   return p;
 }
@@ -243,13 +253,14 @@ struct proc *sched_pick_next(int cpu)
 {
   uint64 t0 = r_time();
   acquire(&rq_lock);
-  uint64 i0 = r_instret();
-  struct proc *p = pick_within_shares(cpu);
+  uint64 i0 = r_instret(), in_policy = 0;
+  struct proc *p = pick_within_shares(cpu, &in_policy);
   uint64 i1 = r_instret();
   struct schedpolstat *s = &polstat[active_id];
   if (p) {   // an empty look is not a decision
     s->picks++;
-    s->pick_instret += i1 - i0;
+    s->pick_instret += in_policy;
+    s->share_instret += i1 - i0 - in_policy;
   }
   release(&rq_lock);
   if (p)

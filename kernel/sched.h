@@ -40,7 +40,9 @@ struct sched_entity {
   uint64 slice;            // requested slice, rdtime units
   uint64 slice_used;       // of it, used so far
   int in_avg;              // counted in the average virtual time?
-  // adaptive: the signals (schedctl.h; S2's learned policy reuses them)
+  // adaptive: competing for the CPU (runnable or running)? and the signals
+  // (schedctl.h; S2's learned policy reuses them)
+  int competing;
   struct sched_features feat;
 };
 

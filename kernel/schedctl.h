@@ -76,10 +76,12 @@ struct schedpolstat {
   uint32 pad;
   uint64 picks;         // pick_next calls (decisions)
   uint64 pick_time;     // rdtime units spent in pick_next (incl. the lock)
-  uint64 pick_instret;  // instructions retired in pick_next: exact under
-                        // QEMU -icount; a host counter otherwise
+  uint64 pick_instret;  // instructions retired in the policy's pick_next:
+                        // exact under QEMU -icount; a host counter otherwise
   uint64 hook_calls;    // every other hook (enqueue, wake, tick, block, ...)
   uint64 hook_instret;  // their instructions
+  uint64 share_instret; // instructions of the decisions outside pick_next
+                        // (the SandCells' CPU-share check, sched.c)
 };
 
 struct schedstat {

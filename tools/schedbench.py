@@ -238,6 +238,7 @@ TABLES = [
     ("w4", "W4 fork-heavy build", [
         Figure("makespan ms", metric("w4", "makespan_ms"), "{:.0f}"),
         Figure("instr/decision", metric("w4", "instr_per_decision"), "{:.0f}"),
+        Figure("+ cells' share check", metric("w4", "instr_per_share_check"), "{:.0f}"),
         Figure("instr/other hook", metric("w4", "instr_per_hook"), "{:.0f}"),
     ]),
     ("w5", "W5 starvation: 1 hog amid 8C tasks that sleep every ms (w5_starve)", [
@@ -495,6 +496,13 @@ def write_report(res, args, outdir, elapsed):
         L.append(f"- Host load average (1 min) after the real-time runs: "
                  f"{min(loads):.1f} to {max(loads):.1f}, on {os.cpu_count()} host cores.")
     L.append(f"- Boots retried (no init within {BOOT_WAIT} s): {retries}.")
+    drifts = [r.out.metric(r.workload, "tick_drift") for r in res.runs
+              if r.harts == 1 and r.out is not None and not r.problem]
+    drifts = [d for d in drifts if d is not None]
+    if drifts:
+        L.append(f"- Tick counter against rdtime at the end of each 1-hart run (ticks lost; "
+                 f"latencies are measured from tick edges, so this must be 0): "
+                 f"{min(drifts)} to {max(drifts)}.")
     L.append("- C = number of harts. Latencies in ms; shares as multiples of the fair share.\n")
     L.append("## Policies\n")
     for p in res.policies:

@@ -837,6 +837,7 @@ static void w4(void)
   sb(wl, "decisions", picks);
   if (picks) {
     sb(wl, "instr_per_decision", (after->pick_instret - before.pick_instret) / picks);
+    sb(wl, "instr_per_share_check", (after->share_instret - before.share_instret) / picks);
     sb(wl, "ns_per_decision", (after->pick_time - before.pick_time) * 100 / picks);
   }
   if (hooks)
@@ -1398,6 +1399,18 @@ static void clock_check(void)
 
 // ---------------------------------------------------------------- main
 
+// Ticks the tick counter is behind rdtime since calibrate_ticks(): 0 when
+// no tick was lost. Latencies are measured from tick edges placed by
+// rdtime, so each lost tick would add a tick to every later latency (it
+// did: fork copied memory with interrupts off, +10..35 ms in W1).
+static void report_tick_drift(const char *wl)
+{
+  uint64 t = rdtime();
+  int64 expect = (int64)((t - tick_base) / TICK_TB);
+  int64 got = (int64)((uint64)uptime() - tick_at_base);
+  printf("SB %s tick_drift %ld\n", wl, expect - got);
+}
+
 struct workload {
   const char *name;
   void (*fn)(void);
@@ -1475,6 +1488,7 @@ int main(int argc, char **argv)
       if (strcmp(argv[i], "all") == 0 || strcmp(argv[i], workloads[w].name) == 0) {
         calibrate_ticks();
         workloads[w].fn();
+        report_tick_drift(workloads[w].name);
         found = 1;
       }
     }
