@@ -14,8 +14,10 @@
 //     from one running a less urgent class, if it is eligible.
 // The fairness floor is the virtual-time core (sched_fair.h): only an
 // eligible process (one that has not had more than its share) can be
-// picked or preempt, so heuristics change who goes *first*, never who gets
-// *how much*, and nobody starves. CPU time is charged exactly (the rdtime
+// picked or preempt, so the class changes who goes *first*, not who gets
+// *how much*, and nobody starves. The one exception is bounded: a process
+// asleep at least half the time competes with double weight (update_boost),
+// which leaves anyone else at least half its fair share. CPU time is charged exactly (the rdtime
 // `ran` the hooks get), so running between ticks and sleeping across tick
 // edges earns nothing. A forked child inherits its parent's signals, but a
 // burst in progress counts at once (score_classify), so a child (or any
@@ -104,11 +106,35 @@ static void set_class(struct proc *p, int cls)
 // table while that policy is active (sched_learned.c sets it in its init).
 int (*adaptive_classify)(const struct sched_features *f) = score_classify;
 
+// A process asleep at least half the time (and not batch now: a burst in
+// progress counts) competes with double weight: a periodic task needing
+// more than an equal share while it runs (video: 4 ms of every 16.7 ms
+// amid 4 jobs, whose equal share is 1/5) gets it, and can still use at
+// most what it does not sleep. N boosted tasks leave a hog 1/(2N+1) of
+// the CPU against a fair 1/(N+1): never less than half its fair share.
+#define BOOST_SLEEP_FRAC SCORE_SLEEP_INTERACTIVE   // 50 %
+
+static void update_boost(struct proc *p)
+{
+  int want = p->se.cls != SCLASS_BATCH && p->se.feat.sleep_frac >= BOOST_SLEEP_FRAC;
+  if (want == p->se.boosted)
+    return;
+  int base = sched_base_weight(p);
+  p->se.boosted = want;
+  vt_reweight(p, want ? 2 * base : base);
+}
+
 static void reclassify(struct proc *p)
 {
   int cls = adaptive_classify(&p->se.feat);
   if (cls != p->se.cls || cls == SCLASS_BATCH)   // a batch slice follows ncompeting
     set_class(p, cls);
+  update_boost(p);
+}
+
+static void adaptive_reweight(struct proc *p, int w)
+{
+  vt_reweight(p, p->se.boosted ? 2 * w : w);
 }
 
 static void charge(struct proc *p, uint64 ran)
@@ -255,5 +281,5 @@ const struct sched_policy sched_adaptive = {
   .block = adaptive_block,
   .exit = adaptive_exit,
   .preempts = adaptive_preempts,
-  .reweight = vt_reweight,
+  .reweight = adaptive_reweight,
 };
