@@ -544,8 +544,12 @@ def write_report(res, args, outdir, elapsed):
     L.append("## Reading these figures\n")
     L.append("""- Wake-to-run latency starts at the 1 ms timer tick at which a sleeping task became
   due (sleep() counts ticks), so it is what the policy and the kernel add, not the
-  tick's rounding. Percentiles are nearest-rank over every sample (p99.9 of 300
-  samples is the largest but one or the largest).
+  tick's rounding. The task places tick edges by rdtime, so a tick the kernel loses
+  adds a tick to every later latency: the header's tick drift must be 0 (until
+  the fix in kernel commit 55f4c8c, fork copied memory with interrupts off, lost
+  ticks, and every W1/W3 latency here was 10 to 35 ms too long). Percentiles
+  are nearest-rank over every sample (p99.9 of 300 samples is the largest but one
+  or the largest).
 - Deadline misses (W1, W3): the work of a period is not done before the next period
   starts; a period that passed entirely while the task waited counts as missed.
 - W2 with 8 free-running pipelines fills the 512-byte pipe buffers, so its
@@ -558,14 +562,16 @@ def write_report(res, args, outdir, elapsed):
   fair) print "never". "Latency settled" is user-visible: the first time 5 wakes in
   a row ran within 1 ms.
 - Decision cost: instructions retired in the policy's pick_next (kernel counters,
-  exact under -icount) averaged over the W4 build.
+  exact under -icount) averaged over the W4 build; the SandCells' CPU-share check
+  each decision also passes through is the next column, counted apart.
 - Multi-hart figures ran in real time on a host shared with other jobs: their spread
   is mostly the host's. When the host is overloaded, the guest loses timer ticks and
   sleeps last far longer than asked (latencies of seconds, hogs that never start in
   their window): such figures say nothing about the policies.
-- W3: if every policy misses nearly every video and audio deadline and even the UI
-  task waits tens of ms, the background jobs (fork, exec, file writes through the
-  log) are stalling everyone alike, not the policy choosing badly.
+- W3: the video task needs 4 ms of every 16.7 ms (24 % of a hart) while 4
+  background jobs compete; an equal share is 1/5 or less, so a policy that shares
+  strictly by weight (fair) cannot meet its deadlines whatever the order. The
+  adaptive policy doubles the weight of a task asleep at least half the time.
 """)
     L.append("## Plots\n")
     if isinstance(plots, str):
