@@ -143,6 +143,7 @@ def test_policies_behave(run_zenith):
     check_cases(res, "SC", POLICY_CASES)
 
 
+@pytest.mark.lab_answers(4)   # the refusal case needs stage A's rights check
 @pytest.mark.zenith_timeout(200)
 def test_switch_under_load_smp(run_zenith):
     """Switching policies over and over on three harts while hogs and
