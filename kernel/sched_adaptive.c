@@ -112,6 +112,11 @@ int (*adaptive_classify)(const struct sched_features *f) = score_classify;
 // amid 4 jobs, whose equal share is 1/5) gets it, and can still use at
 // most what it does not sleep. N boosted tasks leave a hog 1/(2N+1) of
 // the CPU against a fair 1/(N+1): never less than half its fair share.
+// A boosted process also comes back from a sleep without its debt (the
+// fair core keeps a sleeper's debt, up to one slice, so that sleeping
+// across tick edges earns nothing): otherwise a video frame's 4 ms left
+// a debt that kept the next frame waiting several ms, and 2 to 15 % of the
+// frames missed. Its share is still bounded by the time it sleeps.
 #define BOOST_SLEEP_FRAC SCORE_SLEEP_INTERACTIVE   // 50 %
 
 static void update_boost(struct proc *p)
@@ -237,6 +242,8 @@ static void adaptive_wake(struct proc *p, struct proc *waker)
     score_woke_other(&waker->se.feat);
   compete(p, 1);
   reclassify(p);
+  if (p->se.boosted)
+    p->se.vlag = 0;   // comes back at the average: see update_boost
   vt_wake(p);
   vt_enqueue(p);
   p->se.feat.lag = vt_lag(p);
