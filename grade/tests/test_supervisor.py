@@ -50,6 +50,7 @@ def test_selfheal_suite_one_hart(run_zenith):
                          r"; restarting (at once|in \d+ ticks)", res.output), (rule, res.tail())
 
 
+@needs_restarts   # `svc start` after the quarantine goes through the restart logic
 @pytest.mark.zenith_timeout(300)
 def test_anomaly_quarantine(run_zenith):
     """anomaly=quarantine (the table /svcquar.conf): a capability-error
