@@ -221,6 +221,23 @@ static int t_slow(void)
   return 1;
 }
 
+// kv is stopped in `state` (held, quarantined) since generation gen:
+// connect is refused with -E_PEER until svc start brings it back.
+static int refused_until_started(const char *state, uint32 gen)
+{
+  struct svcconn c;
+  struct svchdr ctl;
+  struct svcstatus st;
+  int r;
+  if ((r = svc_connect(&c, "kv")) != -E_PEER)
+    return why("connect to a %s service: %d, want -E_PEER", state, r);
+  if ((r = svc_control(SUP_CTL_START, "kv", &ctl, sizeof(ctl))) < 0)
+    return why("svc start: %s", errstr(r));
+  if (wait_running_after("kv", gen, &st) < 0)
+    return why("kv not running after svc start");
+  return 1;
+}
+
 // A crash loop: restarts after growing delays, then the hold; svc start
 // brings it back.
 static int t_backoff(void)
@@ -249,14 +266,7 @@ static int t_backoff(void)
   if (s1.state != SVC_HELD || s1.holds != holds + 1)
     return why("after %d restarts: state %s holds %d, want held", (int)s.limit,
                svc_state_name(s1.state), (int)s1.holds);
-  struct svcconn c;
-  if ((r = svc_connect(&c, "kv")) != -E_PEER)
-    return why("connect to a held service: %d, want -E_PEER", r);
-  if ((r = svc_control(SUP_CTL_START, "kv", &ctl, sizeof(ctl))) < 0)
-    return why("svc start: %s", errstr(r));
-  if (wait_running_after("kv", s1.gen, &s1) < 0)
-    return why("kv not running after svc start");
-  return 1;
+  return refused_until_started("held", s1.gen);
 }
 
 // Anomalies without a crash: a capability-error storm, a fork storm, and
@@ -333,14 +343,7 @@ static int t_quarantine(void)
       s1.restarts != s0.restarts)
     return why("quarantined kv came back by itself: state %s gen %d->%d",
                svc_state_name(s1.state), (int)s0.gen, (int)s1.gen);
-  struct svcconn c;
-  if ((r = svc_connect(&c, "kv")) != -E_PEER)
-    return why("connect to a quarantined service: %d, want -E_PEER", r);
-  if ((r = svc_control(SUP_CTL_START, "kv", &rep, sizeof(rep))) < 0)
-    return why("svc start: %s", errstr(r));
-  if (wait_running_after("kv", s1.gen, &s1) < 0)
-    return why("kv not running after svc start");
-  return 1;
+  return refused_until_started("quarantined", s1.gen);
 }
 
 // Clients cannot stall a service or get a live one killed: for 800 ticks
