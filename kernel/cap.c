@@ -17,6 +17,7 @@
 #include "param.h"
 #include "errno.h"
 #include "spinlock.h"
+#include "printf.h"
 #include "proc.h"
 #include "file.h"
 #include "fs.h"
@@ -76,10 +77,13 @@ static int take_slot(struct proc *p)
   return r < 0 ? r : i;
 }
 
-// Put a new root record for f into slot i, charged already. caplock held.
-static int fill_slot(struct proc *p, int i, struct file *f, uint32 rights)
+// Put a new record for f into slot i, charged already: derived from `from`
+// (0: a root record) with the given rights and badge. i, or -E_CAPPOOL
+// (the charge given back). caplock held.
+static int fill_slot(struct proc *p, int i, struct capnode *from, struct file *f,
+                     uint32 rights, uint64 badge)
 {
-  struct capnode *n = capnode_alloc(0, f, rights, 0);
+  struct capnode *n = capnode_alloc(from, f, rights, badge);
   if (n == 0) {
     cell_slot_uncharge(p->cell, 1);
     return -E_CAPPOOL;
@@ -93,7 +97,7 @@ int cap_install(struct proc *p, struct file *f, uint32 rights)
   acquire(&caplock);
   int i = take_slot(p);
   if (i >= 0)
-    i = fill_slot(p, i, f, rights);
+    i = fill_slot(p, i, 0, f, rights, 0);
   release(&caplock);
   return i;
 }
@@ -123,15 +127,8 @@ int cap_install_below(struct proc *p, struct capnode *from, struct file *f,
 {
   acquire(&caplock);
   int i = from->revoked ? -E_BADCAP : take_slot(p);
-  if (i >= 0) {
-    struct capnode *n = capnode_alloc(from, f, rights, from->badge);
-    if (n) {
-      p->caps.slot[i].node = n;
-    } else {
-      cell_slot_uncharge(p->cell, 1);
-      i = -E_CAPPOOL;
-    }
-  }
+  if (i >= 0)
+    i = fill_slot(p, i, from, f, rights, from->badge);
   release(&caplock);
   return i;
 }
@@ -145,9 +142,23 @@ int cap_install_at(struct proc *p, int slot, struct file *f, uint32 rights)
   else if (p->caps.slot[slot].node)
     r = -E_BUSY;
   else if ((r = cell_slot_charge(p->cell, 1)) == 0)
-    r = fill_slot(p, slot, f, rights);
+    r = fill_slot(p, slot, 0, f, rights, 0);
   release(&caplock);
   return r;
+}
+
+void cap_give_object(struct proc *p, int slot, int type, uint32 rights, const char *what)
+{
+  struct file *f = filealloc();
+  if (f == 0) {
+    printf("%s: ", what);
+    panic("no file");
+  }
+  f->type = type;
+  if (cap_install_at(p, slot, f, rights) < 0) {   // charged to p's cell
+    printf("%s: ", what);
+    panic("no capability record");
+  }
 }
 
 struct file *cap_lookup(struct proc *p, int slot, uint32 need, int *err)
@@ -181,16 +192,9 @@ int cap_dup(struct proc *p, int slot, uint32 rights, int same_rights)
   if (same_rights && n)
     rights = n->rights;
   if ((r = cap_derive_rights(n, CAP_R_DUP, rights, &rights)) == 0 &&
-      (r = take_slot(p)) >= 0) {
-    struct capnode *c = capnode_alloc(n, n->file, rights, n->badge);
-    if (c) {
-      filedup(n->file);
-      p->caps.slot[r].node = c;
-    } else {
-      cell_slot_uncharge(p->cell, 1);
-      r = -E_CAPPOOL;
-    }
-  }
+      (r = take_slot(p)) >= 0 &&
+      (r = fill_slot(p, r, n, n->file, rights, n->badge)) >= 0)
+    filedup(n->file);
   release(&caplock);
   return r;
 }
@@ -208,16 +212,9 @@ int cap_badge(struct proc *p, int slot, uint64 badge)
     r = -E_INVAL;
   else if (n->badge != 0)
     r = -E_BADGE;
-  else if ((r = take_slot(p)) >= 0) {
-    struct capnode *c = capnode_alloc(n, n->file, n->rights, badge);
-    if (c) {
-      filedup(n->file);
-      p->caps.slot[r].node = c;
-    } else {
-      cell_slot_uncharge(p->cell, 1);
-      r = -E_CAPPOOL;
-    }
-  }
+  else if ((r = take_slot(p)) >= 0 &&
+           (r = fill_slot(p, r, n, n->file, n->rights, badge)) >= 0)
+    filedup(n->file);
   release(&caplock);
   return r;
 }

@@ -61,6 +61,10 @@ int cap_install_below(struct proc *p, struct capnode *from, struct file *f,
 // The same into a given empty slot: -E_INVAL (no such slot), -E_BUSY
 // (slot in use), -E_QUOTA, -E_CAPPOOL. init's root cell capability.
 int cap_install_at(struct proc *p, int slot, struct file *f, uint32 rights);
+// At boot: a new kernel object of file type `type` (an FD_* with no other
+// state, e.g. FD_SCHEDCTL) in p's empty slot with rights; panics naming
+// `what` if it cannot.
+void cap_give_object(struct proc *p, int slot, int type, uint32 rights, const char *what);
 // Look up slot for an operation needing all of `need`. Returns the file or 0
 // and sets *err to -E_BADCAP (empty, invalid or revoked slot) or -E_NORIGHT.
 // The file stays valid while the caller (the owner) does not close the slot.

@@ -16,12 +16,7 @@
 
 void sysctl_give_init(struct proc *p)
 {
-  struct file *f = filealloc();
-  if (f == 0)
-    panic("sysctl: no file");
-  f->type = FD_SYSCTL;
-  if (cap_install_at(p, SYSCTL_SLOT, f, SYSCTL_RIGHTS) < 0)   // charged to init's cell
-    panic("sysctl: no capability record");
+  cap_give_object(p, SYSCTL_SLOT, FD_SYSCTL, SYSCTL_RIGHTS, "sysctl");
 }
 
 int sysctl_check(struct proc *p, uint32 need)

@@ -28,12 +28,7 @@
 
 void schedctl_give_init(struct proc *p)
 {
-  struct file *f = filealloc();
-  if (f == 0)
-    panic("schedctl: no file");
-  f->type = FD_SCHEDCTL;
-  if (cap_install_at(p, SCHEDCTL_SLOT, f, SCHEDCTL_RIGHTS) < 0)   // charged to init's cell
-    panic("schedctl: no capability record");
+  cap_give_object(p, SCHEDCTL_SLOT, FD_SCHEDCTL, SCHEDCTL_RIGHTS, "schedctl");
 }
 
 // 0 if slot holds a scheduler-control capability with every right in
