@@ -37,6 +37,17 @@ def ps_rows(text):
     return rows
 
 
+def caps_rows(text):
+    """{held: (type, rights)} from the table `caps` prints (held = a slot
+    number, cwd or root); the header and shell messages are left out."""
+    rows = {}
+    for line in text.splitlines():
+        t = line.split()
+        if len(t) >= 5 and t[0] != "held" and not line.startswith("sh:"):
+            rows[t[0]] = (t[1], t[2])
+    return rows
+
+
 def pids_named(text, name):
     return [pid for pid, tokens in ps_rows(text) if name in tokens]
 

@@ -114,16 +114,6 @@ def _expect_grant(vm, out, prog, want):
         vm.fail(f"the powerbox granted\n  {line}\nwant\n  {want}")
 
 
-def _caps_rows(out):
-    """{held: (type, rights)} from the `caps` table (held = slot, cwd, root)."""
-    rows = {}
-    for line in out.splitlines():
-        t = line.split()
-        if len(t) >= 5 and t[0] != "held" and not line.startswith("sh:"):
-            rows[t[0]] = (t[1], t[2])
-    return rows
-
-
 def test_powerbox_cat(vm):
     # cat's manifest is "args:r": each file argument read-only, nothing else
     # (a lookup+exec root and cwd, to be found and run). grep's is
@@ -164,7 +154,7 @@ def test_powerbox_redirection(vm):
     # gets: `caps < README > out` holds slots 0-2 (the file read, the file
     # written, the console) and a root it can only look up and exec in.
     vm.run("caps < README > out")
-    rows = _caps_rows(vm.run("cat out"))
+    rows = guest.caps_rows(vm.run("cat out"))
     slots = sorted(k for k in rows if k.isdigit())
     if slots != ["0", "1", "2"]:
         vm.fail(f"caps < README > out holds slots {slots}, want 0 1 2: {rows}")
@@ -178,7 +168,7 @@ def test_powerbox_redirection(vm):
         vm.fail(f"cwd should be absent or lookup+exec, got {rows['cwd']}")
     # An explicit grant adds exactly the file named, with the rights named.
     vm.run("echo x > s.txt")
-    rows = _caps_rows(vm.run("+s.txt:r caps"))
+    rows = guest.caps_rows(vm.run("+s.txt:r caps"))
     if rows.get("3") != ("file", "rsD") or sorted(k for k in rows if k.isdigit()) != ["0", "1", "2", "3"]:
         vm.fail(f"+s.txt:r caps: want slot 3 = s.txt read-only (rsD) and nothing more, got {rows}")
 

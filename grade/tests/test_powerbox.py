@@ -64,24 +64,14 @@ def test_cat_gets_exactly_the_named_file(vm):
     assert out == "hello\n", f"grants off still prints: {out!r}"
 
 
-def _caps_rows(out):
-    """{held: (type, rights)} from the caps table."""
-    rows = {}
-    for line in out.splitlines():
-        t = line.split()
-        if len(t) >= 5 and t[0] != "held" and not line.startswith("sh:"):
-            rows[t[0]] = (t[1], t[2])
-    return rows
-
-
 @needs_stage_d
 def test_caps_sees_exactly_what_was_granted(vm):
     vm.run("echo secret > s.txt")
-    rows = _caps_rows(vm.run("caps"))
+    rows = guest.caps_rows(vm.run("caps"))
     slots = sorted(k for k in rows if k.isdigit())
     assert slots == ["0", "1", "2"], f"caps with no file arguments holds slots {slots}: {rows}"
     assert rows["root"] == ("dir", "sDxl"), rows["root"]   # stat, dup, exec, lookup: no read
-    rows = _caps_rows(vm.run("+s.txt:r caps < README"))
+    rows = guest.caps_rows(vm.run("+s.txt:r caps < README"))
     assert rows["0"][0] == "file", f"redirected stdin is not the file: {rows}"
     assert rows["3"] == ("file", "rsD"), f"+s.txt:r gave {rows.get('3')}"
     assert sorted(k for k in rows if k.isdigit()) == ["0", "1", "2", "3"], rows
@@ -137,5 +127,5 @@ def test_only_manifests_that_ask_get_system_control(vm):
     line = _grant_line(vm.run("echo hi"), "echo")
     assert "sysctl" not in line, line
     vm.run("grants off")
-    rows = _caps_rows(vm.run("caps"))
+    rows = guest.caps_rows(vm.run("caps"))
     assert "11" not in rows and all(t != "sysctl" for t, _ in rows.values()), rows
