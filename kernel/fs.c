@@ -467,10 +467,17 @@ struct inode *dirlookup(struct inode *dp, const char *name, uint *poff)
 }
 
 // Add entry (name, inum) to directory dp (locked, inside an op).
-// Returns 0, -E_EXIST if the name is taken, or -E_NOSPC.
+// Returns 0, -E_EXIST if the name is taken, -E_NOSPC, or -E_NOENT if dp
+// has been removed (nlink 0: no entry names it, so it must stay empty).
+// Every new name goes through here, so nothing (file, directory, device
+// node, link) can be made in a removed directory, where it would stay
+// allocated but unreachable; and a removed directory never regains a
+// link it could climb ".." through (namex).
 int dirlink(struct inode *dp, const char *name, uint inum)
 {
   struct dirent de;
+  if (dp->nlink == 0)
+    return -E_NOENT;
   struct inode *ip = dirlookup(dp, name, 0);
   if (ip) {
     iput(ip);

@@ -142,6 +142,11 @@ static struct inode *create(struct walkstart *ws, const char *path, short type,
   if ((dp = nameiparent_in(ws->dir, &depth, path, name, err)) == 0)
     return 0;
   ilock(dp);
+  if (dp->nlink == 0) {   // removed: dirlink would refuse; fail before allocating
+    iunlockput(dp);
+    *err = -E_NOENT;
+    return 0;
+  }
   if ((ip = dirlookup(dp, name, 0)) != 0) {
     iunlockput(dp);
     ilock(ip);

@@ -1411,6 +1411,121 @@ static void t_mknod(void)
   EXPECT("unlink", unlink("ut_con"), 0);
 }
 
+// A removed directory takes no new names (issue 11): with the cwd removed,
+// creating a file, a directory, a device or a link in it fails with -E_NOENT,
+// through the cwd and through a directory capability held on it, and
+// nothing is allocated (test_fsck checks the disk afterwards). ".." from it
+// is -E_NOENT, before and after its old parent is removed too.
+static void removed_dir_child(void)
+{
+  EXPECT("chdir", chdir("/ut_rm/x"), 0);
+  int d = xopen(".", O_RDONLY);   // a directory capability on the cwd
+  EXPECT("rmdir in-use cwd", unlink("/ut_rm/x"), 0);
+  struct stat st;
+  EXPECT("fstat", fstat(d, &st), 0);
+  EXPECT("nlink of a removed dir", st.nlink, 0);
+  EXPECT("mkdir in removed cwd", mkdir("sub"), -E_NOENT);
+  EXPECT("create in removed cwd", open("file", O_CREATE | O_RDWR), -E_NOENT);
+  EXPECT("mknod in removed cwd", mknod("dev", 1, 0), -E_NOENT);
+  EXPECT("link into removed cwd", link("/README", "ln"), -E_NOENT);
+  EXPECT("openat create", openat(d, "g", O_CREATE | O_RDWR), -E_NOENT);
+  EXPECT("openat mkdir path", openat(d, "sub/g", O_CREATE | O_RDWR), -E_NOENT);
+  EXPECT("unlink in removed cwd", unlink("file"), -E_NOENT);
+  EXPECT("fstat after", fstat(d, &st), 0);
+  EXPECT("still nlink 0", st.nlink, 0);
+  EXPECT("stat ..", stat("..", &st), -E_NOENT);
+  EXPECT("chdir ..", chdir(".."), -E_NOENT);
+  EXPECT("openat ..", openat(d, "..", O_RDONLY), -E_NOENT);
+  EXPECT("rmdir old parent", unlink("/ut_rm"), 0);
+  EXPECT("mkdir it again", mkdir("/ut_rm"), 0);   // may reuse the freed inode
+  EXPECT("chdir .. after", chdir(".."), -E_NOENT);
+  EXPECT("stat .", stat(".", &st), 0);
+  EXPECT("read the removed dir", read(d, &st, 1) >= 0, 1);
+  close(d);
+  EXPECT("chdir /", chdir("/"), 0);
+  EXPECT("rmdir new one", unlink("/ut_rm"), 0);
+  exit(0);
+}
+
+static void t_removed_dir(void)
+{
+  remove_dir("/ut_rm/x");
+  remove_dir("/ut_rm");
+  EXPECT("mkdir", mkdir("/ut_rm"), 0);
+  EXPECT("mkdir x", mkdir("/ut_rm/x"), 0);
+  int pid = xfork();
+  if (pid == 0)
+    removed_dir_child();
+  EXPECT("child", xwait(pid), 0);
+  struct stat st;
+  EXPECT("all gone", stat("/ut_rm", &st), -E_NOENT);
+}
+
+// The walk that panicked the old kernel ("ilock: inode has no type"): make
+// things in a removed cwd whatever the results, remove its old parent, then
+// climb "..": every step must fail cleanly, never reach a freed inode.
+static void t_removed_dir_walk(void)
+{
+  remove_dir("/ut_rw/x/sub");
+  remove_dir("/ut_rw/x");
+  remove_dir("/ut_rw");
+  EXPECT("mkdir", mkdir("/ut_rw"), 0);
+  EXPECT("mkdir x", mkdir("/ut_rw/x"), 0);
+  int pid = xfork();
+  if (pid == 0) {
+    EXPECT("chdir", chdir("/ut_rw/x"), 0);
+    EXPECT("rmdir cwd", unlink("/ut_rw/x"), 0);
+    int made = mkdir("sub") == 0;
+    if (made)
+      chdir("sub");
+    EXPECT("rmdir old parent", unlink("/ut_rw"), 0);
+    for (int i = 0; i < 4; i++)
+      chdir("..");
+    struct stat st;
+    stat("../..", &st);
+    CHECK(!made, "mkdir in a removed cwd succeeded");
+    exit(0);
+  }
+  EXPECT("child", xwait(pid), 0);
+}
+
+// Unlinking a directory: refused while it has entries; allowed while it is
+// another process's cwd (that process keeps a removed directory); link never
+// names a directory twice.
+static void t_rmdir_rules(void)
+{
+  remove_dir("/ut_rr/d");
+  remove_dir("/ut_rr");
+  EXPECT("mkdir", mkdir("/ut_rr"), 0);
+  EXPECT("mkdir d", mkdir("/ut_rr/d"), 0);
+  EXPECT("rmdir non-empty", unlink("/ut_rr"), -E_NOTEMPTY);
+  EXPECT("link a dir", link("/ut_rr/d", "/ut_rr/d2"), -E_ISDIR);
+  int ready[2], done[2];
+  EXPECT("pipe", pipe(ready), 0);
+  EXPECT("pipe", pipe(done), 0);
+  int pid = xfork();
+  if (pid == 0) {
+    close(ready[0]);
+    close(done[1]);
+    EXPECT("chdir", chdir("/ut_rr/d"), 0);
+    write(ready[1], "r", 1);
+    char c;
+    EXPECT("wait for the parent", read(done[0], &c, 1), 1);   // it removed our cwd
+    EXPECT("create in removed cwd", open("f", O_CREATE | O_RDWR), -E_NOENT);
+    exit(0);
+  }
+  close(ready[1]);
+  close(done[0]);
+  char c;
+  EXPECT("child in d", read(ready[0], &c, 1), 1);
+  EXPECT("rmdir another's cwd", unlink("/ut_rr/d"), 0);
+  write(done[1], "d", 1);
+  close(ready[0]);
+  close(done[1]);
+  EXPECT("child", xwait(pid), 0);
+  EXPECT("rmdir now empty", unlink("/ut_rr"), 0);
+}
+
 static void t_small_files(void)
 {
   enum { N = 30 };
@@ -1943,6 +2058,9 @@ static const struct utcase cases[] = {
   {"dirread", t_dirread, 0},
   {"links", t_links, 0},
   {"mknod", t_mknod, 0},
+  {"removed_dir", t_removed_dir, 0},
+  {"removed_dir_walk", t_removed_dir_walk, 0},
+  {"rmdir_rules", t_rmdir_rules, 0},
   {"small_files", t_small_files, 0},
   {"concurrent_create", t_concurrent_create, 0},
   {"bigfile", t_bigfile, 1},
