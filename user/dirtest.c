@@ -310,6 +310,7 @@ static const struct pathop ops[] = {
   { "chdir",       CAP_R_LOOKUP },
   { "opendir",     CAP_R_LOOKUP | CAP_R_READ },
   { "openat-read", CAP_R_LOOKUP | CAP_R_READ },
+  { "create-read", CAP_R_LOOKUP | CAP_R_READ | CAP_R_CREATE },   // no WRITE (6.11)
   { "exec",        CAP_R_LOOKUP | CAP_R_EXEC },
 };
 #define NOPS ((int)(sizeof(ops) / sizeof(ops[0])))
@@ -333,6 +334,11 @@ static int do_op(int i, int d)
   case 7: r = chdir("a"); break;
   case 8: r = open("a", O_RDONLY); break;
   case 9: r = openat(d, "top", O_RDONLY); break;
+  case 10:   // a new file opened read-only: made, but not writable through this
+    r = open("newc", O_CREATE | O_RDONLY);
+    if (r >= 0 && write(r, "x", 1) != -E_NORIGHT)
+      r = -1000;   // reported as "got -1000": the new file came back writable
+    break;
   default: {
     char *argv[] = { "echo", 0 };
     r = exec("echo", argv);   // /dt/echo is a link to /echo; success never returns
@@ -367,6 +373,7 @@ static void reset_tree(void)
   unlink(TOP "/newd");
   unlink(TOP "/newn");
   unlink(TOP "/newl");
+  unlink(TOP "/newc");
   make_tree();
   link("/echo", TOP "/echo");
 }
