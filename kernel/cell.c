@@ -67,11 +67,15 @@ int cell_within(struct cell *c, struct cell *top)
 }
 
 // Give back c (and then any ancestor) once nothing refers to it any more:
-// no capability, process, page, slot or child cell. cell_lock held.
+// no capability, process, page, slot or child cell. cell_lock held. The
+// decision is made here only, under the lock: whoever drops the last of
+// these frees the cell, and a party that must use c after releasing
+// cell_lock keeps one of them (cell_file_unref keeps its file reference)
+// until it is done, so c cannot be freed under it.
 static void maybe_free(struct cell *c)
 {
-  while (c && c != cell_root() && c->files == 0 && c->procs == 0 && c->pages == 0 &&
-         c->slots == 0 && c->children == 0) {
+  while (c && c != cell_root() && c->inuse && c->files == 0 && c->procs == 0 &&
+         c->pages == 0 && c->slots == 0 && c->children == 0) {
     struct cell *up = c->parent;
     up->reserved.pages -= c->quota.pages;
     up->reserved.procs -= c->quota.procs;
@@ -90,14 +94,22 @@ void cell_file_ref(struct cell *c)
   release(&cell_lock);
 }
 
+// The last reference destroys the cell. It is dropped only after
+// cell_destroy has returned: while it runs (without cell_lock) the killed
+// processes exit and are reaped on other harts, and the last of their
+// uncharges would otherwise free c under our feet.
 void cell_file_unref(struct cell *c)
 {
   acquire(&cell_lock);
-  int last = --c->files == 0;
+  int last = c->files == 1 && c != cell_root();
+  if (!last)
+    c->files--;   // another reference remains: nothing can be freed
   release(&cell_lock);
-  if (last && c != cell_root())
-    cell_destroy(c);
+  if (!last)
+    return;
+  cell_destroy(c);
   acquire(&cell_lock);
+  c->files--;
   maybe_free(c);
   release(&cell_lock);
 }
@@ -332,6 +344,7 @@ int cell_create(struct cell *parent, const struct cellquota *q, struct file *sup
     c->parent = parent;
     c->depth = parent->depth + 1;
     c->quota = *q;
+    c->files = 1;   // the caller's, until its capability holds one
     c->superv = superv;
     parent->reserved.pages += q->pages;
     parent->reserved.procs += q->procs;

@@ -31,7 +31,8 @@ struct cell {
   int pages, procs, slots;    // held by its own processes now
   struct cellquota reserved;  // set aside for live child cells
   int children;               // live child cells
-  int files;                  // open FD_CELL objects naming it
+  int files;                  // open FD_CELL objects naming it (and, for a
+                              // moment, the creator's reference: cell_create)
   int peak_pages;
   uint64 cputime;             // rdtime units run by its processes
   uint64 win;                 // CPU window that win_used belongs to
@@ -49,7 +50,8 @@ extern struct spinlock cell_lock;
 void cellinit(void);                 // after kinit: the root cell
 struct cell *cell_root(void);
 // Lifetime references held by open FD_CELL files (file.c): the last close
-// destroys the cell (cell_destroy).
+// destroys the cell (cell_destroy), and frees it once nothing else (a
+// process, page or slot charged to it, a child cell) refers to it.
 void cell_file_ref(struct cell *c);
 void cell_file_unref(struct cell *c);
 
@@ -88,7 +90,9 @@ void cell_count_fault(struct cell *c);
 void cell_count_slot_denied(struct cell *c);   // a refusal not made by cell_slot_charge
 
 // Create a child of parent (which must be alive). 0 or an error; *out is
-// the new cell, referenced by nothing yet (the caller makes its file).
+// the new cell with one file reference that the caller holds (so nothing
+// can free it meanwhile) and drops with cell_file_unref once a capability
+// names the cell (cell_install takes a reference of its own).
 // superv (a channel send end, or 0) is where its fault records go; the
 // cell takes over the caller's reference to it on success.
 int cell_create(struct cell *parent, const struct cellquota *q, struct file *superv,

@@ -105,7 +105,9 @@ uint64 sys_cell_create(void)
       fileclose(superv);
     return err;
   }
-  return cell_install(myproc(), c, -1);
+  int slot = cell_install(myproc(), c, -1);
+  cell_file_unref(c);   // cell_create's: if no capability holds it now, it dies
+  return slot;
 }
 
 // cell_destroy(slot) -> how many processes were killed. The cell and every

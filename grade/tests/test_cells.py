@@ -16,7 +16,7 @@ import guest
 pytestmark = pytest.mark.lab_answers(4)
 
 CASES = ["create_info", "proc_quota", "page_quota", "slot_quota", "confine", "spawn_path",
-         "destroy", "destroy_revokes", "faults", "fault_channel", "restarted", "cpu_share",
+         "destroy", "destroy_churn", "destroy_revokes", "faults", "fault_channel", "restarted", "cpu_share",
          "anomaly"]
 
 
@@ -51,6 +51,16 @@ def test_celltest_three_harts(run_zenith):
     cases = [c for c in CASES if c != "cpu_share"]
     res = run_zenith("celltest " + " ".join(cases), cpus=3, timeout=400)
     guest.check_suite(res, "celltest", "CL", len(cases), label="celltest on 3 harts")
+
+
+@pytest.mark.zenith_timeout(300)
+@pytest.mark.parametrize("cpus", [1, 3])
+def test_destroy_churn(run_zenith, cpus):
+    """A cell's last capability closed while another process reaps its two
+    dying processes, 80 times: the cell is freed once, never used after
+    (a use-after-free panic on 2-3 harts before)."""
+    res = run_zenith("celltest destroy_churn", cpus=cpus, icount=cpus == 1, timeout=200)
+    guest.check_suite(res, "celltest", "CL", 1, label=f"celltest destroy_churn on {cpus} hart(s)")
 
 
 def test_cells_lists_root(vm):
