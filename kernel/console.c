@@ -3,6 +3,7 @@
 //   backspace/DEL erase a character, ^U erases the line,
 //   ^D ends input (a read of an empty line returns 0), ^P lists processes.
 #include "types.h"
+#include "riscv.h"
 #include "errno.h"
 #include "spinlock.h"
 #include "proc.h"
@@ -33,16 +34,80 @@ void consputc(int c)
   }
 }
 
+// Writers take turns, a line at a time: the lines of processes on several
+// harts come out whole instead of mixed character by character. A turn ends
+// after a newline or TURN_MAX bytes, so a long write without newlines cannot
+// keep everyone else off the console; a writer waiting for its turn, or
+// for room in the UART's ring, stops when it is killed.
+#define TURN_MAX 256
+#define COPY_CHUNK 64
+
+static struct {
+  struct spinlock lock;   // protects busy
+  int busy;               // a writer is in the middle of its turn
+} turn;
+
+static int take_turn(void)
+{
+  acquire(&turn.lock);
+  while (turn.busy) {
+    if (killed(myproc())) {
+      release(&turn.lock);
+      return -E_KILLED;
+    }
+    sleep(&turn, &turn.lock);
+  }
+  turn.busy = 1;
+  release(&turn.lock);
+  return 0;
+}
+
+static void end_turn(void)
+{
+  acquire(&turn.lock);
+  turn.busy = 0;
+  wakeup(&turn);
+  release(&turn.lock);
+}
+
+// One turn: send bytes from src until a newline, TURN_MAX bytes or n.
+// Returns how many were sent, or a negative error if none was.
+static int write_one_turn(int user_src, uint64 src, int n)
+{
+  char chunk[COPY_CHUNK];
+  int sent = 0;
+  while (sent < n && sent < TURN_MAX) {
+    // A chunk never crosses a page, so a bad page fails only its own bytes.
+    uint64 at = src + sent;
+    int m = n - sent < COPY_CHUNK ? n - sent : COPY_CHUNK;
+    if (m > (int)(PGSIZE - at % PGSIZE))
+      m = (int)(PGSIZE - at % PGSIZE);
+    if (either_copyin(chunk, user_src, at, m) < 0)
+      return sent > 0 ? sent : -E_FAULT;
+    for (int i = 0; i < m; i++) {
+      if (uartputc(chunk[i]) < 0)
+        return sent > 0 ? sent : -E_KILLED;
+      sent++;
+      if (chunk[i] == '\n')
+        return sent;
+    }
+  }
+  return sent;
+}
+
 static int consolewrite(int user_src, uint64 src, int n)
 {
-  int i;
-  for (i = 0; i < n; i++) {
-    char c;
-    if (either_copyin(&c, user_src, src + i, 1) < 0)
-      return i > 0 ? i : -E_FAULT;
-    uartputc(c);
+  int done = 0;
+  while (done < n) {
+    if (killed(myproc()) || take_turn() < 0)
+      break;
+    int r = write_one_turn(user_src, src + done, n - done);
+    end_turn();
+    if (r <= 0)
+      return done > 0 ? done : r;
+    done += r;
   }
-  return i;
+  return done > 0 || n == 0 ? done : -E_KILLED;
 }
 
 // Copy up to n bytes of input, stopping after a newline. Blocks until a
@@ -120,6 +185,7 @@ void consoleintr(int c)
 void consoleinit(void)
 {
   initlock(&cons.lock, "cons");
+  initlock(&turn.lock, "cons turn");
   devsw[CONSOLE].read = consoleread;
   devsw[CONSOLE].write = consolewrite;
 }

@@ -41,6 +41,8 @@ static int elf_perm(uint32 flags)
 static int loadseg(pagetable_t pt, uint64 va, struct inode *ip, uint off, uint filesz)
 {
   for (uint i = 0; i < filesz; i += PGSIZE) {
+    if (killed(myproc()))   // a huge program must not delay a kill
+      return -E_KILLED;
     uint64 pa = walkaddr(pt, va + i);
     if (!pa)
       return -E_NOEXEC;

@@ -137,14 +137,30 @@ static struct devsw *device_of(struct file *f)
   return &devsw[f->major];
 }
 
+// Read in pieces, with the inode unlocked between them: a huge read neither
+// holds the inode for its whole length nor outlives a kill by more than one
+// piece.
+#define READ_CHUNK (64 * 1024)
+
 static int inode_read(struct file *f, uint64 user_addr, int n)
 {
-  ilock(f->ip);
-  int r = readi(f->ip, 1, user_addr, f->off, n);
-  if (r > 0)
-    f->off += r;
-  iunlock(f->ip);
-  return r;
+  int done = 0;
+  while (done < n) {
+    if (done > 0 && killed(myproc()))
+      break;   // the caller exits on its way out; report what it read
+    int m = n - done < READ_CHUNK ? n - done : READ_CHUNK;
+    ilock(f->ip);
+    int r = readi(f->ip, 1, user_addr + done, f->off, m);
+    if (r > 0)
+      f->off += r;
+    iunlock(f->ip);
+    if (r < 0)
+      return done > 0 ? done : r;
+    done += r;
+    if (r != m)
+      break;   // end of file, or a bad buffer part way
+  }
+  return done;
 }
 
 int fileread(struct file *f, uint64 user_addr, int n)
@@ -181,6 +197,8 @@ static int inode_write(struct file *f, uint64 user_addr, int n)
 {
   int done = 0;
   while (done < n) {
+    if (killed(myproc()))   // stop between pieces: each piece is whole on disk
+      return done > 0 ? done : -E_KILLED;
     int m = n - done < WRITE_CHUNK ? n - done : WRITE_CHUNK;
     begin_op();
     ilock(f->ip);

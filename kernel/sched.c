@@ -236,6 +236,27 @@ static struct proc *policy_pick(int cpu, uint64 *instr)
   return p;
 }
 
+// A killed process only has to exit, and a destroyed cell's processes must
+// not wait out the window: neither is held back for its cell's share. The
+// read of killed is a hint without p->lock (set once, never cleared while
+// the process lives); a process killed just after the look runs next window.
+static int is_killed_hint(struct proc *p)
+{
+  return __atomic_load_n(&p->killed, __ATOMIC_RELAXED);
+}
+
+static void unpark_killed(void)
+{
+  int kept = 0;
+  for (int i = 0; i < nparked; i++) {
+    if (is_killed_hint(parked[i]))
+      active->enqueue(parked[i], 0);
+    else
+      parked[kept++] = parked[i];
+  }
+  nparked = kept;
+}
+
 // The policy's choice, passed through the cells' CPU shares. rq_lock held.
 // *instr counts the instructions spent in the policy's pick_next.
 static struct proc *pick_within_shares(int cpu, uint64 *instr)
@@ -243,8 +264,10 @@ static struct proc *pick_within_shares(int cpu, uint64 *instr)
   uint64 now = r_time();
   if (nparked && cell_cpu_window(now) != parked_window)
     unpark_all();
+  if (nparked)
+    unpark_killed();
   struct proc *p;
-  while ((p = policy_pick(cpu, instr)) && cell_cpu_over(p->cell, now, 0)) {
+  while ((p = policy_pick(cpu, instr)) && !is_killed_hint(p) && cell_cpu_over(p->cell, now, 0)) {
     parked[nparked++] = p;
     parked_window = cell_cpu_window(now);
   }

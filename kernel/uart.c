@@ -3,6 +3,7 @@
 // the transmit interrupt; kernel printf writes synchronously. Received bytes
 // go to the console's line editor.
 #include "types.h"
+#include "errno.h"
 #include "spinlock.h"
 #include "proc.h"
 #include "dtb.h"
@@ -64,17 +65,26 @@ static void uartstart(void)
   }
 }
 
-void uartputc(int c)
+// Queue c for the transmitter, waiting for room in the ring. A process
+// killed while it waits (or whose cell is destroyed) gives up at once
+// rather than after the UART has drained everything ahead of it.
+int uartputc(int c)
 {
   acquire(&tx.lock);
   while (panicked)
     ;
-  while (tx.w - tx.r == TX_BUF)
+  while (tx.w - tx.r == TX_BUF) {
+    if (killed(myproc())) {
+      release(&tx.lock);
+      return -E_KILLED;
+    }
     sleep(&tx.r, &tx.lock);
+  }
   tx.buf[tx.w % TX_BUF] = (char)c;
   tx.w++;
   uartstart();
   release(&tx.lock);
+  return 0;
 }
 
 void uartputc_sync(int c)

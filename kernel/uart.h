@@ -3,7 +3,7 @@
 #define ZENITH_UART_H
 
 void uartinit(void);
-void uartputc(int c);        // buffered; may sleep when the buffer is full
+int uartputc(int c);         // buffered; may sleep for room; -E_KILLED if killed meanwhile
 void uartputc_sync(int c);   // polled, for printf and panic
 void uartintr(void);
 

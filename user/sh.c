@@ -396,7 +396,7 @@ static int builtin(int argc, char **argv)
 // Capabilities the shell keeps for a few programs: the slot, the type it
 // must hold, and the programs (0-terminated list) that get it.
 static const char *const sched_programs[] = { "sched", "schedtest", "schedbench", "schedlat", 0 };
-static const char *const cell_programs[] = { "cells", "celltest", 0 };
+static const char *const cell_programs[] = { "cells", "celltest", "killtest", 0 };
 // The service directory (the supervisor's inbox) and the service-control
 // key (user/lib/svcproto.h).
 static const char *const svc_programs[] = { "kv", "logger", "svc", "faultinject", "selfheal",

@@ -42,13 +42,15 @@ int run_cases(const char *prog, const char *tag, const struct testcase *cases, i
     fprintf(2, "\n");
     return 1;
   }
-  int failed = 0;
+  int passed = 0, failed = 0;
   for (int a = 1; a < argc; a++) {
     int found = 0;
     for (int i = 0; i < n; i++) {
       if (strcmp(argv[a], "all") == 0 || strcmp(argv[a], cases[i].name) == 0) {
         found = 1;
-        failed += !(isolate ? run_isolated(tag, &cases[i]) : run_here(tag, &cases[i]));
+        int ok = isolate ? run_isolated(tag, &cases[i]) : run_here(tag, &cases[i]);
+        passed += ok;
+        failed += !ok;
       }
     }
     if (!found) {
@@ -56,5 +58,6 @@ int run_cases(const char *prog, const char *tag, const struct testcase *cases, i
       failed++;
     }
   }
+  printf("%s-SUMMARY passed=%d failed=%d\n", tag, passed, failed);
   return failed != 0;
 }
