@@ -48,3 +48,18 @@ def test_ctrl_p_lists_processes(vm):
     vm.expect(r"\bsh\b")
     vm.sync()
     vm.check("echo after", "after")
+
+
+def test_lines_from_several_harts_stay_whole(run_zenith):
+    """Three processes on three harts each write 150 lines of one letter at
+    once; the console takes writers a line at a time, so no line mixes
+    letters (before, output interleaved character by character)."""
+    res = run_zenith("lines 150 a b c", cpus=3)
+    assert res.status == 0, f"lines exited with {res.status}\n{res.tail()}"
+    body = [ln for ln in res.output.replace("\r", "").split("\n")
+            if ln and set(ln) <= set("abc") and "lines" not in ln]
+    mixed = [ln for ln in body if len(set(ln)) != 1 or len(ln) != 60]
+    assert not mixed, f"{len(mixed)} console lines mix writers, e.g. {mixed[:3]}\n{res.tail()}"
+    for c in "abc":
+        n = sum(1 for ln in body if ln == c * 60)
+        assert n == 150, f"{n} whole lines of {c!r}, expected 150\n{res.tail()}"
