@@ -199,6 +199,35 @@ int cap_dup(struct proc *p, int slot, uint32 rights, int same_rights)
   return r;
 }
 
+struct capnode *cap_derive_held(struct proc *p, int slot, uint32 need, uint32 rights,
+                                int *err)
+{
+  struct capnode *n = 0;
+  acquire(&caplock);
+  struct capnode *src = slot_node(p, slot);
+  if ((*err = cap_check(src, need)) == 0) {
+    if (rights & ~src->rights)
+      *err = -E_RIGHTS;
+    else if ((n = capnode_alloc(src, src->file, rights, src->badge)) == 0)
+      *err = -E_CAPPOOL;
+    else {
+      n->held = 1;
+      filedup(n->file);
+    }
+  }
+  release(&caplock);
+  return n;
+}
+
+void cap_drop_held(struct capnode *n)
+{
+  acquire(&caplock);
+  struct file *f = n->file;
+  capnode_free(n);
+  release(&caplock);
+  fileclose(f);   // may sleep
+}
+
 int cap_badge(struct proc *p, int slot, uint64 badge)
 {
   int r;
@@ -397,10 +426,12 @@ int cap_check_all(struct capaudit *a)
   }
   // Every record in use must be named by exactly one slot and hold a
   // reference to an open file; the tree links must agree.
-  bad += capnode_audit(slot_refs, file_refs, &a->records, &a->revoked, &a->inflight);
-  // The other holders of file references: each cell's supervisor channel.
-  bad += cell_audit_files(file_refs);
-  // Each open file's reference count must equal the records and cells naming it.
+  int held;
+  bad += capnode_audit(slot_refs, file_refs, &a->records, &a->revoked, &a->inflight, &held);
+  // Records held by the kernel: one per cell with a supervisor channel.
+  if (cell_audit_supervisors() != held)
+    bad++;
+  // Each open file's reference count must equal the records naming it.
   bad += file_audit(file_refs, &a->files);
   release(&caplock);
   // Counted apart (a channel's lock is never taken under caplock): equal

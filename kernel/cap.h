@@ -118,6 +118,17 @@ void cap_close_all(struct proc *p);
 int cap_install_pair(struct proc *p, struct file *f0, uint32 r0,
                      struct file *f1, uint32 r1, uint64 uaddr);
 
+// A record derived from p's slot for the kernel to hold on a cell's
+// behalf (its supervisor channel, cell.c): in no slot, charged to no
+// cell, with the slot's badge and exactly `rights` (a subset of the
+// slot's), and reached by every revoke of the slot or an ancestor. The
+// slot must carry every right in need. The record, or 0 with *err set:
+// -E_BADCAP, -E_NORIGHT, -E_RIGHTS, -E_CAPPOOL. cap_drop_held frees it
+// (and its file reference); may sleep.
+struct capnode *cap_derive_held(struct proc *p, int slot, uint32 need, uint32 rights,
+                                int *err);
+void cap_drop_held(struct capnode *n);
+
 // For captransfer.c, with caplock held: the live record in slot (0 if
 // none), and the lowest free slot (or -E_CAPFULL).
 struct capnode *cap_slot_live(struct proc *p, int slot);

@@ -97,10 +97,10 @@ static int good_link(const struct capnode *link, int may_be_null)
 }
 
 int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revoked,
-                  int *inflight)
+                  int *inflight, int *held)
 {
   int bad = 0, nfree = 0;
-  *inuse = *revoked = *inflight = 0;
+  *inuse = *revoked = *inflight = *held = 0;
   for (struct capnode *n = free_list; n && nfree <= NCAPNODE; n = n->next) {
     if (capnode_index(n) < 0 || n->inuse)
       return bad + 1;   // a broken free list: stop before walking into the weeds
@@ -114,7 +114,11 @@ int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revok
       (*revoked)++;
     if (n->inflight)
       (*inflight)++;
-    if (slot_refs[n - pool] != (n->inflight ? 0 : 1))
+    if (n->held)
+      (*held)++;
+    if (n->inflight && n->held)
+      bad++;
+    if (slot_refs[n - pool] != (n->inflight || n->held ? 0 : 1))
       bad++;   // leaked (no slot) or shared (two slots, or a slot and a message)
     if (n->file) {
       int fi = file_index(n->file);

@@ -23,6 +23,8 @@ struct capnode {
   int inuse;                 // 0 = free record in the pool
   int revoked;               // an ancestor was revoked: every use fails
   int inflight;              // in a channel message, not in a slot (captransfer.c)
+  int held;                  // held by the kernel for a cell, not in a slot:
+                             // its supervisor channel (cap_derive_held)
   struct file *file;         // the object if an open file; the record
                              // holds one reference
   struct proc *proc;         // the object if a process (file == 0)...
@@ -72,10 +74,11 @@ void capnode_adopt_children(struct capnode *n);
 int capnode_index(const struct capnode *p);
 // Check the pool and the tree links. slot_refs[i] is how many slots name
 // record i (the caller counted); each record in use must have exactly one,
-// or none if it is in flight in a channel message. Adds one to
-// file_refs[file_index(f)] per record naming file f. Counts records in
-// use, revoked and in flight; returns the number of inconsistencies found.
+// or none if it is in flight in a channel message or held by the kernel.
+// Adds one to file_refs[file_index(f)] per record naming file f. Counts
+// records in use, revoked, in flight and held; returns the number of
+// inconsistencies found.
 int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revoked,
-                  int *inflight);
+                  int *inflight, int *held);
 
 #endif

@@ -26,6 +26,7 @@
 #include "timer.h"
 #include "proc.h"
 #include "cap.h"
+#include "capnode.h"
 #include "fault.h"
 #include "file.h"
 #include "channel.h"
@@ -313,7 +314,7 @@ void cell_count_fault(struct cell *c)
 
 // ---------------------------------------------------------------- create, destroy, report
 
-int cell_create(struct cell *parent, const struct cellquota *q, struct file *superv,
+int cell_create(struct cell *parent, const struct cellquota *q, struct capnode *superv,
                 struct cell **out)
 {
   if (q->pages == 0 || q->procs == 0 || q->cpu == 0 || q->cpu > 100)
@@ -385,7 +386,7 @@ int cell_destroy(struct cell *c)
   if (c == cell_root())
     return -E_INVAL;
   uint64 died[NCELL];
-  struct file *channels[NCELL];
+  struct capnode *channels[NCELL];
   int ndied = 0, nchannels = 0;
   acquire(&cell_lock);
   for (struct cell *x = cells; x < cells + NCELL; x++) {
@@ -405,34 +406,43 @@ int cell_destroy(struct cell *c)
   for (int i = 0; i < ndied; i++)
     chan_cell_died(died[i]);
   for (int i = 0; i < nchannels; i++)
-    fileclose(channels[i]);
+    cap_drop_held(channels[i]);
   return n;
 }
 
-int cell_audit_files(int *file_refs)
+int cell_audit_supervisors(void)
 {
-  int bad = 0;
+  int n = 0;
   acquire(&cell_lock);
   for (struct cell *x = cells; x < cells + NCELL; x++) {
     if (!x->inuse || x->superv == 0)
       continue;
-    int i = file_index(x->superv);
-    if (i < 0)
-      bad++;
+    // Counted only if it is a held record in use: otherwise the audit's
+    // totals differ and it reports an inconsistency.
+    if (capnode_index(x->superv) >= 0 && x->superv->inuse && x->superv->held)
+      n++;
     else
-      file_refs[i]++;
+      n += NCELL + 1;
   }
   release(&cell_lock);
-  return bad;
+  return n;
 }
 
+// The liveness check is here, under cell_lock (which keeps the record
+// from being freed: cell_destroy takes it out under the lock first), so
+// a record is sent only if the channel's capability was live at that
+// moment: a fault reported after a revoke returned never reaches it.
 struct file *cell_supervisor(struct cell *c)
 {
   struct file *f = 0;
   acquire(&cell_lock);
-  for (; c && !f; c = c->parent)
-    if (c->superv)
-      f = filedup(c->superv);
+  for (; c; c = c->parent) {
+    if (c->superv) {
+      if (cap_live(c->superv))
+        f = filedup(c->superv->file);
+      break;
+    }
+  }
   release(&cell_lock);
   return f;
 }

@@ -18,6 +18,7 @@
 
 struct proc;
 struct file;
+struct capnode;
 
 #define NCELL 32   // cells alive at once, the root included
 
@@ -41,8 +42,10 @@ struct cell {
   uint64 last_win_pct;        // percent used in the last complete window
   uint64 throttled_win;       // last window it was found over its share
   struct cellinfo counters;   // only the anomaly counters are used
-  struct file *superv;        // send end of its supervisor channel, or 0;
-                              // holds a reference until the cell is destroyed
+  struct capnode *superv;     // its supervisor channel: a record the kernel
+                              // holds (cap_derive_held), derived from the
+                              // creator's send end, freed when the cell is
+                              // destroyed; 0 = none
 };
 
 extern struct spinlock cell_lock;
@@ -93,17 +96,19 @@ void cell_count_slot_denied(struct cell *c);   // a refusal not made by cell_slo
 // the new cell with one file reference that the caller holds (so nothing
 // can free it meanwhile) and drops with cell_file_unref once a capability
 // names the cell (cell_install takes a reference of its own).
-// superv (a channel send end, or 0) is where its fault records go; the
-// cell takes over the caller's reference to it on success.
-int cell_create(struct cell *parent, const struct cellquota *q, struct file *superv,
+// superv (a held record for a channel send end, from cap_derive_held, or
+// 0) is where its fault records go; the cell takes it over on success.
+int cell_create(struct cell *parent, const struct cellquota *q, struct capnode *superv,
                 struct cell **out);
-// The supervisor channel of c or of its nearest ancestor that has one,
-// with a reference the caller drops with fileclose(); 0 if none.
+// The supervisor channel of the nearest of c and its ancestors that has
+// one, with a reference the caller drops with fileclose(); 0 if none, or
+// if that channel's record has been revoked (the records then stay in the
+// queue cell_faults reads: a revoked channel gets nothing more).
 struct file *cell_supervisor(struct cell *c);
-// For the capability audit (cap.c, caplock held): add one to
-// file_refs[file_index(f)] for each live cell's supervisor channel f (the
-// reference the cell holds); returns how many of them name no file.
-int cell_audit_files(int *file_refs);
+// For the capability audit (cap.c, caplock held): how many live cells
+// hold a supervisor channel record; each must be a held record in use
+// (the audit counts one more inconsistency if the totals differ).
+int cell_audit_supervisors(void);
 // Destroy c and every cell below it: their processes are killed and every
 // capability they hold is revoked, with everything derived from it.
 // Returns how many processes were killed. Idempotent.

@@ -57,11 +57,14 @@ int cell_install(struct proc *p, struct cell *c, int slot)
 }
 
 // The supervisor channel named by chanslot (-1: none): a channel's send
-// end with CAP_R_SEND. 0 (and *f, a new reference, or 0) or an error.
-static int supervisor_arg(int chanslot, struct file **f)
+// end with CAP_R_SEND and CAP_R_TRANSFER (the channel passes into the
+// cell's hands like a capability sent in a message). 0 (and *rec, a
+// record derived from the slot that the kernel holds for the cell, with
+// CAP_R_SEND only, or 0) or an error.
+static int supervisor_arg(int chanslot, struct capnode **rec)
 {
   int err;
-  *f = 0;
+  *rec = 0;
   if (chanslot == -1)
     return 0;
   struct file *ch = cap_lookup(myproc(), chanslot, 0, &err);
@@ -69,24 +72,25 @@ static int supervisor_arg(int chanslot, struct file **f)
     return err;
   if (ch->type != FD_CHANNEL || !ch->chan_send_end)
     return -E_INVAL;
-  if (cap_lookup(myproc(), chanslot, CAP_R_SEND, &err) == 0)
-    return err;
-  *f = filedup(ch);
-  return 0;
+  *rec = cap_derive_held(myproc(), chanslot, CAP_R_SEND | CAP_R_TRANSFER, CAP_R_SEND, &err);
+  return *rec ? 0 : err;
 }
 
 // cell_create(slot, struct cellquota *q, chanslot) -> slot of a capability
 // (all cell rights) for a new cell inside the one in slot, with quotas *q.
-// Needs CELL_R_CREATE. chanslot is -1 or a channel's send end (with
-// CAP_R_SEND): the supervisor channel the records of faults in the cell
-// (and in cells inside it without one of their own) are sent on, as
-// messages of one struct faultrec each; the cell holds it until it is
-// destroyed. -E_INVAL for a zero page or process quota, a cpu share
-// outside 1..100, nesting deeper than CELL_MAXDEPTH or a chanslot that is
-// not a send end; -E_QUOTA if the parent's remaining quota cannot cover
-// *q (or q->cpu is above the parent's); -E_CELLDEAD; -E_NOMEM (no cell
-// left); and the caller's slot errors (-E_CAPFULL, -E_QUOTA for its own
-// cell's slots).
+// Needs CELL_R_CREATE. chanslot is -1 or a channel's send end with
+// CAP_R_SEND and CAP_R_TRANSFER: the supervisor channel the records of
+// faults in the cell (and in cells inside it without one of their own)
+// are sent on, as messages of one struct faultrec each. The cell holds a
+// capability derived from chanslot's until it is destroyed, so revoking
+// chanslot (or an ancestor) stops the records: from then on they queue
+// for cell_faults. -E_NORIGHT for a chanslot without those rights;
+// -E_INVAL for a zero page or process quota, a cpu share outside 1..100,
+// nesting deeper than CELL_MAXDEPTH or a chanslot that is not a send end;
+// -E_QUOTA if the parent's remaining quota cannot cover *q (or q->cpu is
+// above the parent's); -E_CELLDEAD; -E_NOMEM (no cell left); -E_CAPPOOL;
+// and the caller's slot errors (-E_CAPFULL, -E_QUOTA for its own cell's
+// slots).
 uint64 sys_cell_create(void)
 {
   int err;
@@ -96,13 +100,13 @@ uint64 sys_cell_create(void)
   struct cellquota q;
   if (copyin(myproc()->pagetable, &q, argaddr(1), sizeof(q)) < 0)
     return -E_FAULT;
-  struct file *superv;
+  struct capnode *superv;
   if ((err = supervisor_arg(argint(2), &superv)) < 0)
     return err;
   struct cell *c;
   if ((err = cell_create(parent, &q, superv, &c)) < 0) {
     if (superv)
-      fileclose(superv);
+      cap_drop_held(superv);
     return err;
   }
   int slot = cell_install(myproc(), c, -1);

@@ -679,6 +679,47 @@ static int t_fault_channel(void)
   return 1;
 }
 
+// A cell's supervisor channel is a capability like any other: handing it
+// to cell_create needs CAP_R_TRANSFER as well as CAP_R_SEND, and the cell
+// holds a capability derived from the slot given, so revoking that slot
+// reaches it: a fault after the revoke sends nothing on the channel (even
+// with the revoked slot deleted); its record queues for cell_faults. Old
+// kernels took any send end and kept their own file reference to it.
+static int t_fault_channel_revoke(void)
+{
+  int ends[2];
+  CHECK(chan_create(ends) == 0, "chan_create");
+  struct cellquota q = { 200, 2, 8, 100 };
+  int weak = cap_dup(ends[1], CAP_R_SEND | CAP_R_GRANT);
+  CHECK(weak >= 0, "cap_dup: %s", errstr(weak));
+  EXPECT("send end without CAP_R_TRANSFER", cell_create(ROOT, &q, weak), -E_NORIGHT);
+  close(weak);
+  int given = cap_dup(ends[1], CAP_R_SEND | CAP_R_TRANSFER);
+  CHECK(given >= 0, "cap_dup: %s", errstr(given));
+  int c = cell_create(ROOT, &q, given);
+  CHECK(c >= 0, "cell_create with a channel: %s", errstr(c));
+  EXPECT("revoke: the slot given and the cell's hold", cap_revoke(ends[1]), 2);
+  close(given);
+  int pid = spawn_copy(c, 0, 0);
+  CHECK(pid >= 0, "cell_spawn: %s", errstr(pid));
+  if (pid == 0) {
+    volatile uint64 text = 24;
+    *(volatile int *)text = 1;
+    exit(0);
+  }
+  EXPECT("faulting child", wait_for(pid), -1);
+  struct faultrec fr;
+  struct chanmsg m = { &fr, sizeof(fr), 0, CHAN_NONBLOCK, { 0 }, 0 };
+  EXPECT("a record on the revoked channel", chan_recv(ends[0], &m), -E_AGAIN);
+  EXPECT("queued for cell_faults instead", cell_faults(c, &fr, 1, 0), 1);
+  EXPECT("its addr", fr.addr, 24);
+  EXPECT("its pid", fr.pid, pid);
+  close(c);
+  close(ends[0]);
+  close(ends[1]);
+  return 1;
+}
+
 // Generations: a channel whose receive end a cell_spawn passed is served
 // by that cell (cap_info gen = its id). Destroying the cell restarts the
 // channel: a sender blocked on a full queue and a receiver blocked on an
@@ -907,6 +948,7 @@ static struct tcase cases[] = {
   { "destroy_revokes", t_destroy_revokes },
   { "faults", t_faults },
   { "fault_channel", t_fault_channel },
+  { "fault_channel_revoke", t_fault_channel_revoke },
   { "restarted", t_restarted },
   { "cpu_share", t_cpu_share },
   { "anomaly", t_anomaly },

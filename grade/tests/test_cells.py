@@ -16,7 +16,8 @@ import guest
 pytestmark = pytest.mark.lab_answers(4)
 
 CASES = ["create_info", "proc_quota", "page_quota", "slot_quota", "confine", "spawn_path",
-         "destroy", "destroy_churn", "destroy_revokes", "faults", "fault_channel", "restarted", "cpu_share",
+         "destroy", "destroy_churn", "destroy_revokes", "faults", "fault_channel",
+         "fault_channel_revoke", "restarted", "cpu_share",
          "anomaly"]
 
 
