@@ -102,7 +102,7 @@ $(B)/mkfs: mkfs/mkfs.c kernel/fs_format.h kernel/stat.h kernel/param.h
 	@mkdir -p $(B)
 	$(HOSTCC) -Wall -Wextra -Werror -O2 -I. -o $@ mkfs/mkfs.c
 
-FSFILES := user/files/README user/files/services.conf user/files/svcquar.conf
+FSFILES := user/files/README user/files/services.conf user/files/svcquar.conf user/files/svcfatal.conf
 $(B)/fs.img: $(B)/mkfs $(UPROGS) $(FSFILES)
 	$(B)/mkfs $@ $(FSFILES) $(UPROGS)
 

@@ -35,7 +35,11 @@
 //       If the next message does not fit (-E_TOOBIG: m->len and m->ncaps
 //       are set to its sizes; -E_CAPFULL: too few free slots in the
 //       caller's table; -E_QUOTA: too few left in its cell's slot quota),
-//       it stays queued and nothing else changes.
+//       it stays queued and nothing else changes, unless m->flags has
+//       CHAN_DISCARD: then it is removed and its capabilities dropped
+//       (the same error and sizes are returned), so a receiver that cannot
+//       take a message never stalls on it (a server drops a client's
+//       oversized request and goes on).
 //
 // End of life, like a pipe: when no capability (in any slot or message)
 // names the receive end any more, queued messages are dropped and sends
@@ -64,6 +68,7 @@
 
 // chanmsg.flags
 #define CHAN_NONBLOCK   1   // fail with -E_AGAIN instead of blocking
+#define CHAN_DISCARD    2   // recv only: drop a message that does not fit (chan_recv)
 
 #define CHAN_META_RIGHTS (CAP_R_DUP | CAP_R_TRANSFER | CAP_R_REVOKE)
 #define CHAN_SEND_RIGHTS (CAP_R_SEND | CAP_R_GRANT | CHAN_META_RIGHTS)

@@ -224,10 +224,13 @@ int chan_put(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 len,
 }
 
 int chan_take(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 bufsize,
-              int maxcaps, int nfree, int nonblock, uint32 *len, int *ncaps,
+              int maxcaps, int nfree, uint32 flags, uint32 *len, int *ncaps,
               struct capnode **recs, uint64 *badge)
 {
   int r;
+  int nonblock = flags & CHAN_NONBLOCK;
+  struct capnode *unwanted[CHAN_MAXCAPS];
+  int nunwanted = 0;
   *len = 0;
   *ncaps = 0;
   acquire(&c->lock);
@@ -259,12 +262,17 @@ int chan_take(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 bufs
   struct queued *q = &c->msg[c->head];
   *len = q->len;
   *ncaps = q->ncaps;
-  if (q->len > bufsize || q->ncaps > maxcaps) {
+  r = 0;
+  if (q->len > bufsize || q->ncaps > maxcaps)
     r = -E_TOOBIG;
-    goto out;
-  }
-  if (q->ncaps > nfree) {
+  else if (q->ncaps > nfree)
     r = -E_CAPFULL;
+  if (r < 0) {
+    if (flags & CHAN_DISCARD) {   // the receiver does not want it: drop it
+      for (int i = 0; i < q->ncaps; i++)
+        unwanted[nunwanted++] = q->caps[i];
+      goto dequeue;
+    }
     goto out;
   }
   if (q->len > 0 &&
@@ -275,13 +283,15 @@ int chan_take(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 bufs
   for (int i = 0; i < q->ncaps; i++)
     recs[i] = q->caps[i];
   *badge = q->badge;
+  r = 0;
+dequeue:
   q->ncaps = 0;
   c->head = (c->head + 1) % CHAN_QLEN;
   c->count--;
   wakeup(space_event(c));
-  r = 0;
 out:
   release(&c->lock);
+  cap_drop_inflight(unwanted, nunwanted);   // outside the lock (see chan_close_end)
   return r;
 }
 

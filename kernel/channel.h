@@ -47,11 +47,13 @@ int chan_put(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 len,
 // ubuf), maxcaps records and nfree records (stored in recs, now the
 // caller's), and its badge in *badge. *len and *ncaps get its sizes
 // whenever there is one.
-// Blocks while empty unless nonblock. 0, -E_PEER (empty, no sender left),
-// -E_AGAIN, -E_KILLED, -E_TOOBIG, -E_CAPFULL, -E_FAULT or the re-check's
-// error; on error the message stays queued.
+// Blocks while empty unless flags has CHAN_NONBLOCK. 0, -E_PEER (empty,
+// no sender left), -E_AGAIN, -E_KILLED, -E_TOOBIG, -E_CAPFULL, -E_FAULT or
+// the re-check's error; on error the message stays queued, except that
+// with CHAN_DISCARD one that does not fit (-E_TOOBIG, -E_CAPFULL) is
+// removed and its records dropped.
 int chan_take(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 bufsize,
-              int maxcaps, int nfree, int nonblock, uint32 *len, int *ncaps,
+              int maxcaps, int nfree, uint32 flags, uint32 *len, int *ncaps,
               struct capnode **recs, uint64 *badge);
 // Generations (SandCells, docs/book/08-sandcells-and-self-healing.md):
 // a channel is served by the processes of one cell, whose id is the

@@ -52,12 +52,13 @@ uint64 sys_chan_create(void)
   return cap_install_pair(myproc(), rf, CHAN_RECV_RIGHTS, sf, CHAN_SEND_RIGHTS, argaddr(0));
 }
 
-// Fetch the user's chanmsg at uaddr and check its flags. 0 or an error.
-static int fetch_msg(uint64 uaddr, struct chanmsg *m)
+// Fetch the user's chanmsg at uaddr and check that its flags are among
+// `allowed`. 0 or an error.
+static int fetch_msg(uint64 uaddr, struct chanmsg *m, uint32 allowed)
 {
   if (copyin(myproc()->pagetable, m, uaddr, sizeof(*m)) < 0)
     return -E_FAULT;
-  if (m->flags & ~CHAN_NONBLOCK)
+  if (m->flags & ~allowed)
     return -E_INVAL;
   return 0;
 }
@@ -86,7 +87,7 @@ uint64 sys_chan_send(void)
   struct chanmsg m;
   int err;
   struct chanuser u = { myproc(), argint(0), 0 };
-  if ((err = fetch_msg(argaddr(1), &m)) < 0)
+  if ((err = fetch_msg(argaddr(1), &m, CHAN_NONBLOCK)) < 0)
     return err;
   if (m.len > CHAN_MAXBYTES || m.ncaps > CHAN_MAXCAPS)
     return -E_TOOBIG;
@@ -111,7 +112,8 @@ uint64 sys_chan_send(void)
 // flags. Out: len, ncaps, caps[] (new slots; -E_BADCAP for one revoked
 // in flight) and badge (of the sender's send capability). A message that does not fit stays queued: -E_TOOBIG (m->len
 // and m->ncaps then say what it needs), -E_CAPFULL (the caller's table)
-// or -E_QUOTA (its cell's slot quota). -E_BADCAP,
+// or -E_QUOTA (its cell's slot quota); with CHAN_DISCARD in flags it is
+// dropped instead (same error; on a send it is a bad flag). -E_BADCAP,
 // -E_NORIGHT, -E_INVAL, -E_AGAIN, -E_PEER (end of file), -E_KILLED, -E_FAULT.
 uint64 sys_chan_recv(void)
 {
@@ -119,7 +121,7 @@ uint64 sys_chan_recv(void)
   int err;
   uint64 uaddr = argaddr(1);
   struct chanuser u = { myproc(), argint(0), CAP_R_RECEIVE };
-  if ((err = fetch_msg(uaddr, &m)) < 0)
+  if ((err = fetch_msg(uaddr, &m, CHAN_NONBLOCK | CHAN_DISCARD)) < 0)
     return err;
   uint64 own_badge;
   struct chan *c = channel_end(&u, 0, &own_badge, &err);
@@ -134,7 +136,7 @@ uint64 sys_chan_recv(void)
   int ncaps, table_free;
   int nfree = cap_free_slots(u.p, &table_free);
   err = chan_take(c, &u, (uint64)m.buf, m.len, maxcaps, nfree,
-                  m.flags & CHAN_NONBLOCK, &m.len, &ncaps, recs, &m.badge);
+                  m.flags, &m.len, &ncaps, recs, &m.badge);
   if (err == -E_CAPFULL && ncaps <= table_free) {
     err = -E_QUOTA;   // the table has room: the cell's slot quota refused
     cell_count_slot_denied(u.p->cell);

@@ -10,9 +10,11 @@
 // of the system reaches it (user/lib/svcproto.h): the service directory
 // (SVC_DIR_SLOT) and the control key (SVC_CTL_SLOT); sh passes them on to
 // the programs that need them. init watches the supervisor: if it dies, or
-// stops because a core service failed, init prints why and halts the
-// machine with a non-zero status (the fatal path), never leaving a system
-// that looks alive but cannot heal. `svctab=PATH` (before run=) gives the
+// stops because a core service failed, or stops draining its inbox (a
+// watch child of init expects a sign of life for every tick it handles,
+// and gives up after SUPERVISOR_SILENCE ticks without one), init prints
+// why and halts the machine with a non-zero status (the fatal path), never
+// leaving a system that looks alive but cannot heal. `svctab=PATH` (before run=) gives the
 // supervisor another service table than /services.conf (the tests use it).
 #include "kernel/types.h"
 #include "kernel/param.h"
@@ -32,6 +34,14 @@ ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
 
 static char cmdline[BOOTARGS_MAX + 1];
 static int supervisor_pid = -1;
+static int watch_pid = -1;
+
+// The supervisor sends a sign of life for each tick it handles (every 10
+// ticks); this many ticks without one and it is taken for stuck. Far above
+// its hang detection (200 ticks for kv and log), so a slow supervisor is
+// never taken for a stuck one; far below the time a person waits.
+#define SUPERVISOR_SILENCE 1000
+#define WATCH_STUCK 6   // the watch's exit status, and init's halt status
 
 // The supervisor's cell: room for itself, its ticker, a keeper per service
 // and the services' cells (which come out of it), twice over while an old
@@ -114,10 +124,51 @@ static int move_cap(int from, int to)
   return d < 0 ? d : 0;
 }
 
+// The watch (a child of init holding the receive end of the channel on
+// which the supervisor sends its signs of life): exits with WATCH_STUCK
+// after SUPERVISOR_SILENCE ticks without one, with 0 if the supervisor is
+// gone (init sees that itself).
+static void watch(int signs)
+{
+  for (int s = 0; s < NCAP; s++)
+    if (s != signs)
+      close(s);
+  int last = uptime();
+  for (;;) {
+    sleep(50);
+    char c;
+    struct chanmsg m;
+    int r;
+    do {
+      memset(&m, 0, sizeof(m));
+      m.buf = &c;
+      m.len = 1;
+      m.flags = CHAN_NONBLOCK | CHAN_DISCARD;
+      r = chan_recv(signs, &m);
+      if (r >= 0)
+        last = uptime();
+    } while (r >= 0);
+    if (r == -E_PEER)
+      exit(0);
+    if (uptime() - last >= SUPERVISOR_SILENCE)
+      exit(WATCH_STUCK);
+  }
+}
+
+static void start_watch(int signs)
+{
+  int pid = fork();
+  if (pid == 0)
+    watch(signs);
+  if (pid < 0)
+    complain("init", "watch the supervisor", pid);
+  watch_pid = pid;
+}
+
 // Start the supervisor in a cell of its own (slot layout: supervisor.c).
 static void start_supervisor(void)
 {
-  int inbox[2], key[2];
+  int inbox[2], key[2], signs[2] = {-1, -1};
   int r = chan_create(inbox);
   if (r < 0) {
     complain("init", "supervisor inbox", r);
@@ -127,6 +178,13 @@ static void start_supervisor(void)
     complain("init", "control key", r);
     close(inbox[0]);
     close(inbox[1]);
+    return;
+  }
+  if ((r = chan_create(signs)) < 0) {
+    complain("init", "supervisor watch", r);
+    int ends[] = {inbox[0], inbox[1], key[0], key[1]};
+    for (int i = 0; i < 4; i++)
+      close(ends[i]);
     return;
   }
   close(key[0]);   // the key is never sent on: only who holds it matters
@@ -143,9 +201,11 @@ static void start_supervisor(void)
       {inbox[0], CAP_R_RECEIVE, SPAWN_SLOT},
       {1, con.rights & (CAP_R_WRITE | CAP_R_TRANSFER), SPAWN_SLOT},
       {1, con.rights & (CAP_R_WRITE | CAP_R_TRANSFER), SPAWN_SLOT},
-      {inbox[1], CAP_R_SEND | CAP_R_GRANT | CAP_R_TRANSFER, SPAWN_SLOT},
+      // unbadged, to derive its helpers' badged ends from (svcproto.h)
+      {inbox[1], CAP_R_SEND | CAP_R_GRANT | CAP_R_TRANSFER | CAP_R_DUP, SPAWN_SLOT},
       {key[1], CAP_R_DUP, SPAWN_SLOT},   // only looked at (its object id)
       {cell, CELL_RIGHTS, SPAWN_SLOT},
+      {signs[1], CAP_R_SEND, SPAWN_SLOT},
       {root, CAP_R_LOOKUP | CAP_R_READ | CAP_R_EXEC, SPAWN_ROOT},
     };
     static char table[64];
@@ -165,25 +225,45 @@ static void start_supervisor(void)
     r = cell;
   }
   close(inbox[0]);
+  close(signs[1]);
   if (r < 0) {
     complain("init", "start the supervisor", r);
     close(inbox[1]);
     close(key[1]);
+    close(signs[0]);
     return;
   }
   supervisor_pid = r;
-  if ((r = move_cap(inbox[1], SVC_DIR_SLOT)) < 0 || (r = move_cap(key[1], SVC_CTL_SLOT)) < 0)
-    complain("init", "service slots", r);
+  start_watch(signs[0]);
+  close(signs[0]);
+  // Ours, and through sh every client's: badged as a client's, so nothing
+  // sent through it can pass for the supervisor's ticker, keepers or
+  // services. The unbadged end stays with the supervisor alone.
+  int dir = cap_badge(inbox[1], SUP_BADGE(SUP_FROM_CLIENT, 0, 0));
+  close(inbox[1]);
+  if (dir < 0 || (r = move_cap(dir, SVC_DIR_SLOT)) < 0 || (r = move_cap(key[1], SVC_CTL_SLOT)) < 0)
+    complain("init", "service slots", dir < 0 ? dir : r);
 }
 
 // The fatal path: the supervisor is gone (it crashed, or it stopped
 // because a core service failed). Nothing can be healed any more.
 static void supervisor_died(int status) __attribute__((noreturn));
+static void supervisor_stuck(void) __attribute__((noreturn));
 static void supervisor_died(int status)
 {
   printf("init: the supervisor died (status %d): the system cannot heal itself; halting\n",
          status);
   power_off(status > 0 && status < 256 ? status : 3);
+}
+
+// The fatal path too: the supervisor is alive but has not handled a tick
+// for SUPERVISOR_SILENCE ticks (blocked, looping, or its ticker is gone):
+// it would look alive while healing nothing, so halt with WATCH_STUCK.
+static void supervisor_stuck(void)
+{
+  printf("init: the supervisor has not drained its inbox for %d ticks: the system cannot heal "
+         "itself; halting\n", SUPERVISOR_SILENCE);
+  power_off(WATCH_STUCK);
 }
 
 // Starts sh with the given arguments; returns its pid.
@@ -209,6 +289,8 @@ static int wait_for(int pid)
       return status;
     if (r == supervisor_pid)
       supervisor_died(status);
+    if (r == watch_pid && status == WATCH_STUCK)
+      supervisor_stuck();
     if (r < 0) {
       complain("init", "wait", r);
       return -1;

@@ -6,6 +6,11 @@
 // ones, which end the machine: `selfheal die` (the supervisor crashes:
 // init halts with status 3) and `selfheal corefatal` (the core service log
 // crash-loops into its hold: the supervisor stops, init halts with 4).
+// `selfheal stall` (the supervisor stops draining its inbox: init's watch
+// halts with 6) and `selfheal corenever` (with svctab=/svcfatal.conf: the
+// core service log, restart=never, crashes once: init halts with 4) are
+// fatal too. `selfheal attacks` runs the attacks on the protocol (issue
+// 11: an attacker holding only the service directory), one case each.
 // `selfheal quarantine` too runs only when named: it needs the table
 // /svcquar.conf (boot with svc=on svctab=/svcquar.conf).
 #include "kernel/types.h"
@@ -447,6 +452,390 @@ static int t_refuse(void)
   return 1;
 }
 
+// ------------------------------------------------------------ attacks
+//
+// An attacker holds nothing but the service directory (SVC_DIR_SLOT, and
+// the console to report on). It can say anything in a message; the
+// supervisor must judge each by the badge the kernel stamped on it. Each
+// case bounds every wait in ticks, so a wedged supervisor fails the case
+// instead of hanging it.
+
+#define ATTACK_TRIES 200   // ticks a send to a full queue is retried for
+
+// Become the attacker: keep only the service directory and the console.
+static void only_the_directory(void)
+{
+  for (int s = 0; s < NCAP; s++)
+    if (s != SVC_DIR_SLOT && s != 1)
+      close(s);
+}
+
+// Send without ever blocking for good: retried while the queue is full,
+// for at most ATTACK_TRIES ticks. 0 or the error.
+static int send_raw(int slot, const void *buf, int len, const int *caps, int ncaps)
+{
+  struct chanmsg m;
+  int r = -E_AGAIN;
+  for (int i = 0; i < ATTACK_TRIES && r == -E_AGAIN; i++) {
+    memset(&m, 0, sizeof(m));
+    m.buf = (void *)buf;
+    m.len = len;
+    m.flags = CHAN_NONBLOCK;
+    for (int c = 0; c < ncaps; c++)
+      m.caps[c] = caps[c];
+    m.ncaps = ncaps;
+    if ((r = chan_send(slot, &m)) == -E_AGAIN)
+      sleep(1);
+  }
+  return r;
+}
+
+// A forged supervisor message: op about service name, generation gen.
+static int forge(uint32 op, const char *name, uint32 gen, int status, uint32 arg)
+{
+  struct svchdr h;
+  svc_header(&h, op, name, gen, arg);
+  h.status = status;
+  return send_raw(SVC_DIR_SLOT, &h, sizeof(h), 0, 0);
+}
+
+// svc status of name, but giving up after `ticks` (a wedged supervisor
+// never answers): 0, -E_AGAIN (no answer in time) or an error. *sup gets
+// the supervisor's drop counters.
+static int status_within(const char *name, int ticks, struct svcstatus *st,
+                         struct supcounters *sup)
+{
+  static struct supstatusrep rep;
+  int ends[2], r;
+  if ((r = chan_create(ends)) < 0)
+    return r;
+  struct svchdr h;
+  svc_header(&h, SUP_CTL_STATUS, name, 0, 0);
+  int caps[2] = {ends[1], SVC_CTL_SLOT};
+  r = send_raw(SVC_DIR_SLOT, &h, sizeof(h), caps, 2);
+  close(ends[1]);
+  for (int t = 0; r == 0 && t < ticks; t += 2) {
+    struct chanmsg m;
+    memset(&m, 0, sizeof(m));
+    m.buf = &rep;
+    m.len = sizeof(rep);
+    m.flags = CHAN_NONBLOCK;
+    r = chan_recv(ends[0], &m);
+    if (r == -E_AGAIN) {
+      sleep(2);
+      r = 0;
+      continue;
+    }
+    if (r >= 0)
+      r = rep.h.status < 0 ? rep.h.status : rep.h.arg < 1 ? -E_NOENT : 1;
+    break;
+  }
+  close(ends[0]);
+  if (r == 0)
+    return -E_AGAIN;
+  if (r < 0)
+    return r;
+  *st = rep.st[0];
+  if (sup)
+    *sup = rep.sup;
+  return 0;
+}
+
+// The supervisor answers within 300 ticks, kv runs the generation it ran
+// before (gen) with the same pid, and a call to kv is answered.
+static int still_serving(const char *what, const struct svcstatus *before)
+{
+  struct svcstatus st;
+  int r = status_within("kv", 300, &st, 0);
+  if (r < 0)
+    return why("%s: the supervisor did not answer svc status within 300 ticks (%d)", what, r);
+  if (st.gen != before->gen || st.pid != before->pid || st.state != SVC_RUNNING)
+    return why("%s: kv gen %d->%d pid %d->%d state %s: want it untouched", what,
+               (int)before->gen, (int)st.gen, before->pid, st.pid, svc_state_name(st.state));
+  struct svcconn c;
+  struct kvmsg rep;
+  if ((r = svc_connect(&c, "kv")) < 0 || (r = kv(&c, KV_PUT, "k", "v", &rep)) != 0)
+    return why("%s: a kv call failed: %s", what, errstr(r));
+  svc_disconnect(&c);
+  return 1;
+}
+
+// Run attack() in a child that holds only the service directory; its
+// exit status (0: every message it meant to send was sent).
+static int as_attacker(int (*attack)(uint32), uint32 arg)
+{
+  int pid = fork();
+  if (pid == 0) {
+    only_the_directory();
+    exit(attack(arg));
+  }
+  int status = -1;
+  while (pid > 0 && wait(&status) != pid)
+    ;
+  return status;
+}
+
+// Forged signs of life for kv's generation gen, every 5 ticks for 800.
+static int forge_heartbeats(uint32 gen)
+{
+  for (int until = uptime() + 800; uptime() < until;) {
+    if (forge(SUP_HEARTBEAT, "kv", gen, 0, 0) < 0 || forge(SUP_READY, "kv", gen, 0, 0) < 0)
+      return 1;
+    sleep(5);
+  }
+  return 0;
+}
+
+// Forged heartbeats do not hide a hang: kv hangs while an attacker sends
+// heartbeats and READYs in its name; it is declared hung as soon as
+// without them (hb 50, miss 3: 200 ticks; 600 allowed).
+static int t_forge_hb(void)
+{
+  struct svcstatus s0, s1;
+  int r;
+  if ((r = status_within("kv", 300, &s0, 0)) < 0)
+    return why("kv: %s", errstr(r));
+  int forger = fork();
+  if (forger == 0) {
+    only_the_directory();
+    exit(forge_heartbeats(s0.gen));
+  }
+  sleep(20);
+  int hanger = fork();
+  if (hanger == 0)
+    exit(gone(hook("kv", SVC_HOOK_HANG, 0, 0)) ? 0 : 1);
+  int hung_at = uptime(), detected = 0;
+  while (!detected && uptime() - hung_at < 600) {
+    sleep(10);
+    detected = status_within("kv", 100, &s1, 0) == 0 && s1.hangs > s0.hangs;
+  }
+  int waited = uptime() - hung_at;
+  int status = -1;
+  for (int i = 0; i < 2; i++) {
+    int pid = wait(&status);
+    if (pid == forger && status != 0)
+      return why("the forger could not send (status %d)", status);
+  }
+  if (!detected)
+    return why("kv hung amid forged heartbeats: not detected in %d ticks (hangs %d->%d)",
+               waited, (int)s0.hangs, (int)s1.hangs);
+  printf("selfheal: forge_hb: hang detected after %d ticks amid forged heartbeats\n", waited);
+  return wait_running_after("kv", s0.gen, &s1) == 0 ? 1 : why("kv not running again");
+}
+
+// Forged keeper reports about kv's living incarnation: an exit (with and
+// without a fault record's worth of bytes) and a failed start.
+static int forge_exits(uint32 gen)
+{
+  struct {
+    struct svchdr h;
+    char rec[64];
+  } m;
+  svc_header(&m.h, SUP_EXITED, "kv", gen, 0);
+  m.h.status = 1;
+  memset(m.rec, 'x', sizeof(m.rec));
+  return forge(SUP_EXITED, "kv", gen, 0, 1) < 0 ||
+         send_raw(SVC_DIR_SLOT, &m, sizeof(m), 0, 0) < 0 ||
+         forge(SUP_STARTED, "kv", gen, -E_NOMEM, 0) < 0;
+}
+
+// Without the control key nobody restarts a service: forged exit reports
+// change nothing.
+static int t_forge_exit(void)
+{
+  struct svcstatus s0;
+  int r;
+  if ((r = status_within("kv", 300, &s0, 0)) < 0)
+    return why("kv: %s", errstr(r));
+  if ((r = as_attacker(forge_exits, s0.gen)) != 0)
+    return why("the attacker could not send (status %d)", r);
+  sleep(100);
+  return still_serving("after forged exit reports", &s0);
+}
+
+// Keeper reports naming services and generations that do not exist.
+static int forge_unknown(uint32 gen)
+{
+  return forge(SUP_EXITED, "nosuch", 1, 0, 0) < 0 ||
+         forge(SUP_STARTED, "nosuch", 1, -E_NOENT, 0) < 0 ||
+         forge(SUP_EXITED, "kv", gen + 100, 0, 0) < 0 ||
+         forge(SUP_STARTED, "kv", gen + 100, -E_NOENT, 0) < 0;
+}
+
+// One forged report must not wedge the supervisor (it used to wait for a
+// keeper that was not exiting): it keeps answering, kv keeps working and
+// a hang is still detected in time.
+static int t_wedge(void)
+{
+  struct svcstatus s0, s1;
+  int r;
+  if ((r = status_within("kv", 300, &s0, 0)) < 0)
+    return why("kv: %s", errstr(r));
+  if ((r = as_attacker(forge_unknown, s0.gen)) != 0)
+    return why("the attacker could not send (status %d)", r);
+  for (int i = 0; i < 3; i++) {
+    if (!still_serving("after forged reports about unknown incarnations", &s0))
+      return 0;
+    sleep(100);
+  }
+  int hanger = fork();
+  if (hanger == 0)
+    exit(gone(hook("kv", SVC_HOOK_HANG, 0, 0)) ? 0 : 1);
+  int hung_at = uptime(), detected = 0;
+  while (!detected && uptime() - hung_at < 600) {
+    sleep(10);
+    detected = status_within("kv", 100, &s1, 0) == 0 && s1.hangs > s0.hangs;
+  }
+  wait(0);
+  if (!detected)
+    return why("a hang after the forged reports was not detected within 600 ticks");
+  return wait_running_after("kv", s0.gen, &s1) == 0 ? 1 : why("kv not running again");
+}
+
+// Messages no one may send: eight capabilities (four pipes' ends), to the
+// supervisor's inbox and to kv's request channel, and one too short.
+static int send_oversized(uint32 unused)
+{
+  int caps[8];
+  for (int i = 0; i < 4; i++)
+    if (pipe(caps + 2 * i) < 0)
+      return 1;
+  struct svcconn c;   // (first: once the inbox is stuck, nothing connects)
+  if (svc_connect(&c, "kv") < 0)
+    return 2;
+  struct svchdr h;
+  svc_header(&h, KV_LIST, 0, c.gen, 0);
+  if (send_raw(c.req, &h, sizeof(h), caps, 8) < 0)
+    return 3;
+  svc_header(&h, SUP_CONNECT, "kv", 0, 0);
+  if (send_raw(SVC_DIR_SLOT, &h, sizeof(h), caps, 8) < 0 || send_raw(SVC_DIR_SLOT, &h, 3, 0, 0) < 0)
+    return 4;
+  return 0;
+}
+
+// A message carrying more capabilities than its receiver takes is dropped
+// and counted; neither the supervisor nor kv stalls or dies on it.
+static int t_bigmsg(void)
+{
+  struct svcstatus s0, s1;
+  struct supcounters c0, c1;
+  int r;
+  if ((r = status_within("kv", 300, &s0, &c0)) < 0)
+    return why("kv: %s", errstr(r));
+  if ((r = as_attacker(send_oversized, 0)) != 0)
+    return why("the attacker could not send (status %d)", r);
+  sleep(50);
+  if (!still_serving("after messages with 8 capabilities", &s0))
+    return 0;
+  if ((r = status_within("kv", 300, &s1, &c1)) < 0)
+    return why("status: %s", errstr(r));
+  if (c1.malformed < c0.malformed + 2)
+    return why("malformed messages counted %d->%d, want +2", (int)c0.malformed,
+               (int)c1.malformed);
+  return 1;
+}
+
+// 400 kv requests (and 20 connects) whose reply capability is a pipe end.
+static int pipe_replies(uint32 unused)
+{
+  int p[2];
+  struct svcconn c;
+  if (pipe(p) < 0 || svc_connect(&c, "kv") < 0)
+    return 1;
+  static struct kvmsg req;
+  svc_header(&req.h, KV_GET, 0, c.gen, 0);
+  strcpy(req.key, "k");
+  for (int i = 0; i < 400; i++)
+    if (send_raw(c.req, &req, sizeof(req), &p[1], 1) < 0)
+      return 2;
+  svc_header(&req.h, SUP_CONNECT, "kv", 0, 0);
+  for (int i = 0; i < 20; i++)
+    if (send_raw(SVC_DIR_SLOT, &req.h, sizeof(req.h), &p[1], 1) < 0)
+      return 3;
+  return 0;
+}
+
+// A client's bad reply capabilities are its own mistake: kv drops those
+// requests and is not taken for a capability-error storm (two anomaly
+// samples later it still runs, unflagged); the supervisor counts them.
+static int t_pipereply(void)
+{
+  struct svcstatus s0, s1;
+  struct supcounters c0, c1;
+  int r;
+  if ((r = status_within("kv", 300, &s0, &c0)) < 0)
+    return why("kv: %s", errstr(r));
+  if ((r = as_attacker(pipe_replies, 0)) != 0)
+    return why("the attacker could not send (status %d)", r);
+  sleep(450);   // two anomaly samples
+  if ((r = status_within("kv", 300, &s1, &c1)) < 0)
+    return why("status: %s", errstr(r));
+  if (s1.anomalies != s0.anomalies)
+    return why("kv flagged for the client's pipe ends: anomalies %d->%d (kind %d)",
+               (int)s0.anomalies, (int)s1.anomalies, (int)s1.anomaly);
+  if (!still_serving("after 400 requests with a pipe as reply channel", &s0))
+    return 0;
+  if (c1.badreply < c0.badreply + 20)
+    return why("bad reply capabilities counted %d->%d, want +20", (int)c0.badreply,
+               (int)c1.badreply);
+  return 1;
+}
+
+// Every message that is not a client's to send, in kv's name and
+// generation: a start report with the attacker's pid, ready, heartbeat,
+// tick; and the control ops without the key.
+static int impersonate(uint32 gen)
+{
+  return forge(SUP_STARTED, "kv", gen, 0, getpid()) < 0 ||
+         forge(SUP_READY, "kv", gen, 0, getpid()) < 0 ||
+         forge(SUP_HEARTBEAT, "kv", gen, 0, 0) < 0 || forge(SUP_TICK, "", 0, 0, 0) < 0 ||
+         forge(SVC_PING, "kv", gen, 0, 0) < 0;
+}
+
+// Nobody can speak for the ticker, a keeper or a service: kv's pid and
+// generation are untouched and each forgery is counted as refused.
+static int t_impersonate(void)
+{
+  struct svcstatus s0, s1;
+  struct supcounters c0, c1;
+  int r;
+  if ((r = status_within("kv", 300, &s0, &c0)) < 0)
+    return why("kv: %s", errstr(r));
+  if ((r = as_attacker(impersonate, s0.gen)) != 0)
+    return why("the attacker could not send (status %d)", r);
+  sleep(20);
+  if (!still_serving("after impersonating kv's keeper, kv and the ticker", &s0))
+    return 0;
+  if ((r = status_within("kv", 300, &s1, &c1)) < 0)
+    return why("status: %s", errstr(r));
+  if (c1.refused < c0.refused + 4 || c1.malformed < c0.malformed + 1)
+    return why("refused %d->%d (want +4), malformed %d->%d (want +1)", (int)c0.refused,
+               (int)c1.refused, (int)c0.malformed, (int)c1.malformed);
+  return 1;
+}
+
+// A core service cannot be stopped (the system cannot run without it):
+// svc stop log is refused with -E_BUSY and log keeps running.
+static int t_corestop(void)
+{
+  struct svcstatus s0, s1;
+  struct svchdr rep;
+  int r;
+  if ((r = svc_status("log", &s0)) < 0)
+    return why("log: %s", errstr(r));
+  int stop = svc_control(SUP_CTL_STOP, "log", &rep, sizeof(rep));
+  if ((r = svc_status("log", &s1)) < 0)
+    return why("log: %s", errstr(r));
+  if (s1.state != SVC_RUNNING || s1.gen != s0.gen) {
+    svc_control(SUP_CTL_START, "log", &rep, sizeof(rep));   // put it back
+    return why("svc stop of the core service log: state %s gen %d->%d, want refused",
+               svc_state_name(s1.state), (int)s0.gen, (int)s1.gen);
+  }
+  if (stop != -E_BUSY)
+    return why("svc stop log returned %d, want -E_BUSY", stop);
+  return 1;
+}
+
 // Fatal path: the supervisor dies; init halts the machine (status 3).
 static int t_die(void)
 {
@@ -454,6 +843,27 @@ static int t_die(void)
   svc_control(SUP_CTL_DIE, "", &rep, sizeof(rep));
   sleep(1000);
   return why("still running 1000 ticks after the supervisor died");
+}
+
+// Fatal path: the supervisor stops draining its inbox (a test hook makes
+// it sleep for ever); init's watch notices within 1000 ticks and init
+// halts with status 6.
+static int t_stall(void)
+{
+  struct svchdr rep;
+  svc_control(SUP_CTL_STALL, "", &rep, sizeof(rep));
+  sleep(3000);
+  return why("still running 3000 ticks after the supervisor stopped draining its inbox");
+}
+
+// Fatal path: with /svcfatal.conf (boot with svctab=/svcfatal.conf) the
+// core service log has restart=never: its first crash leaves it down,
+// which a core service may not be: the supervisor stops, init halts with 4.
+static int t_corenever(void)
+{
+  hook("log", SVC_HOOK_CRASH, 0, 0);
+  sleep(1000);
+  return why("still running 1000 ticks after the core service log crashed (restart=never)");
 }
 
 // Fatal path: the core service log crash-loops into its hold (status 4).
@@ -476,9 +886,18 @@ static const struct testcase cases[] = {
   {"anomaly", t_anomaly}, {"cpu", t_cpu},         {"growth", t_growth},
   {"flood", t_flood},     {"refuse", t_refuse},
 };
+// The attacks (`selfheal attacks` runs them all; not part of `all`).
+static const struct testcase attacks[] = {
+  {"forge_hb", t_forge_hb}, {"forge_exit", t_forge_exit}, {"wedge", t_wedge},
+  {"bigmsg", t_bigmsg},     {"pipereply", t_pipereply},   {"impersonate", t_impersonate},
+  {"corestop", t_corestop},
+};
 // Run only when named: they need another service table.
 static const struct testcase named_only[] = {{"quarantine", t_quarantine}};
-static const struct testcase fatal[] = {{"die", t_die}, {"corefatal", t_corefatal}};
+static const struct testcase fatal[] = {
+  {"die", t_die}, {"corefatal", t_corefatal}, {"stall", t_stall}, {"corenever", t_corenever},
+};
+#define NFATAL (int)(sizeof(fatal) / sizeof(fatal[0]))
 
 // Run one case in a child (its state, or its death, stays there).
 static int run_one(const struct testcase *c)
@@ -500,35 +919,41 @@ static int run_one(const struct testcase *c)
   return status == 0;
 }
 
+// Run the cases of one group that arg names (group is its name for all of
+// them); counts in *passed and *failed. Returns whether any matched.
+static int run_matching(const char *arg, const char *group, const struct testcase *cs, int n,
+                        int *passed, int *failed)
+{
+  int found = 0;
+  for (int i = 0; i < n; i++) {
+    if ((group && strcmp(arg, group) == 0) || strcmp(arg, cs[i].name) == 0) {
+      found = 1;
+      if (run_one(&cs[i]))
+        (*passed)++;
+      else
+        (*failed)++;
+    }
+  }
+  return found;
+}
+
+#define COUNT(a) (int)(sizeof(a) / sizeof(a[0]))
+
 int main(int argc, char **argv)
 {
-  if (argc == 2 && (strcmp(argv[1], "die") == 0 || strcmp(argv[1], "corefatal") == 0))
-    return run_cases("selfheal", "SH", fatal, 2, 0, argc, argv);
-  int n = sizeof(cases) / sizeof(cases[0]), passed = 0, failed = 0;
+  for (int i = 0; argc == 2 && i < NFATAL; i++)
+    if (strcmp(argv[1], fatal[i].name) == 0)
+      return run_cases("selfheal", "SH", fatal, NFATAL, 0, argc, argv);
+  int passed = 0, failed = 0;
   if (argc < 2) {
-    fprintf(2, "usage: selfheal all | die | corefatal | quarantine | CASE...\n");
+    fprintf(2, "usage: selfheal all | attacks | die | corefatal | stall | corenever | "
+            "quarantine | CASE...\n");
     return 2;
   }
   for (int a = 1; a < argc; a++) {
-    int found = 0;
-    for (int i = 0; i < n; i++) {
-      if (strcmp(argv[a], "all") == 0 || strcmp(argv[a], cases[i].name) == 0) {
-        found = 1;
-        if (run_one(&cases[i]))
-          passed++;
-        else
-          failed++;
-      }
-    }
-    for (uint i = 0; i < sizeof(named_only) / sizeof(named_only[0]); i++) {
-      if (strcmp(argv[a], named_only[i].name) == 0) {
-        found = 1;
-        if (run_one(&named_only[i]))
-          passed++;
-        else
-          failed++;
-      }
-    }
+    int found = run_matching(argv[a], "all", cases, COUNT(cases), &passed, &failed);
+    found |= run_matching(argv[a], "attacks", attacks, COUNT(attacks), &passed, &failed);
+    found |= run_matching(argv[a], 0, named_only, COUNT(named_only), &passed, &failed);
     if (!found) {
       fprintf(2, "selfheal: no case %s\n", argv[a]);
       failed++;

@@ -6,16 +6,21 @@
 //
 //   slot 0 the receive end of its inbox (every message comes here)
 //   slot 1, 2 the console
-//   slot 3 a send end of its inbox (handed to services, keepers, ticker)
+//   slot 3 the unbadged send end of its inbox, from which it derives the
+//          badged ends of its ticker, keepers and services (cap_badge)
 //   slot 4 the control key (svc requests must carry the same object)
 //   slot 5 its cell: services' cells are created inside it
+//   slot 6 the send end of init's watch channel: a sign of life for each
+//          tick handled (init's fatal path runs if they stop)
 //
 // One inbox, one loop: the supervisor blocks only in chan_recv on its inbox
 // (and briefly in wait() to reap a keeper that said it is exiting). Helpers
 // turn everything else into inbox messages: a ticker child sends SUP_TICK,
 // and for each incarnation a keeper child (outside the service's cell)
 // spawns the service, waits for it to exit and reports how, with the fault
-// record the kernel sent on the cell's own fault channel if it crashed. Protocol: user/lib/svcproto.h;
+// record the kernel sent on the cell's own fault channel if it crashed.
+// Every message is judged by the badge the kernel stamped on it, never by
+// what it says about its sender (svcproto.h). Protocol: user/lib/svcproto.h;
 // design and figures: docs/book/08-sandcells-and-self-healing.md.
 #include "kernel/types.h"
 #include "kernel/param.h"
@@ -38,6 +43,7 @@ ZENITH_MANIFEST("stdio");
 #define INBOX_SEND 3
 #define CTL_KEY    4
 #define MY_CELL    5
+#define WATCH      6
 
 #define TICK_PERIOD   10    // ticks between SUP_TICKs
 #define SAMPLE_PERIOD 200   // ticks between looks at the cells' counters
@@ -67,6 +73,8 @@ static int nsvc;
 static uint64 key_object;      // object id of the control key
 static char msgbuf[SVC_MSGMAX];
 static int keepers_exiting;    // keepers that reported and are about to exit
+static struct supcounters dropped;   // messages dropped, by reason
+static int has_watch;          // init gave us its watch channel (WATCH)
 
 static void start(struct service *s);
 
@@ -130,17 +138,33 @@ static void keep_only(const int *keep, int n)
   }
 }
 
+// A send end of the inbox carrying badge. Exits on failure: only a
+// helper child calls it, and the supervisor checked at start that it may
+// derive badged ends (CAP_R_DUP on INBOX_SEND).
+static int badged_inbox(uint64 badge)
+{
+  int slot = cap_badge(INBOX_SEND, badge);
+  if (slot < 0) {
+    fprintf(CONSOLE, "supervisor: cannot derive a badged inbox end: %s\n", errstr(slot));
+    exit(1);
+  }
+  return slot;
+}
+
 static void ticker(void)
 {
   int keep[] = {INBOX_SEND};
   keep_only(keep, 1);
+  int inbox = badged_inbox(SUP_BADGE(SUP_FROM_TICKER, 0, 0));
+  close(INBOX_SEND);
   struct svchdr h;
   memset(&h, 0, sizeof(h));
   h.op = SUP_TICK;
   for (;;) {
     sleep(TICK_PERIOD);
-    // Dropped when the inbox is full: the next one will do.
-    if (send_msg(INBOX_SEND, &h, sizeof(h), 0, 0, CHAN_NONBLOCK) == -E_PEER)
+    // A blocking send: a sender that waits goes before clients spinning on
+    // a full inbox (chan.h), so a flood cannot starve the clock.
+    if (send_msg(inbox, &h, sizeof(h), 0, 0, 0) == -E_PEER)
       exit(0);
   }
 }
@@ -149,13 +173,20 @@ static void ticker(void)
 // report the pid, wait for it, report how it ended (with the kernel's
 // fault record, which the kernel sent on the cell's private fault channel
 // whose receive end is `faults`), exit.
-static void keeper(struct service *s, const struct spawncap *caps, int ncaps, int faults)
+static void keeper(struct service *s, struct spawncap *caps, int ncaps, int faults)
 {
   int keep[SVC_FIRST_GRANT + 5] = {INBOX_SEND, s->cell, CONSOLE, faults};
   int nkeep = 4;
   for (int i = 0; i < ncaps; i++)
     keep[nkeep++] = caps[i].slot;
   keep_only(keep, nkeep);
+  // Our own inbox end, and the service's: each badged with whom it speaks
+  // for, so that neither can be taken for the other or for anyone else.
+  int idx = s - svcs;
+  int inbox = badged_inbox(SUP_BADGE(SUP_FROM_KEEPER, idx, s->st.gen));
+  int theirs = badged_inbox(SUP_BADGE(SUP_FROM_SERVICE, idx, s->st.gen));
+  close(INBOX_SEND);
+  caps[1].slot = theirs;
   char gen[12], hb[12];
   snprintf(gen, sizeof(gen), "%d", (int)s->st.gen);
   snprintf(hb, sizeof(hb), "%d", s->conf.hb);
@@ -172,7 +203,8 @@ static void keeper(struct service *s, const struct spawncap *caps, int ncaps, in
   m.h.status = pid < 0 ? pid : 0;
   m.h.arg = pid;
   close(caps[0].slot);   // the request channel: the service holds the only receive end now
-  send_msg(INBOX_SEND, &m.h, sizeof(m.h), 0, 0, 0);
+  close(theirs);
+  send_msg(inbox, &m.h, sizeof(m.h), 0, 0, 0);
   if (pid < 0)
     exit(0);
   int status = 0;
@@ -188,7 +220,7 @@ static void keeper(struct service *s, const struct spawncap *caps, int ncaps, in
   m.h.op = SUP_EXITED;
   m.h.arg = status;
   m.h.status = got;   // 1 if it crashed
-  send_msg(INBOX_SEND, &m, got ? sizeof(m) : sizeof(m.h), 0, 0, 0);
+  send_msg(inbox, &m, got ? sizeof(m) : sizeof(m.h), 0, 0, 0);
   exit(0);
 }
 
@@ -211,6 +243,20 @@ static void teardown(struct service *s)
   s->probe_at = 0;
 }
 
+// A core service (core=yes) is one the system cannot do without: whenever
+// it would be left not running with nothing to bring it back (held after
+// a crash loop, left down by restart=never or on-failure, quarantined),
+// the supervisor stops and init halts the machine with status 4 (the
+// fatal path), rather than run on without it. (`svc stop` refuses a core
+// service: control().)
+static void core_lost(struct service *s)
+{
+  if (s->conf.core) {
+    say(0, "core service %s failed: stopping the system", s->conf.name);
+    exit(4);   // init halts the machine (fatal path)
+  }
+}
+
 // The incarnation is gone (crash, hang, anomaly, exit): apply the policy.
 static void went_down(struct service *s, int failed, const char *why)
 {
@@ -223,15 +269,13 @@ static void went_down(struct service *s, int failed, const char *why)
   if (d == DECIDE_LEAVE) {
     s->st.state = SVC_DOWN;
     say(s, "%s; left down (restart policy)", why);
+    core_lost(s);
   } else if (d == DECIDE_HOLD) {
     s->st.state = SVC_HELD;
     s->st.holds++;
     say(s, "%s; %d restarts within %d ticks: held (svc start %s to retry)", why,
         s->conf.policy.limit, s->conf.policy.window, s->conf.name);
-    if (s->conf.core) {
-      say(0, "core service %s failed: stopping the system", s->conf.name);
-      exit(4);   // init halts the machine (fatal path)
-    }
+    core_lost(s);
   } else if (delay == 0) {
     say(s, "%s; restarting at once", why);
     start(s);
@@ -385,6 +429,7 @@ static void check_anomalies(struct service *s)
     teardown(s);
     s->st.state = SVC_QUARANTINED;
     say(s, "%s; quarantined (svc start %s to run it again)", why, s->conf.name);
+    core_lost(s);
   } else {
     went_down(s, 1, why);
   }
@@ -417,6 +462,7 @@ static void on_exited(struct service *s, struct svchdr *h, int len)
   if (h->status == 1 && len >= (int)(sizeof(*h) + sizeof(*rec))) {
     s->st.faults++;
     s->st.detect_ticks = uptime() - rec->time;
+    rec->text[sizeof(rec->text) - 1] = 0;
     snprintf(why, sizeof(why), "crashed: %s at pc 0x%lx", rec->text, (unsigned long)rec->pc);
     went_down(s, 1, why);
   } else {
@@ -432,8 +478,23 @@ static int key_ok(int slot)
   return slot >= 0 && cap_info(slot, &ci) == 0 && ci.object == key_object;
 }
 
-// caps[0] the reply channel, caps[1] the key (if any; closed here and
-// marked -1: its slot may be needed to start a service).
+static void status_reply(struct svchdr *h, struct service *s, int reply)
+{
+  static struct supstatusrep rep;
+  memset(&rep, 0, sizeof(rep));
+  rep.h.op = h->op;
+  rep.sup = dropped;
+  int n = 0;
+  for (int i = 0; i < nsvc; i++)
+    if (h->name[0] == 0 || &svcs[i] == s)
+      rep.st[n++] = svcs[i].st;
+  rep.h.arg = n;
+  rep.h.status = (h->name[0] && !s) ? -E_NOENT : 0;
+  send_msg(reply, &rep, sizeof(rep), 0, 0, CHAN_NONBLOCK);
+}
+
+// caps[0] the reply channel (checked), caps[1] the key (if any; closed
+// here and marked -1: its slot may be needed to start a service).
 static void control(struct svchdr *h, int *caps, int ncaps)
 {
   struct service *s = find(h->name);
@@ -449,24 +510,17 @@ static void control(struct svchdr *h, int *caps, int ncaps)
     return;
   }
   if (h->op == SUP_CTL_STATUS) {
-    static struct {
-      struct svchdr h;
-      struct svcstatus st[SVC_MAXSVC];
-    } rep;
-    memset(&rep.h, 0, sizeof(rep.h));
-    rep.h.op = h->op;
-    int n = 0;
-    for (int i = 0; i < nsvc; i++)
-      if (h->name[0] == 0 || &svcs[i] == s)
-        rep.st[n++] = svcs[i].st;
-    rep.h.arg = n;
-    rep.h.status = (h->name[0] && !s) ? -E_NOENT : 0;
-    send_msg(reply, &rep, sizeof(rep.h) + n * sizeof(rep.st[0]), 0, 0, CHAN_NONBLOCK);
+    status_reply(h, s, reply);
     return;
   }
   if (h->op == SUP_CTL_DIE) {
     say(0, "told to die (test of the fatal path)");
     *(volatile int *)0 = 1;
+  }
+  if (h->op == SUP_CTL_STALL) {
+    say(0, "told to stop draining the inbox (test of init's watch)");
+    for (;;)
+      sleep(1000);
   }
   if (!s) {
     reply_status(reply, h->op, -E_NOENT, 0, 0, 0);
@@ -483,6 +537,11 @@ static void control(struct svchdr *h, int *caps, int ncaps)
     say(s, "%s by svc", h->op == SUP_CTL_START ? "started" : "restarted");
     start(s);
   } else if (h->op == SUP_CTL_STOP) {
+    if (s->conf.core) {   // the system cannot run without it (core_lost)
+      say(s, "refused svc stop: a core service");
+      reply_status(reply, h->op, -E_BUSY, s->st.gen, 0, 0);
+      return;
+    }
     teardown(s);
     s->st.state = SVC_STOPPED;
     say(s, "stopped by svc");
@@ -511,74 +570,134 @@ static void connect(struct svchdr *h, int reply)
   }
 }
 
-static void dispatch(struct svchdr *h, int len, int *caps, int ncaps)
+// A request from a client (the service directory's badge).
+static void from_client(struct svchdr *h, int *caps, int ncaps)
 {
-  struct service *s = find(h->name);
-  int reply = ncaps > 0 ? caps[0] : -1;
-  switch (h->op) {
-  case SUP_TICK:
-    tick();
+  if (h->op >= SUP_READY && h->op <= SUP_TICK) {
+    dropped.refused++;    // another party's to send: a forgery
     return;
-  case SUP_CONNECT:
-    if (reply >= 0)
-      connect(h, reply);
-    return;
-  case SUP_CTL_STATUS: case SUP_CTL_RESTART: case SUP_CTL_STOP: case SUP_CTL_START:
-  case SUP_CTL_DIE:
-    if (reply >= 0)
-      control(h, caps, ncaps);
-    return;
-  case SUP_EXITED:
-  case SUP_STARTED:
-    if (h->op == SUP_EXITED || h->status < 0)
-      keepers_exiting++;
-    break;
   }
-  // Messages about an incarnation: only the living one counts.
-  if (!s || !svc_gen_current(s->alive_gen, h->gen))
+  if (h->op != SUP_CONNECT && (h->op < SUP_CTL_STATUS || h->op > SUP_CTL_STALL)) {
+    dropped.malformed++;  // no such op
     return;
-  switch (h->op) {
-  case SUP_STARTED:
-    if (h->status < 0) {
-      s->st.exits++;
-      char why[64];
-      snprintf(why, sizeof(why), "could not start %s: %s", s->conf.prog, errstr(h->status));
-      went_down(s, 1, why);
-    } else {
-      // Loaded: its heartbeats are due from now on. (Loading reads the
-      // disk; under -icount an idle machine's clock runs ahead while it
-      // waits, so the load is not counted against the service.)
-      s->st.pid = h->arg;
-      s->last_hb = s->last_ping = uptime();
-    }
-    break;
-  case SUP_READY:
+  }
+  if (ncaps < 1 || !svc_reply_ok(caps[0])) {
+    dropped.badreply++;   // nowhere to answer: the client's mistake, dropped
+    return;
+  }
+  if (h->op == SUP_CONNECT)
+    connect(h, caps[0]);
+  else
+    control(h, caps, ncaps);
+}
+
+// The service a keeper's or a service's badge names, if that incarnation
+// is the living one; else 0.
+static struct service *incarnation(uint64 badge)
+{
+  int i = SUP_BADGE_SVC(badge);
+  if (i >= nsvc || !svc_gen_current(svcs[i].alive_gen, SUP_BADGE_GEN(badge)))
+    return 0;
+  return &svcs[i];
+}
+
+// A report from the keeper of one incarnation. A keeper exits right after
+// a final report (an exit, or a spawn that failed), whatever generation:
+// reap it then. Only keepers can send these, so the count cannot be faked.
+static void from_keeper(struct svchdr *h, int len, uint64 badge)
+{
+  if (h->op != SUP_STARTED && h->op != SUP_EXITED) {
+    dropped.refused++;
+    return;
+  }
+  if (h->op == SUP_EXITED || h->status < 0)
+    keepers_exiting++;
+  struct service *s = incarnation(badge);
+  if (!s)
+    return;   // about a dead incarnation: stale
+  if (h->op == SUP_EXITED) {
+    on_exited(s, h, len);
+  } else if (h->status < 0) {
+    s->st.exits++;
+    char why[64];
+    snprintf(why, sizeof(why), "could not start %s: %s", s->conf.prog, errstr(h->status));
+    went_down(s, 1, why);
+  } else {
+    // Loaded: its heartbeats are due from now on. (Loading reads the
+    // disk; under -icount an idle machine's clock runs ahead while it
+    // waits, so the load is not counted against the service.)
+    s->st.pid = h->arg;
+    s->last_hb = s->last_ping = uptime();
+  }
+}
+
+// A sign of life from one incarnation of a service.
+static void from_service(struct svchdr *h, uint64 badge)
+{
+  if (h->op != SUP_READY && h->op != SUP_HEARTBEAT) {
+    dropped.refused++;
+    return;
+  }
+  struct service *s = incarnation(badge);
+  if (!s)
+    return;   // a dead incarnation's last words
+  if (h->op == SUP_READY) {
     s->st.state = SVC_RUNNING;
-    s->last_hb = uptime();
     if (s->notice)
       s->st.restart_time = rdtime() - s->notice;
     s->notice = 0;
-    break;
-  case SUP_HEARTBEAT:
-    s->last_hb = uptime();
-    s->probe_at = 0;
-    break;
-  case SUP_EXITED:
-    on_exited(s, h, len);
-    break;
   }
+  s->last_hb = uptime();
+  s->probe_at = 0;
+}
+
+// Tell init's watch that the loop is alive (never blocking: a full watch
+// channel already says so).
+static void sign_of_life(void)
+{
+  char c = 1;
+  if (has_watch)
+    send_msg(WATCH, &c, 1, 0, 0, CHAN_NONBLOCK);
+}
+
+static void dispatch(struct svchdr *h, int len, int *caps, int ncaps, uint64 badge)
+{
+  int from = SUP_BADGE_FROM(badge);
+  if (from == SUP_FROM_CLIENT) {
+    from_client(h, caps, ncaps);
+  } else if (from == SUP_FROM_KEEPER) {
+    from_keeper(h, len, badge);
+  } else if (from == SUP_FROM_SERVICE) {
+    from_service(h, badge);
+  } else if (from == SUP_FROM_TICKER && h->op == SUP_TICK) {
+    tick();
+    sign_of_life();
+  } else {
+    dropped.refused++;
+  }
+}
+
+// Do we hold what we need: the inbox, the key, our cell, and an inbox
+// send end we may derive badged ends from?
+static int have_capabilities(void)
+{
+  struct capinfo ci;
+  if (cap_info(CTL_KEY, &ci) < 0 || cap_info(MY_CELL, &ci) < 0 || cap_info(INBOX_RECV, &ci) < 0)
+    return 0;
+  return cap_info(INBOX_SEND, &ci) == 0 && ci.badge == 0 && (ci.rights & CAP_R_DUP);
 }
 
 int main(int argc, char **argv)
 {
   const char *table = argc > 1 ? argv[1] : "/services.conf";
   struct capinfo ci;
-  if (cap_info(CTL_KEY, &ci) < 0 || cap_info(MY_CELL, &ci) < 0 || cap_info(INBOX_RECV, &ci) < 0) {
+  if (!have_capabilities()) {
     fprintf(CONSOLE, "supervisor: started without its capabilities (run by init)\n");
     exit(1);
   }
   cap_info(CTL_KEY, &ci);
   key_object = ci.object;
+  has_watch = cap_info(WATCH, &ci) == 0;
   static struct svcconf confs[SVC_MAXSVC];
   nsvc = svctab_load(table, confs, SVC_MAXSVC, "supervisor");
   if (nsvc < 0) {
@@ -605,18 +724,13 @@ int main(int argc, char **argv)
     m.buf = msgbuf;
     m.len = sizeof(msgbuf);
     m.ncaps = 2;
+    // A message that does not fit (more than 2 capabilities, or more than
+    // we have free slots for) is dropped by the kernel, never left at the
+    // head of the queue for us to stall on.
+    m.flags = CHAN_DISCARD;
     int n = chan_recv(INBOX_RECV, &m);
-    if (n == -E_TOOBIG || n == -E_CAPFULL) {
-      // Too big, or more capabilities than we take: take it whole with
-      // room for everything, and drop it.
-      m.len = sizeof(msgbuf);
-      m.ncaps = CHAN_MAXCAPS;
-      n = chan_recv(INBOX_RECV, &m);
-      for (uint32 i = 0; n >= 0 && i < m.ncaps; i++)
-        if (m.caps[i] >= 0)
-          close(m.caps[i]);
-      if (n < 0)
-        sleep(1);
+    if (n == -E_TOOBIG || n == -E_CAPFULL || n == -E_QUOTA) {
+      dropped.malformed++;
       continue;
     }
     if (n < 0) {
@@ -626,7 +740,9 @@ int main(int argc, char **argv)
     if (n >= (int)sizeof(struct svchdr)) {
       struct svchdr *h = (struct svchdr *)msgbuf;
       h->name[SVC_NAMELEN - 1] = 0;
-      dispatch(h, n, m.caps, m.ncaps);
+      dispatch(h, n, m.caps, m.ncaps, m.badge);
+    } else {
+      dropped.malformed++;
     }
     for (uint32 i = 0; i < m.ncaps; i++)
       if (m.caps[i] >= 0)

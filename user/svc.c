@@ -32,10 +32,7 @@ static int refused(int r)
 
 static int status(const char *name)
 {
-  static struct {
-    struct svchdr h;
-    struct svcstatus st[SVC_MAXSVC];
-  } rep;
+  static struct supstatusrep rep;
   int r = svc_control(SUP_CTL_STATUS, name, &rep, sizeof(rep));
   if (r < 0) {
     if (!refused(r))
@@ -49,6 +46,8 @@ static int status(const char *name)
            svc_state_name(s->state), (int)s->gen, s->pid, (int)s->restarts, (int)s->faults,
            (int)s->hangs, (int)s->anomalies, (int)s->holds, (int)s->cell);
   }
+  printf("dropped: %d refused (wrong sender), %d malformed, %d with a bad reply capability\n",
+         (int)rep.sup.refused, (int)rep.sup.malformed, (int)rep.sup.badreply);
   return 0;
 }
 
@@ -80,6 +79,11 @@ int main(int argc, char **argv)
     usage();
   struct svchdr rep;
   int r = svc_control(op, argv[2], &rep, sizeof(rep));
+  if (r == -E_BUSY && op == SUP_CTL_STOP) {
+    fprintf(2, "svc: refused: %s is a core service, the system cannot run without it "
+            "(svc restart %s restarts it)\n", argv[2], argv[2]);
+    return 1;
+  }
   if (r < 0) {
     if (!refused(r))
       complain("svc", argv[2], r == -E_NOENT ? -E_NOENT : r);

@@ -74,6 +74,61 @@ def test_selfheal_three_harts(run_zenith):
     guest.check_suite(res, "selfheal", "SH", len(cases), label="selfheal on 3 harts")
 
 
+ATTACKS = ["forge_hb", "forge_exit", "wedge", "bigmsg", "pipereply", "impersonate", "corestop"]
+
+
+def check_attacks(res, label):
+    guest.check_suite(res, "selfheal", "SH", len(ATTACKS), label=label)
+    assert "init: the supervisor" not in res.output, res.tail()
+
+
+@needs_restarts   # a hang amid forged heartbeats is detected and healed
+@pytest.mark.zenith_timeout(600)
+def test_attacks_one_hart(run_zenith):
+    """Issue 11: an attacker holding only the service directory cannot
+    delay, restart, wedge or impersonate anything. Forged heartbeats do not
+    hide a hang; forged exit reports restart nothing; reports about unknown
+    incarnations do not wedge the supervisor; a message with 8 capabilities
+    is dropped and counted (by the supervisor and by kv, which neither
+    stalls nor dies); 400 requests whose reply channel is a pipe end do not
+    get kv flagged; nobody speaks for the ticker, a keeper or a service; a
+    core service cannot be stopped."""
+    res = run_zenith("selfheal attacks", cpus=1, icount=True, append=SVC, timeout=400)
+    check_attacks(res, "attacks on 1 hart")
+
+
+@needs_restarts
+@pytest.mark.slow
+@pytest.mark.zenith_timeout(600)
+def test_attacks_three_harts(run_zenith):
+    res = run_zenith("selfheal attacks", cpus=3, append=SVC, timeout=400)
+    check_attacks(res, "attacks on 3 harts")
+
+
+@pytest.mark.zenith_timeout(300)
+def test_supervisor_stall_halts(run_zenith):
+    """Fatal path: the supervisor stops draining its inbox (a test hook);
+    init's watch sees no sign of life for 1000 ticks and init halts with 6
+    instead of leaving a system that looks alive but heals nothing."""
+    res = run_zenith("selfheal stall", cpus=1, icount=True, append=SVC, timeout=200)
+    assert "init: the supervisor has not drained its inbox for 1000 ticks" in res.output, \
+        res.tail()
+    assert res.status == 6, f"exit status {res.status}, want 6\n{res.tail()}"
+
+
+@pytest.mark.zenith_timeout(300)
+def test_core_never_crash_halts(run_zenith):
+    """A core service with restart=never (/svcfatal.conf): its first crash
+    leaves it down, which a core service may not be; the supervisor stops
+    and init halts with 4."""
+    res = run_zenith("selfheal corenever", cpus=1, icount=True,
+                     append=SVC + " svctab=/svcfatal.conf", timeout=200)
+    assert "supervisor: log (gen 1): crashed" in res.output, res.tail()
+    assert "left down (restart policy)" in res.output, res.tail()
+    assert "supervisor: core service log failed: stopping the system" in res.output, res.tail()
+    assert res.status == 4, f"exit status {res.status}, want 4\n{res.tail()}"
+
+
 @needs_restarts
 @pytest.mark.slow
 @pytest.mark.zenith_timeout(600)

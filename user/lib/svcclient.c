@@ -143,10 +143,7 @@ int svc_control(int op, const char *name, void *reply, int max)
 
 int svc_status(const char *name, struct svcstatus *out)
 {
-  static struct {
-    struct svchdr h;
-    struct svcstatus st[SVC_MAXSVC];
-  } rep;
+  static struct supstatusrep rep;
   int r = svc_control(SUP_CTL_STATUS, name, &rep, sizeof(rep));
   if (r < 0)
     return r;

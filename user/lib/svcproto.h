@@ -12,8 +12,7 @@
 //   svc -> supervisor inbox      SUP_CTL_* name, caps [reply send end,
 //       control key]. Refused (-E_NORIGHT) unless the second capability is
 //       the control key (same object as the supervisor's).
-//   service -> supervisor inbox  SUP_READY / SUP_HEARTBEAT name gen: "I am
-//       alive"; a heartbeat from an older generation is ignored.
+//   service -> supervisor inbox  SUP_READY / SUP_HEARTBEAT: "I am alive"
 //   keeper -> supervisor inbox   SUP_STARTED / SUP_EXITED (the keeper is
 //       the supervisor's child that spawned one incarnation and waits for it)
 //   ticker -> supervisor inbox   SUP_TICK: time passes (timers, heartbeats,
@@ -23,6 +22,20 @@
 //   client -> service            the service's own ops (kvproto.h,
 //       logproto.h) and the shared test hooks SVC_HOOK_*, each with caps
 //       [reply send end]; the reply carries the service's generation.
+//
+// Who sent a message to the inbox is never taken from the message: each
+// party holds its own send end of the inbox, badged (cap_badge) with who
+// it is, and the kernel stamps that badge on every message it sends
+// (SUP_BADGE below). The supervisor accepts each kind of message only
+// from its rightful sender: ticks from the ticker, STARTED/EXITED from the
+// keeper of that service and generation, READY/HEARTBEAT from that
+// incarnation of the service, CONNECT and CTL_* from clients (the service
+// directory init hands out). Anything else, and anything too short, too
+// big or carrying too many capabilities, is dropped without blocking and
+// counted (struct supcounters, in `svc status`). A request whose reply
+// capability is not the send end of a channel is dropped unanswered, by
+// the supervisor and by every service alike: it is the client's mistake,
+// never counted against the service (book 8.12).
 #ifndef ZENITH_SVCPROTO_H
 #define ZENITH_SVCPROTO_H
 
@@ -42,8 +55,22 @@
 #define SVC_NAMELEN 16
 #define SVC_MSGMAX 512    // largest message (CHAN_MAXBYTES)
 #define SVC_MAXSVC   3    // services in one table: of the supervisor's 16 slots,
-                          // 6 are fixed, 2 per service (cell, request channel),
+                          // 7 are fixed, 2 per service (cell, request channel),
                           // and a start needs 4 more while a request holds 1
+
+// Badges of the inbox's send ends: who holds it (SUP_FROM_*), and for a
+// keeper or a service which one (its index in the table) and which
+// incarnation (generation). An unbadged end (badge 0) is the supervisor's
+// own, from which it derives the others; nothing is accepted through it.
+#define SUP_FROM_CLIENT  1   // the service directory (SVC_DIR_SLOT)
+#define SUP_FROM_TICKER  2
+#define SUP_FROM_KEEPER  3
+#define SUP_FROM_SERVICE 4
+#define SUP_BADGE(from, svc, gen) \
+  (((uint64)(from) << 56) | ((uint64)((svc) & 0xff) << 32) | (uint32)(gen))
+#define SUP_BADGE_FROM(b) ((int)((b) >> 56))
+#define SUP_BADGE_SVC(b)  ((int)(((b) >> 32) & 0xff))
+#define SUP_BADGE_GEN(b)  ((uint32)(b))
 
 struct svchdr {
   uint32 op;
@@ -54,17 +81,21 @@ struct svchdr {
 };
 
 // Supervisor inbox ops.
+// (The name and gen in a message from a keeper or a service are not
+// used: its badge says which service and incarnation it speaks for.)
 #define SUP_CONNECT    1
 #define SUP_READY      2   // arg = pid
 #define SUP_HEARTBEAT  3
 #define SUP_STARTED    4   // arg = pid, or status < 0: the spawn failed
 #define SUP_EXITED     5   // arg = exit status; followed by a faultrec if status says so
 #define SUP_TICK       6
-#define SUP_CTL_STATUS  10 // reply: struct svcstatus[] after the header, arg = count
+#define SUP_CTL_STATUS  10 // reply: struct supstatusrep, arg = count
 #define SUP_CTL_RESTART 11
-#define SUP_CTL_STOP    12
+#define SUP_CTL_STOP    12 // a core service cannot be stopped: -E_BUSY
 #define SUP_CTL_START   13
 #define SUP_CTL_DIE     14 // test hook: the supervisor itself faults (fatal path)
+#define SUP_CTL_STALL   15 // test hook: the supervisor stops draining its inbox
+                           // (init's watch runs the fatal path)
 
 // Ops every service answers (svcserve.c), after its own ops.
 #define SVC_PING         100  // from the supervisor: answer with a heartbeat
@@ -117,6 +148,24 @@ struct svcstatus {
   uint32 anomaly;         // the last anomaly detected (SVC_ANOM_*), 0 if none
 };
 
+// What the supervisor dropped since it started (SUP_CTL_STATUS).
+struct supcounters {
+  uint32 refused;     // a kind of message from a sender not allowed to send it
+  uint32 malformed;   // too short, unknown op, too big or too many capabilities
+  uint32 badreply;    // requests whose reply capability is not a channel's send end
+};
+
+// The reply to SUP_CTL_STATUS: the header (arg = count), count entries
+// (the rest zero), the counters.
+struct supstatusrep {
+  struct svchdr h;
+  struct svcstatus st[SVC_MAXSVC];
+  struct supcounters sup;
+};
+
 const char *svc_state_name(int state);
+// May a reply be sent on slot: is it a live send end of a channel
+// (svcreply.c)? Checked without counting as a capability error.
+int svc_reply_ok(int slot);
 
 #endif

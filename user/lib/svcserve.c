@@ -148,21 +148,26 @@ void svc_serve(int argc, char **argv, svc_handler handler)
     m.buf = reqbuf;
     m.len = sizeof(reqbuf);
     m.ncaps = 1;
+    // A request with more than one capability (or more than our cell's
+    // slot quota has room for) is dropped by the kernel: a client cannot
+    // make us stall on it, or fail.
+    m.flags = CHAN_DISCARD;
     int n = chan_recv(SVC_REQ_SLOT, &m);
-    if (n == -E_TOOBIG || n == -E_CAPFULL) {   // drop what we cannot take
-      m.len = sizeof(reqbuf);
-      m.ncaps = CHAN_MAXCAPS;
-      n = chan_recv(SVC_REQ_SLOT, &m);
-      for (uint32 i = 0; n >= 0 && i < m.ncaps; i++)
-        if (m.caps[i] >= 0)
-          close(m.caps[i]);
+    if (n == -E_TOOBIG || n == -E_CAPFULL || n == -E_QUOTA)
       continue;
-    }
     if (n < 0)
       exit(n == -E_PEER ? 0 : 1);   // nobody can reach us any more
+    // Serving requests is being alive: while clients keep the queue full
+    // the supervisor's pings (never blocking) may find no room, so a busy
+    // service heartbeats by itself every half period (also while it
+    // drops requests it will not answer).
+    kick_watchdog();
     int rslot = m.ncaps == 1 ? m.caps[0] : -1;
     struct svchdr *req = (struct svchdr *)reqbuf, *rep = (struct svchdr *)repbuf;
-    if (n < (int)sizeof(*req)) {
+    // Too short, or a reply capability that is no channel's send end
+    // (svc_reply_ok): the client's mistake, dropped unanswered and never
+    // counted as our own capability error.
+    if (n < (int)sizeof(*req) || (m.ncaps == 1 && !svc_reply_ok(rslot))) {
       if (rslot >= 0)
         close(rslot);
       continue;
@@ -173,10 +178,6 @@ void svc_serve(int argc, char **argv, svc_handler handler)
         close(rslot);
       continue;
     }
-    // Serving requests is being alive: while clients keep the queue full
-    // the supervisor's pings (never blocking) may find no room, so a busy
-    // service heartbeats by itself every half period.
-    kick_watchdog();
     memset(rep, 0, sizeof(*rep));
     rep->op = req->op;
     int len = sizeof(*rep);
