@@ -16,7 +16,7 @@ import os
 class UserProgram(gdb.Command):
     """uprog NAME: add the symbols of user program NAME (build/user/_NAME).
 
-User programs are linked at address 0, so their symbols apply to whatever
+User programs are all linked at 0x1000, so their symbols apply to whatever
 process runs that program when you stop in user mode."""
 
     def __init__(self):

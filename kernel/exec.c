@@ -79,7 +79,10 @@ static int load_segments(pagetable_t pt, struct inode *ip, struct elfhdr *eh, ui
       return -E_NOEXEC;
     if (ph.vaddr + ph.memsz > USERTOP - (USERSTACK + 1) * PGSIZE)
       return -E_NOMEM;
-    uint64 end = uvmalloc(pt, *szp, ph.vaddr + ph.memsz, elf_perm(ph.flags));
+    if (ph.vaddr < USERTEXT)
+      return -E_NOEXEC;   // page 0 stays unmapped: null pointers must fault
+    // From the segment's own page: a gap below it (page 0) stays unmapped.
+    uint64 end = uvmalloc(pt, ph.vaddr, ph.vaddr + ph.memsz, elf_perm(ph.flags));
     if (end == 0)
       return -E_NOMEM;
     *szp = end;

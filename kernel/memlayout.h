@@ -30,6 +30,9 @@
 #define TRAPFRAME (TRAMPOLINE - PGSIZE)
 
 // User addresses run from 0 up to USERTOP; the trap frame and trampoline sit above.
+// Programs are linked at USERTEXT (user/user.ld): the page at 0 is never
+// mapped, so dereferencing a null pointer faults.
+#define USERTEXT 0x1000
 #define USERTOP TRAPFRAME
 
 #endif

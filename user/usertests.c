@@ -642,6 +642,11 @@ static void t_mem_leak(void)
 }
 
 static void f_store_null(void) { *(volatile int *)0 = 1; }
+static volatile uint64 *volatile null_ptr;   // 0; volatile so the compiler cannot see it
+static void f_load_null(void) { (void)*null_ptr; }
+static void f_load_null_field(void) { (void)null_ptr[511]; }   // p->x with p == 0, x at 0xff8
+static void (*volatile null_fn)(void);
+static void f_call_null(void) { null_fn(); }
 static void f_load_kernel(void) { (void)*(volatile uint64 *)0x80200000UL; }
 static void f_load_trampoline(void) { (void)*(volatile uint64 *)TRAMPOLINE; }
 static void f_store_trapframe(void) { *(volatile uint64 *)TRAPFRAME = 0; }
@@ -662,6 +667,14 @@ static int deep(int n)
 static void f_stack_overflow(void) { deep(0); }
 
 static void t_fault_store_null(void) { expect_killed("store to 0", f_store_null); }
+// Page 0 is never mapped (programs are linked at 0x1000): every null
+// dereference faults, a read and a call as much as a store.
+static void t_fault_load_null(void)
+{
+  expect_killed("load from 0", f_load_null);
+  expect_killed("load from 0xff8", f_load_null_field);
+}
+static void t_fault_call_null(void) { expect_killed("call through a null pointer", f_call_null); }
 static void t_fault_kernel(void)
 {
   expect_killed("load 0x80200000", f_load_kernel);
@@ -1759,11 +1772,11 @@ static void good_image(struct t_image *im)
   im->eh.ehsize = sizeof(struct t_ehdr);
   im->eh.phentsize = sizeof(struct t_phdr);
   im->eh.phnum = 1;
-  im->eh.entry = (uint64)&((struct t_image *)0)->code;
+  im->eh.entry = USERTEXT + (uint64)&((struct t_image *)0)->code;
   im->ph[0].type = 1;    // PT_LOAD
   im->ph[0].flags = 5;   // R+X
   im->ph[0].off = 0;
-  im->ph[0].vaddr = 0;
+  im->ph[0].vaddr = USERTEXT;   // page 0 is refused: null pointers must fault
   im->ph[0].filesz = sizeof(*im);
   im->ph[0].memsz = sizeof(*im);
   im->ph[0].align = PGSIZE;
@@ -1789,6 +1802,7 @@ static void sp_memsz_huge(struct t_image *im) { im->ph[0].memsz = 0x3000000000UL
 static void sp_memsz_ram(struct t_image *im) { im->ph[0].memsz = 200UL * 1024 * 1024; }
 static void sp_memsz_small(struct t_image *im) { im->ph[0].memsz = 8; }
 static void sp_vaddr_wrap(struct t_image *im) { im->ph[0].vaddr = 0xfffffffffffff000UL; im->ph[0].memsz = 0x2000; im->ph[0].filesz = 0x10; }
+static void sp_vaddr_zero(struct t_image *im) { im->ph[0].vaddr = 0; im->eh.entry -= USERTEXT; }
 static void sp_vaddr_top(struct t_image *im) { im->ph[0].vaddr = TRAPFRAME - PGSIZE; im->ph[0].memsz = 3 * PGSIZE; }
 static void sp_off_far(struct t_image *im) { im->ph[0].off = 0x7fff0000; }
 static void sp_off_wrap(struct t_image *im) { im->ph[0].off = 0xfffffffffffffff0UL; }
@@ -1824,6 +1838,7 @@ static const struct bad_elf bad_elves[] = {
   {"memsz < filesz", -1, sp_memsz_small},
   {"vaddr wraps", -1, sp_vaddr_wrap},
   {"segment over trapframe", -1, sp_vaddr_top},
+  {"segment at page 0", -1, sp_vaddr_zero},
   {"offset past end", -1, sp_off_far},
   {"offset wraps", -1, sp_off_wrap},
   {"filesz past end", -1, sp_filesz_big},
@@ -2026,6 +2041,8 @@ static const struct utcase cases[] = {
   {"sbrk_exhaust", t_sbrk_exhaust, 1},
   {"mem_leak", t_mem_leak, 0},
   {"fault_store_null", t_fault_store_null, 0},
+  {"fault_load_null", t_fault_load_null, 0},
+  {"fault_call_null", t_fault_call_null, 0},
   {"fault_kernel_addr", t_fault_kernel, 0},
   {"fault_illegal", t_fault_illegal, 0},
   {"fault_text_write", t_fault_text_write, 0},

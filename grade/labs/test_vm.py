@@ -16,6 +16,7 @@ TABLE = re.compile(r"^(\s*)L([12]) \[(\d+)\] table pa (0x[0-9a-f]+)$", re.M)
 TRAPFRAME = 0x3FFFFFE000
 TRAMPOLINE = 0x3FFFFFF000
 PAGE = 4096
+TEXT = 0x1000   # programs are linked here; page 0 stays unmapped (null pointers fault)
 
 
 def _vmtest(vm, case, timeout=60):
@@ -38,7 +39,7 @@ def _pgdump(vm):
               for indent, _, va, pa, flags in LEAF.findall(out)}
     if not leaves:
         vm.fail(f"pgdump printed no leaf lines like "
-                f"'   L0 [0] va 0x0000000000000000 pa 0x0000000087f66000 R-XU'; got {out!r}")
+                f"'   L0 [1] va 0x0000000000001000 pa 0x0000000087f66000 R-XU'; got {out!r}")
     return out, sz, stack, leaves
 
 
@@ -51,7 +52,10 @@ def test_pgdump_layout(vm):
                     f"{sorted(hex(v) for v in leaves)}")
         return leaves[va][0]
 
-    checks = [(0, "R-XU", "the first page of program text"),
+    if 0 in leaves:
+        vm.fail("pgdump shows a page at va 0x0: page 0 must stay unmapped so that null "
+                "pointers fault")
+    checks = [(TEXT, "R-XU", "the first page of program text"),
               (stack & ~(PAGE - 1), "RW-U", "the stack page"),
               ((stack & ~(PAGE - 1)) - PAGE, "RW--", "the stack guard page"),
               (TRAPFRAME, "RW--", "the trap frame"),
@@ -66,7 +70,7 @@ def test_pgdump_layout(vm):
             vm.fail(f"pgdump shows user page {va:#x} (below sz {sz:#x}) without U: {fl}")
         if sz <= va < TRAPFRAME:
             vm.fail(f"pgdump shows a page at {va:#x}, above the process size {sz:#x}")
-    missing = [hex(va) for va in range(0, sz, PAGE) if va not in leaves]
+    missing = [hex(va) for va in range(TEXT, sz, PAGE) if va not in leaves]
     if missing:
         vm.fail(f"pgdump leaves out mapped user pages {missing}")
 

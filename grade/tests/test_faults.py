@@ -12,6 +12,8 @@ KILLED_LINE = re.compile(r"^.*\bkilled\b.*$", re.M)
 
 @pytest.mark.parametrize("case, cause", [
     ("fault_store_null", "store"),
+    ("fault_load_null", "load"),        # page 0 is unmapped (before: it held program text)
+    ("fault_call_null", "instruction"),
     ("fault_illegal", "illegal"),
     ("fault_kernel_addr", ""),
 ])
