@@ -18,6 +18,7 @@
 
 struct file;
 struct proc;
+struct cell;
 
 struct capnode {
   int inuse;                 // 0 = free record in the pool
@@ -25,6 +26,8 @@ struct capnode {
   int inflight;              // in a channel message, not in a slot (captransfer.c)
   int held;                  // held by the kernel for a cell, not in a slot:
                              // its supervisor channel (cap_derive_held)
+  struct cell *charged;      // in flight: the cell whose slot quota pays
+                             // for it (the sender's, cap_charge_inflight)
   struct file *file;         // the object if an open file; the record
                              // holds one reference
   struct proc *proc;         // the object if a process (file == 0)...

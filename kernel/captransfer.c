@@ -78,28 +78,51 @@ int cap_send_prepare(struct proc *p, const int *slots, int n, struct capnode **r
 #endif
 }
 
+int cap_charge_inflight(struct proc *p, struct capnode **recs, int n)
+{
+  if (n == 0)
+    return 0;
+  acquire(&caplock);
+  int err = cell_slot_charge(p->cell, n);
+  for (int i = 0; i < n && err == 0; i++)
+    recs[i]->charged = p->cell;
+  release(&caplock);
+  if (err < 0)
+    cap_drop_inflight(recs, n);
+  return err;
+}
+
+int cap_count_charged(struct capnode *const *recs, int n, const struct cell *cell)
+{
+  int k = 0;
+  for (int i = 0; i < n; i++)
+    k += recs[i]->charged == cell;   // set before it was queued
+  return k;
+}
+
 void cap_drop_inflight(struct capnode **recs, int n)
 {
   for (int i = 0; i < n; i++) {
     acquire(&caplock);
     struct file *f = recs[i]->file;
+    if (recs[i]->charged)
+      cell_slot_uncharge(recs[i]->charged, 1);
     capnode_free(recs[i]);
     release(&caplock);
     fileclose(f);   // may sleep
   }
 }
 
-int cap_free_slots(struct proc *p, int *table_free)
+int cap_free_slots(struct proc *p, int *quota_left)
 {
   int n = 0;
   acquire(&caplock);
   for (int i = 0; i < NCAP; i++)
     if (p->caps.slot[i].node == 0)
       n++;
-  int left = cell_slots_left(p->cell);   // its cell's slot quota counts too
+  *quota_left = cell_slots_left(p->cell);
   release(&caplock);
-  *table_free = n;
-  return n < left ? n : left;
+  return n;
 }
 
 void cap_receive_install(struct proc *p, struct capnode **recs, int n, int *slots)
@@ -110,13 +133,17 @@ void cap_receive_install(struct proc *p, struct capnode **recs, int n, int *slot
   for (int i = 0; i < n; i++) {
     struct capnode *r = recs[i];
     int s = cap_live(r) ? cap_slot_free(p) : -E_BADCAP;
-    if (s >= 0 && cell_slot_charge(p->cell, 1) < 0)
+    int moves = r->charged == p->cell;   // the charge carries over as the slot's
+    if (s >= 0 && !moves && cell_slot_charge(p->cell, 1) < 0)
       s = -E_QUOTA;   // another process of the cell took the last ones
     if (s < 0) {   // revoked in flight (or, impossible, no slot after all)
       dead[ndead++] = r;
       slots[i] = s;
       continue;
     }
+    if (r->charged && !moves)
+      cell_slot_uncharge(r->charged, 1);
+    r->charged = 0;
     r->inflight = 0;
     p->caps.slot[s].node = r;
     slots[i] = s;

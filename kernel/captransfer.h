@@ -16,6 +16,7 @@
 #include "types.h"
 
 struct proc;
+struct cell;
 struct capnode;
 struct spawncap;
 
@@ -28,15 +29,25 @@ uint32 chan_send_rights(int ncaps);
 // CAP_R_TRANSFER), -E_INVAL (a channel's receive end), -E_CAPPOOL; on
 // error nothing is derived.
 int cap_send_prepare(struct proc *p, const int *slots, int n, struct capnode **recs);
-// Give up n in-flight records (an undelivered message). May sleep.
+// Charge n in-flight records p just derived (cap_send_prepare) to p's
+// cell's slot quota until they land in a slot or are dropped, so what a
+// cell's processes have queued in channels counts against its quota like
+// what they hold. 0, or -E_QUOTA (then the records are dropped). May sleep.
+int cap_charge_inflight(struct proc *p, struct capnode **recs, int n);
+// How many of the n in-flight records are charged to cell. Reads only
+// what is fixed while a record is queued: callable under a channel's lock.
+int cap_count_charged(struct capnode *const *recs, int n, const struct cell *cell);
+// Give up n in-flight records (an undelivered message), and their charge.
+// May sleep.
 void cap_drop_inflight(struct capnode **recs, int n);
-// How many free slots p has, and its cell's slot quota allows; *table_free
-// is the first alone (free entries in p's table).
-int cap_free_slots(struct proc *p, int *table_free);
+// How many free entries p's table has; *quota_left is how many more slots
+// its cell's quota allows.
+int cap_free_slots(struct proc *p, int *quota_left);
 // Put n (at most CHAN_MAXCAPS) received records into the lowest free slots of p (the caller
 // checked there are enough) and set slots[i] to each one's slot, or to
 // -E_BADCAP for a record revoked in flight (dropped), or -E_QUOTA if its
-// cell's slot quota was used up meanwhile (dropped). May sleep.
+// cell's slot quota was used up meanwhile (dropped). Each record's charge
+// moves from its sender's cell to p's. May sleep.
 void cap_receive_install(struct proc *p, struct capnode **recs, int n, int *slots);
 
 // spawn: put a record derived from each SPAWN_SLOT entry of list into

@@ -21,7 +21,9 @@
 //       also while other senders are blocked waiting for room: a freed
 //       slot is theirs first, so a sender spinning on CHAN_NONBLOCK cannot
 //       keep a waiting one out). Returns 0. The sender keeps its
-//       capabilities.
+//       capabilities. Capabilities in flight count against the sender's
+//       cell's slot quota until received or dropped (-E_QUOTA if they
+//       would take it past the quota).
 //   int chan_recv(int slot, struct chanmsg *m);
 //       Needs CAP_R_RECEIVE. In: m->buf/m->len = buffer and its size,
 //       m->ncaps = how many capabilities the caller accepts at most.

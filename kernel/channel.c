@@ -224,8 +224,8 @@ int chan_put(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 len,
 }
 
 int chan_take(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 bufsize,
-              int maxcaps, int nfree, uint32 flags, uint32 *len, int *ncaps,
-              struct capnode **recs, uint64 *badge)
+              int maxcaps, const struct chanroom *room, uint32 flags, uint32 *len,
+              int *ncaps, struct capnode **recs, uint64 *badge)
 {
   int r;
   int nonblock = flags & CHAN_NONBLOCK;
@@ -265,8 +265,10 @@ int chan_take(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 bufs
   r = 0;
   if (q->len > bufsize || q->ncaps > maxcaps)
     r = -E_TOOBIG;
-  else if (q->ncaps > nfree)
+  else if (q->ncaps > room->table_free)
     r = -E_CAPFULL;
+  else if (q->ncaps - cap_count_charged(q->caps, q->ncaps, room->cell) > room->quota_left)
+    r = -E_QUOTA;   // records charged to the receiver's cell need no more quota
   if (r < 0) {
     if (flags & CHAN_DISCARD) {   // the receiver does not want it: drop it
       for (int i = 0; i < q->ncaps; i++)

@@ -18,6 +18,7 @@ struct file;
 struct proc;
 struct chan;
 struct capnode;
+struct cell;
 
 // Who is using the channel: checked again (cap_lookup) under the channel
 // lock just before a message moves, so the call fails with -E_BADCAP if
@@ -43,18 +44,28 @@ void chan_wake(struct chan *c);
 // on error the records are still the caller's.
 int chan_put(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 len,
              struct capnode **recs, int ncaps, uint64 badge, int nonblock);
+// Room the receiver has for capabilities: free entries in its table, and
+// slots its cell's quota still allows. A record in flight is charged to
+// its sender's cell (cap_charge_inflight), so records charged to the
+// receiver's own cell need no quota: their charge moves with them.
+struct chanroom {
+  int table_free;
+  int quota_left;
+  const struct cell *cell;   // the receiver's
+};
 // Take the oldest message if it fits: at most bufsize bytes (copied to
-// ubuf), maxcaps records and nfree records (stored in recs, now the
-// caller's), and its badge in *badge. *len and *ncaps get its sizes
-// whenever there is one.
+// ubuf), maxcaps records and no more than *room allows (stored in recs,
+// now the caller's), and its badge in *badge. *len and *ncaps get its
+// sizes whenever there is one.
 // Blocks while empty unless flags has CHAN_NONBLOCK. 0, -E_PEER (empty,
-// no sender left), -E_AGAIN, -E_KILLED, -E_TOOBIG, -E_CAPFULL, -E_FAULT or
-// the re-check's error; on error the message stays queued, except that
-// with CHAN_DISCARD one that does not fit (-E_TOOBIG, -E_CAPFULL) is
+// no sender left), -E_AGAIN, -E_KILLED, -E_TOOBIG, -E_CAPFULL (the
+// table), -E_QUOTA (the cell's slot quota), -E_FAULT or the re-check's
+// error; on error the message stays queued, except that with
+// CHAN_DISCARD one that does not fit (-E_TOOBIG, -E_CAPFULL, -E_QUOTA) is
 // removed and its records dropped.
 int chan_take(struct chan *c, const struct chanuser *u, uint64 ubuf, uint32 bufsize,
-              int maxcaps, int nfree, uint32 flags, uint32 *len, int *ncaps,
-              struct capnode **recs, uint64 *badge);
+              int maxcaps, const struct chanroom *room, uint32 flags, uint32 *len,
+              int *ncaps, struct capnode **recs, uint64 *badge);
 // Generations (SandCells, docs/book/08-sandcells-and-self-healing.md):
 // a channel is served by the processes of one cell, whose id is the
 // channel's generation. chan_create binds a new channel to its creator's

@@ -14,6 +14,9 @@
 //               message carries
 //   -E_QUOTA    recv: the table has room, but the slot quota of the
 //               caller's cell has fewer slots left than the message carries
+//               (not counting records charged to that cell already);
+//               send: the capabilities, which count against the caller's
+//               cell's slot quota while in flight, would exceed it
 //   -E_CAPPOOL  send: the kernel's pool of capability records is exhausted
 //   -E_AGAIN    CHAN_NONBLOCK and the call would block
 //   -E_PEER     send: no receive end left; recv: queue empty, no send end left
@@ -80,8 +83,9 @@ static struct chan *channel_end(const struct chanuser *u, int send_end, uint64 *
 // chan_send(slot, const struct chanmsg *m) -> 0. Needs CAP_R_SEND on slot,
 // CAP_R_GRANT too if m->ncaps > 0, and CAP_R_TRANSFER on each of
 // m->caps[0..ncaps-1]. The message is queued whole, or (on any error)
-// nothing is. -E_BADCAP, -E_NORIGHT, -E_INVAL, -E_TOOBIG, -E_CAPPOOL,
-// -E_AGAIN, -E_PEER, -E_KILLED, -E_FAULT.
+// nothing is. The capabilities count against the caller's cell's slot
+// quota while in flight (-E_QUOTA). -E_BADCAP, -E_NORIGHT, -E_INVAL,
+// -E_TOOBIG, -E_CAPPOOL, -E_QUOTA, -E_AGAIN, -E_PEER, -E_KILLED, -E_FAULT.
 uint64 sys_chan_send(void)
 {
   struct chanmsg m;
@@ -99,6 +103,8 @@ uint64 sys_chan_send(void)
 
   struct capnode *recs[CHAN_MAXCAPS];
   if ((err = cap_send_prepare(u.p, m.caps, m.ncaps, recs)) < 0)
+    return err;
+  if ((err = cap_charge_inflight(u.p, recs, m.ncaps)) < 0)
     return err;
   err = chan_put(c, &u, (uint64)m.buf, m.len, recs, m.ncaps, badge, m.flags & CHAN_NONBLOCK);
   if (err < 0)
@@ -133,14 +139,13 @@ uint64 sys_chan_recv(void)
 
   int maxcaps = m.ncaps > CHAN_MAXCAPS ? CHAN_MAXCAPS : (int)m.ncaps;
   struct capnode *recs[CHAN_MAXCAPS];
-  int ncaps, table_free;
-  int nfree = cap_free_slots(u.p, &table_free);
-  err = chan_take(c, &u, (uint64)m.buf, m.len, maxcaps, nfree,
+  int ncaps;
+  struct chanroom room = { 0, 0, u.p->cell };
+  room.table_free = cap_free_slots(u.p, &room.quota_left);
+  err = chan_take(c, &u, (uint64)m.buf, m.len, maxcaps, &room,
                   m.flags, &m.len, &ncaps, recs, &m.badge);
-  if (err == -E_CAPFULL && ncaps <= table_free) {
-    err = -E_QUOTA;   // the table has room: the cell's slot quota refused
-    cell_count_slot_denied(u.p->cell);
-  }
+  if (err == -E_QUOTA)
+    cell_count_slot_denied(u.p->cell);   // the table had room: the cell's quota refused
   if (err == -E_TOOBIG || err == -E_CAPFULL || err == -E_QUOTA) {
     m.ncaps = ncaps;   // what the next message needs
     copyout(u.p->pagetable, uaddr, &m, sizeof(m));

@@ -358,6 +358,118 @@ static int t_slot_quota(void)
   return 1;
 }
 
+// What a cell's processes have queued in channels counts against the
+// cell's slot quota: a record in flight is charged to its sender's cell
+// until it lands in a slot (then to the receiver's) or is dropped. A cell
+// of 12 slots filling channel after channel with pipe ends it no longer
+// holds stops at its quota with -E_QUOTA, and the rest of the system can
+// still make pipes. Old kernels charged queued records to nobody: such a
+// cell filled the whole file table (pipe and chan_create then failed with
+// -E_NFILE everywhere).
+static int t_inflight_quota(void)
+{
+  int rep[2];
+  CHECK(pipe(rep) == 0, "pipe");
+  int c = mkcell(300, 2, 12, 100);
+  CHECK(c >= 0, "cell_create: %s", errstr(c));
+  int give[] = { rep[1] };
+  int pid = spawn_copy(c, give, 1);
+  CHECK(pid >= 0, "cell_spawn: %s", errstr(pid));
+  if (pid == 0) {
+    int sent = 0, r;
+    for (;;) {   // a channel whose receive end it keeps, filled with pipe ends
+      int e[2];
+      if ((r = chan_create(e)) < 0)
+        break;
+      for (;;) {   // messages of four pipe ends
+        int p[2], q[2];
+        if ((r = pipe(p)) < 0)
+          break;
+        if ((r = pipe(q)) < 0) {
+          close(p[0]);
+          close(p[1]);
+          break;
+        }
+        struct chanmsg m = { "x", 1, 4, CHAN_NONBLOCK, { p[0], p[1], q[0], q[1] }, 0 };
+        r = chan_send(e[1], &m);
+        close(p[0]);
+        close(p[1]);
+        close(q[0]);
+        close(q[1]);
+        if (r < 0)
+          break;
+        sent += 4;
+      }
+      close(e[1]);
+      if (r != -E_AGAIN)   // a full queue: on to the next channel
+        break;
+    }
+    int report[2] = { sent, r };
+    write(0, report, sizeof(report));
+    sleep(100000);   // keeps every queue alive until the cell is destroyed
+    exit(0);
+  }
+  int report[2] = { 0, 0 };
+  CHECK(read(rep[0], report, sizeof(report)) == sizeof(report), "no report from the cell");
+  int outside[2], ok = pipe(outside);
+  if (ok == 0) {
+    close(outside[0]);
+    close(outside[1]);
+  }
+  struct cellinfo ci;
+  info(c, &ci);
+  EXPECT("destroy", cell_destroy(c), 1);
+  EXPECT("flooding child", wait_for(pid), -1);
+  close(c);
+  close(rep[0]);
+  close(rep[1]);
+  EXPECT("pipe() outside the flooding cell", ok, 0);
+  EXPECT("the flood's last error", report[1], -E_QUOTA);
+  // Held: the report pipe, a channel (2), two pipes (4): 7 of 12; four
+  // ends fit in flight, the next four do not.
+  EXPECT("pipe ends in flight", report[0], 4);
+  // The report pipe, the channel's receive end, and the four in flight.
+  EXPECT("the cell's slots: held and in flight", ci.used.slots, 1 + 1 + 4);
+  return 1;
+}
+
+// A record in flight between two processes of one cell keeps its charge
+// when it lands: receiving it needs a free table entry, not more quota.
+static int t_inflight_same_cell(void)
+{
+  int c = mkcell(300, 2, 4, 100);
+  CHECK(c >= 0, "cell_create: %s", errstr(c));
+  int ch[2];
+  CHECK(chan_create(ch) == 0, "chan_create");
+  int give[] = { ch[1], ch[0] };
+  int pid = spawn_copy(c, give, 2);
+  CHECK(pid >= 0, "cell_spawn: %s", errstr(pid));
+  if (pid == 0) {
+    int bad = 0, d = dup(0);   // 3 of 4
+    struct chanmsg m = { "x", 1, 1, 0, { d }, 0 };
+    if (chan_send(0, &m) != 0)   // 4 of 4: one in flight
+      bad |= 1;
+    close(d);
+    if (dup(0) != 2)   // 4 of 4 again
+      bad |= 2;
+    char got;
+    struct chanmsg rm = { &got, 1, 1, 0, { 0 }, 0 };
+    if (chan_recv(1, &rm) != 1 || rm.ncaps != 1 || rm.caps[0] != 3)
+      bad |= 4;   // its charge moved with it
+    if (dup(0) != -E_QUOTA)
+      bad |= 8;   // and the quota is still whole
+    exit(bad);
+  }
+  EXPECT("same-cell transfer at the quota", wait_for(pid), 0);
+  struct cellinfo ci;
+  info(c, &ci);
+  EXPECT("slots after exit", ci.used.slots, 0);
+  close(ch[0]);
+  close(ch[1]);
+  close(c);
+  return 1;
+}
+
 // A process spawned into a cell holds exactly what it was given: no other
 // slot, no process capability, not the root cell.
 static int t_confine(void)
@@ -941,6 +1053,8 @@ static struct tcase cases[] = {
   { "proc_quota", t_proc_quota },
   { "page_quota", t_page_quota },
   { "slot_quota", t_slot_quota },
+  { "inflight_quota", t_inflight_quota },
+  { "inflight_same_cell", t_inflight_same_cell },
   { "confine", t_confine },
   { "spawn_path", t_spawn_path },
   { "destroy", t_destroy },

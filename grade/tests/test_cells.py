@@ -15,7 +15,8 @@ import guest
 # handouts those are stubs.
 pytestmark = pytest.mark.lab_answers(4)
 
-CASES = ["create_info", "proc_quota", "page_quota", "slot_quota", "confine", "spawn_path",
+CASES = ["create_info", "proc_quota", "page_quota", "slot_quota", "inflight_quota",
+         "inflight_same_cell", "confine", "spawn_path",
          "destroy", "destroy_churn", "destroy_revokes", "faults", "fault_channel",
          "fault_channel_revoke", "restarted", "cpu_share",
          "anomaly"]
