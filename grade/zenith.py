@@ -5,6 +5,7 @@ too; grade/conftest.py wraps it in fixtures.
 
     vm = VM("demo", BootOptions(cpus=1), workdir, logpath)
     vm.start()                 # copies build/fs.img, spawns QEMU, waits for "$ "
+                               # (VM(..., image=path) copies that image instead)
     out = vm.run("echo hi")    # -> "hi\n"
     vm.halt()                  # asserts QEMU exits with status 0
 
@@ -234,10 +235,12 @@ class _Transcript:
 class VM:
     """One QEMU running Zenith with its own copy of the disk image."""
 
-    def __init__(self, name, opts, workdir, log_path=None):
+    def __init__(self, name, opts, workdir, log_path=None, image=None):
         self.name = name
+        self.image = Path(image) if image else FS_IMG   # copied, never used in place
         self.opts = opts
         self.workdir = Path(workdir)
+        self.disk = self.workdir / f"{name}-fs.img"      # the copy QEMU writes
         self.log_path = Path(log_path) if log_path else None
         self.child = None
         self.transcript = None
@@ -250,12 +253,12 @@ class VM:
     def spawn(self):
         """Start QEMU without waiting for anything."""
         self.workdir.mkdir(parents=True, exist_ok=True)
-        disk = self.workdir / f"{self.name}-fs.img"
-        for needed in (KERNEL, FS_IMG):
+        disk = self.disk
+        for needed in (KERNEL, self.image):
             if not needed.exists():
                 raise BuildFailed(f"{needed} is missing (removed or being rebuilt "
                                   "while the tests ran?): run `make all`")
-        shutil.copyfile(FS_IMG, disk)
+        shutil.copyfile(self.image, disk)
         if self.log_path:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.transcript = _Transcript(self.log_path)

@@ -12,9 +12,18 @@
 //
 // begin_op() admits an operation only if the group still has room for
 // MAXOPBLOCKS more blocks per outstanding operation, so a group never
-// overflows the log. The log area is written through a private staging
-// buffer, not the cache, so a commit needs no cache slot beyond the pinned
-// blocks themselves.
+// overflows the log. It admits waiters in the order they arrived (a
+// ticket each): otherwise a process looping on writes, which is running
+// when its own commit ends and wakes everybody, would get in again before
+// the woken ones run, and on one hart would starve them for good. The
+// log area is written through a private staging buffer, not the cache, so
+// a commit needs no cache slot beyond the pinned blocks themselves.
+//
+// So end_op() returns before its blocks are on disk whenever another
+// operation of its group is still running. log_sync() (fsync) is the way
+// to wait: it closes the current group to newcomers and sleeps until the
+// group commits. Groups commit one at a time, in order, so after that
+// every operation that had ended before the call is on disk.
 #include "types.h"
 #include "param.h"
 #include "spinlock.h"
@@ -31,15 +40,19 @@
 #define BUF_SPARE 6
 
 static struct {
-  // Protects outstanding, committing and lh. While committing is set no
-  // operation is running and begin_op() waits, so the committer uses lh
-  // and the staging buffer without holding the lock.
+  // Protects every field below but dev, start and capacity. While
+  // committing is set no operation is running and begin_op() waits, so
+  // the committer uses lh and the staging buffer without holding the lock.
   struct spinlock lock;
   int dev;
   uint start;           // block number of the log header
   uint capacity;        // most blocks one group may write
   int outstanding;      // operations between begin_op() and end_op()
   int committing;       // a commit is running
+  int closing;          // log_sync() waits for this group: admit nobody new
+  uint64 next_ticket;   // begin_op() callers take tickets in arrival order
+  uint64 now_serving;   // and are admitted in that order
+  uint64 committed;     // groups committed since boot (log_sync waits on it)
   struct logheader lh;  // blocks recorded by the current group
 } log;
 
@@ -155,12 +168,18 @@ static int room_for_one_more(void)
   return log.lh.n + (uint)(log.outstanding + 1) * MAXOPBLOCKS <= log.capacity;
 }
 
+// A waiter must not give up its ticket (say, when killed): everybody
+// behind it would wait forever.
 void begin_op(void)
 {
   acquire(&log.lock);
-  while (log.committing || !room_for_one_more())
+  uint64 ticket = log.next_ticket++;
+  while (ticket != log.now_serving || log.committing || log.closing ||
+         !room_for_one_more())
     sleep(&log, &log.lock);
+  log.now_serving++;
   log.outstanding++;
+  wakeup(&log);   // the next ticket may fit in this group too
   release(&log.lock);
 }
 
@@ -184,9 +203,31 @@ void end_op(void)
     commit();   // sleeps on disk I/O, so no spinlock held
     acquire(&log.lock);
     log.committing = 0;
-    wakeup(&log);
+    log.closing = 0;
+    log.committed++;
+    wakeup(&log);   // begin_op() waiters and log_sync() waiters
     release(&log.lock);
   }
+}
+
+// Every operation that has ended so far is in the current group or in
+// an earlier one, and the earlier ones are on disk already: with nothing
+// running and nothing committing, the current group is empty too. Else
+// wait for the current group's commit, and meanwhile keep new operations
+// out (they wait in begin_op() as they would for a commit), so the group
+// commits as soon as the operations already in it end: a steady stream
+// of writers cannot keep an fsync waiting.
+void log_sync(void)
+{
+  acquire(&log.lock);
+  if (log.outstanding > 0 || log.committing) {
+    uint64 target = log.committed + 1;   // the group running or committing now
+    if (!log.committing)
+      log.closing = 1;
+    while (log.committed < target)
+      sleep(&log, &log.lock);
+  }
+  release(&log.lock);
 }
 
 void log_write(struct buf *b)

@@ -12,5 +12,7 @@ void initlog(int dev, struct superblock *sb);
 void begin_op(void);
 void end_op(void);
 void log_write(struct buf *b);
+// Wait until every operation that has ended so far is committed (fsync).
+void log_sync(void);
 
 #endif

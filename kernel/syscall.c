@@ -86,6 +86,8 @@ static uint64 (*const handlers[NSYSCALL])(void) = {
   [SYS_cell_faults] = sys_cell_faults,
   // Capabilities, more (caps helper)
   [SYS_cap_restrictproc] = sys_cap_restrictproc,
+  // Files, more
+  [SYS_fsync] = sys_fsync,
 };
 
 void syscall(void)

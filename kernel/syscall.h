@@ -76,6 +76,8 @@
 
 // Capabilities, more (kernel/syscap.c; docs/book/06-capabilities.md)
 #define SYS_cap_restrictproc 60   // cap_restrictproc(pid, rights): attenuate process capabilities
+// Files, more (kernel/sysfile.c; docs/book/05-file-system.md 5.5)
+#define SYS_fsync        61   // fsync(fd): wait until every ended operation is on disk
 
 #define NSYSCALL     64   // size of the dispatch table; a number without a handler gives -E_NOSYS
 

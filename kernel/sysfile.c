@@ -127,6 +127,26 @@ uint64 sys_pipe(void)
                           fdarray);
 }
 
+// fsync(fd): return once everything fd's file depends on is on disk. The
+// log commits whole groups in order, so that is every operation that had
+// ended when fsync was called (log_sync), the caller's and everybody
+// else's: one fsync of any file also makes earlier unlinks, links and
+// creates durable. Needs CAP_R_WRITE: durability is about changes, and a
+// capability that can only read should not be able to force disk writes
+// and close everybody's group early. -E_BADCAP, -E_NORIGHT, -E_INVAL (not
+// a file or directory on disk: a pipe, device or kernel object).
+uint64 sys_fsync(void)
+{
+  int err;
+  struct file *f = argfile(0, CAP_R_WRITE, &err);
+  if (f == 0)
+    return err;
+  if (f->type != FD_INODE)
+    return -E_INVAL;
+  log_sync();
+  return 0;
+}
+
 // ---------------------------------------------------------------- creating
 
 // Make a new inode of `type` at path, walking from ws, or (for T_FILE)

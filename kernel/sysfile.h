@@ -19,5 +19,6 @@ uint64 sys_mknod(void);
 uint64 sys_chdir(void);
 uint64 sys_openat(void);
 uint64 sys_setdir(void);
+uint64 sys_fsync(void);
 
 #endif

@@ -782,6 +782,33 @@ struct dtcase {
   int (*fn)(void);
 };
 
+// fsync needs WRITE on the capability it is given (a file or a directory):
+// one that can only read cannot force the disk's traffic and close
+// everybody's log group early.
+static int t_fsync_rights(void)
+{
+  make_tree();
+  int ro = open(TOP "/top", O_RDONLY);
+  int wo = open(TOP "/top", O_WRONLY);
+  int d = open(TOP, O_RDONLY);
+  CHECK(ro >= 0 && wo >= 0 && d >= 0, "open: %d %d %d", ro, wo, d);
+  EXPECT("read-only file", fsync(ro), -E_NORIGHT);
+  EXPECT("writable file", fsync(wo), 0);
+  int nw = cap_dup(wo, CAP_R_STAT);
+  CHECK(nw >= 0, "cap_dup: %d", nw);
+  EXPECT("file without WRITE", fsync(nw), -E_NORIGHT);
+  EXPECT("directory with WRITE", fsync(d), 0);
+  int dr = cap_dup(d, CAP_R_LOOKUP | CAP_R_READ | CAP_R_CREATE | CAP_R_DELETE);
+  CHECK(dr >= 0, "cap_dup dir: %d", dr);
+  EXPECT("directory without WRITE", fsync(dr), -E_NORIGHT);
+  close(ro);
+  close(wo);
+  close(nw);
+  close(d);
+  close(dr);
+  return 1;
+}
+
 static const struct dtcase cases[] = {
   {"boot_caps", t_boot_caps},
   {"escape_openat", t_escape_openat},
@@ -799,6 +826,7 @@ static const struct dtcase cases[] = {
   {"badge_forgery", t_badge_forgery},
   {"cap_list", t_cap_list},
   {"powerbox_refuses", t_powerbox_refuses},
+  {"fsync_rights", t_fsync_rights},
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 

@@ -24,6 +24,7 @@ int open(const char *path, int omode);
 int mknod(const char *path, short major, short minor);
 int unlink(const char *path);
 int fstat(int fd, struct stat *st);
+int fsync(int fd);   // returns once every ended operation is on disk; needs CAP_R_WRITE
 int link(const char *old, const char *new);
 int mkdir(const char *path);
 int chdir(const char *path);

@@ -1539,6 +1539,33 @@ static void t_rmdir_rules(void)
   EXPECT("rmdir now empty", unlink("/ut_rr"), 0);
 }
 
+// fsync (issue 17): 0 on a file or directory on disk, -E_INVAL on a pipe
+// or the console, -E_BADCAP on a bad slot. (The right it needs, WRITE, is
+// checked in dirtest's fsync_rights.) That what it returns for is really
+// on disk is test_durability's job: it cuts the power after fsync.
+static void t_fsync_basic(void)
+{
+  EXPECT("fsync -1", fsync(-1), -E_BADCAP);
+  EXPECT("fsync empty slot", fsync(NCAP - 1), -E_BADCAP);
+  EXPECT("fsync huge slot", fsync(1 << 20), -E_BADCAP);
+  EXPECT("fsync console", fsync(1), -E_INVAL);
+  int p[2];
+  EXPECT("pipe", pipe(p), 0);
+  EXPECT("fsync pipe write end", fsync(p[1]), -E_INVAL);
+  close(p[0]);
+  close(p[1]);
+  int fd = xopen("ut_fsync", O_CREATE | O_TRUNC | O_WRONLY);
+  EXPECT("write", write(fd, "durable", 7), 7);
+  EXPECT("fsync file", fsync(fd), 0);
+  EXPECT("fsync again", fsync(fd), 0);
+  EXPECT("unlink", unlink("ut_fsync"), 0);
+  EXPECT("fsync unlinked open file", fsync(fd), 0);
+  close(fd);
+  int d = xopen(".", O_RDONLY);   // a directory capability: the cwd's rights
+  EXPECT("fsync directory", fsync(d), 0);
+  close(d);
+}
+
 static void t_small_files(void)
 {
   enum { N = 30 };
@@ -2078,6 +2105,7 @@ static const struct utcase cases[] = {
   {"removed_dir", t_removed_dir, 0},
   {"removed_dir_walk", t_removed_dir_walk, 0},
   {"rmdir_rules", t_rmdir_rules, 0},
+  {"fsync_basic", t_fsync_basic, 0},
   {"small_files", t_small_files, 0},
   {"concurrent_create", t_concurrent_create, 0},
   {"bigfile", t_bigfile, 1},

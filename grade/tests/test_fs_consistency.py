@@ -11,7 +11,7 @@ import guest
 from zenith import FS_IMG
 
 CASES = ["removed_dir", "removed_dir_walk", "rmdir_rules", "dirs", "links", "mknod",
-         "small_files", "concurrent_create"]
+         "small_files", "concurrent_create", "fsync_basic"]
 
 
 @pytest.mark.zenith_timeout(300)
