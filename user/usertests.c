@@ -1546,7 +1546,7 @@ static void t_rmdir_rules(void)
 static void t_fsync_basic(void)
 {
   EXPECT("fsync -1", fsync(-1), -E_BADCAP);
-  EXPECT("fsync empty slot", fsync(NCAP - 1), -E_BADCAP);
+  EXPECT("fsync slot NCAP", fsync(NCAP), -E_BADCAP);
   EXPECT("fsync huge slot", fsync(1 << 20), -E_BADCAP);
   EXPECT("fsync console", fsync(1), -E_INVAL);
   int p[2];
@@ -1561,6 +1561,7 @@ static void t_fsync_basic(void)
   EXPECT("unlink", unlink("ut_fsync"), 0);
   EXPECT("fsync unlinked open file", fsync(fd), 0);
   close(fd);
+  EXPECT("fsync closed slot", fsync(fd), -E_BADCAP);
   int d = xopen(".", O_RDONLY);   // a directory capability: the cwd's rights
   EXPECT("fsync directory", fsync(d), 0);
   close(d);
