@@ -133,6 +133,7 @@ static void watch(int signs)
   for (int s = 0; s < NCAP; s++)
     if (s != signs)
       close(s);
+  cap_dropproc(-1);   // nor any of init's process capabilities
   int last = uptime();
   for (;;) {
     sleep(50);

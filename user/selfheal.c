@@ -462,12 +462,14 @@ static int t_refuse(void)
 
 #define ATTACK_TRIES 200   // ticks a send to a full queue is retried for
 
-// Become the attacker: keep only the service directory and the console.
+// Become the attacker: keep only the service directory and the console
+// (no control key, no process capabilities).
 static void only_the_directory(void)
 {
   for (int s = 0; s < NCAP; s++)
     if (s != SVC_DIR_SLOT && s != 1)
       close(s);
+  cap_dropproc(-1);
 }
 
 // Send without ever blocking for good: retried while the queue is full,
@@ -575,6 +577,44 @@ static int as_attacker(int (*attack)(uint32), uint32 arg)
   return status;
 }
 
+// Run attack (given kv's generation) as the attacker, let settle ticks
+// pass, and check that kv was left alone: not flagged, same generation
+// and pid, answering (still_serving). The supervisor's drop counters
+// before and after go to *c0 and *c1. 1, or 0 with the reason.
+static int kv_left_alone(int (*attack)(uint32), int settle, const char *what,
+                         struct supcounters *c0, struct supcounters *c1)
+{
+  struct svcstatus s0, s1;
+  int r;
+  if ((r = status_within("kv", 300, &s0, c0)) < 0)
+    return why("kv: %s", errstr(r));
+  if ((r = as_attacker(attack, s0.gen)) != 0)
+    return why("the attacker could not send (status %d)", r);
+  sleep(settle);
+  if ((r = status_within("kv", 300, &s1, c1)) < 0)
+    return why("%s: the supervisor did not answer within 300 ticks (%d)", what, r);
+  if (s1.anomalies != s0.anomalies)
+    return why("%s: kv flagged: anomalies %d->%d (kind %d)", what, (int)s0.anomalies,
+               (int)s1.anomalies, (int)s1.anomaly);
+  return still_serving(what, &s0);
+}
+
+// Make kv hang (a child's call, which wakes when kv is restarted; the
+// caller reaps it), and wait until the supervisor counts a hang beyond
+// before->hangs. The ticks that took, or -1 after `ticks`.
+static int hang_detected_within(const struct svcstatus *before, int ticks)
+{
+  if (fork() == 0)
+    exit(gone(hook("kv", SVC_HOOK_HANG, 0, 0)) ? 0 : 1);
+  struct svcstatus st;
+  for (int hung_at = uptime(); uptime() - hung_at < ticks;) {
+    sleep(10);
+    if (status_within("kv", 100, &st, 0) == 0 && st.hangs > before->hangs)
+      return uptime() - hung_at;
+  }
+  return -1;
+}
+
 // Forged signs of life for kv's generation gen, every 5 ticks for 800.
 static int forge_heartbeats(uint32 gen)
 {
@@ -601,24 +641,15 @@ static int t_forge_hb(void)
     exit(forge_heartbeats(s0.gen));
   }
   sleep(20);
-  int hanger = fork();
-  if (hanger == 0)
-    exit(gone(hook("kv", SVC_HOOK_HANG, 0, 0)) ? 0 : 1);
-  int hung_at = uptime(), detected = 0;
-  while (!detected && uptime() - hung_at < 600) {
-    sleep(10);
-    detected = status_within("kv", 100, &s1, 0) == 0 && s1.hangs > s0.hangs;
-  }
-  int waited = uptime() - hung_at;
+  int waited = hang_detected_within(&s0, 600);
   int status = -1;
   for (int i = 0; i < 2; i++) {
     int pid = wait(&status);
     if (pid == forger && status != 0)
       return why("the forger could not send (status %d)", status);
   }
-  if (!detected)
-    return why("kv hung amid forged heartbeats: not detected in %d ticks (hangs %d->%d)",
-               waited, (int)s0.hangs, (int)s1.hangs);
+  if (waited < 0)
+    return why("kv hung amid forged heartbeats: not detected in 600 ticks");
   printf("selfheal: forge_hb: hang detected after %d ticks amid forged heartbeats\n", waited);
   return wait_running_after("kv", s0.gen, &s1) == 0 ? 1 : why("kv not running again");
 }
@@ -643,14 +674,8 @@ static int forge_exits(uint32 gen)
 // change nothing.
 static int t_forge_exit(void)
 {
-  struct svcstatus s0;
-  int r;
-  if ((r = status_within("kv", 300, &s0, 0)) < 0)
-    return why("kv: %s", errstr(r));
-  if ((r = as_attacker(forge_exits, s0.gen)) != 0)
-    return why("the attacker could not send (status %d)", r);
-  sleep(100);
-  return still_serving("after forged exit reports", &s0);
+  struct supcounters c0, c1;
+  return kv_left_alone(forge_exits, 100, "after forged exit reports", &c0, &c1);
 }
 
 // Keeper reports naming services and generations that do not exist.
@@ -678,16 +703,9 @@ static int t_wedge(void)
       return 0;
     sleep(100);
   }
-  int hanger = fork();
-  if (hanger == 0)
-    exit(gone(hook("kv", SVC_HOOK_HANG, 0, 0)) ? 0 : 1);
-  int hung_at = uptime(), detected = 0;
-  while (!detected && uptime() - hung_at < 600) {
-    sleep(10);
-    detected = status_within("kv", 100, &s1, 0) == 0 && s1.hangs > s0.hangs;
-  }
+  int waited = hang_detected_within(&s0, 600);
   wait(0);
-  if (!detected)
+  if (waited < 0)
     return why("a hang after the forged reports was not detected within 600 ticks");
   return wait_running_after("kv", s0.gen, &s1) == 0 ? 1 : why("kv not running again");
 }
@@ -717,18 +735,9 @@ static int send_oversized(uint32 unused)
 // and counted; neither the supervisor nor kv stalls or dies on it.
 static int t_bigmsg(void)
 {
-  struct svcstatus s0, s1;
   struct supcounters c0, c1;
-  int r;
-  if ((r = status_within("kv", 300, &s0, &c0)) < 0)
-    return why("kv: %s", errstr(r));
-  if ((r = as_attacker(send_oversized, 0)) != 0)
-    return why("the attacker could not send (status %d)", r);
-  sleep(50);
-  if (!still_serving("after messages with 8 capabilities", &s0))
+  if (!kv_left_alone(send_oversized, 50, "after messages with 8 capabilities", &c0, &c1))
     return 0;
-  if ((r = status_within("kv", 300, &s1, &c1)) < 0)
-    return why("status: %s", errstr(r));
   if (c1.malformed < c0.malformed + 2)
     return why("malformed messages counted %d->%d, want +2", (int)c0.malformed,
                (int)c1.malformed);
@@ -760,20 +769,10 @@ static int pipe_replies(uint32 unused)
 // samples later it still runs, unflagged); the supervisor counts them.
 static int t_pipereply(void)
 {
-  struct svcstatus s0, s1;
   struct supcounters c0, c1;
-  int r;
-  if ((r = status_within("kv", 300, &s0, &c0)) < 0)
-    return why("kv: %s", errstr(r));
-  if ((r = as_attacker(pipe_replies, 0)) != 0)
-    return why("the attacker could not send (status %d)", r);
-  sleep(450);   // two anomaly samples
-  if ((r = status_within("kv", 300, &s1, &c1)) < 0)
-    return why("status: %s", errstr(r));
-  if (s1.anomalies != s0.anomalies)
-    return why("kv flagged for the client's pipe ends: anomalies %d->%d (kind %d)",
-               (int)s0.anomalies, (int)s1.anomalies, (int)s1.anomaly);
-  if (!still_serving("after 400 requests with a pipe as reply channel", &s0))
+  // 450 ticks: two anomaly samples
+  if (!kv_left_alone(pipe_replies, 450, "after 400 requests with a pipe as reply channel", &c0,
+                     &c1))
     return 0;
   if (c1.badreply < c0.badreply + 20)
     return why("bad reply capabilities counted %d->%d, want +20", (int)c0.badreply,
@@ -796,18 +795,10 @@ static int impersonate(uint32 gen)
 // generation are untouched and each forgery is counted as refused.
 static int t_impersonate(void)
 {
-  struct svcstatus s0, s1;
   struct supcounters c0, c1;
-  int r;
-  if ((r = status_within("kv", 300, &s0, &c0)) < 0)
-    return why("kv: %s", errstr(r));
-  if ((r = as_attacker(impersonate, s0.gen)) != 0)
-    return why("the attacker could not send (status %d)", r);
-  sleep(20);
-  if (!still_serving("after impersonating kv's keeper, kv and the ticker", &s0))
+  if (!kv_left_alone(impersonate, 20, "after impersonating kv's keeper, kv and the ticker", &c0,
+                     &c1))
     return 0;
-  if ((r = status_within("kv", 300, &s1, &c1)) < 0)
-    return why("status: %s", errstr(r));
   if (c1.refused < c0.refused + 4 || c1.malformed < c0.malformed + 1)
     return why("refused %d->%d (want +4), malformed %d->%d (want +1)", (int)c0.refused,
                (int)c1.refused, (int)c0.malformed, (int)c1.malformed);

@@ -106,22 +106,24 @@ def test_attacks_three_harts(run_zenith):
 
 
 @pytest.mark.zenith_timeout(300)
-def test_supervisor_stall_halts(run_zenith):
+@pytest.mark.parametrize("cpus", [1, 3])
+def test_supervisor_stall_halts(run_zenith, cpus):
     """Fatal path: the supervisor stops draining its inbox (a test hook);
     init's watch sees no sign of life for 1000 ticks and init halts with 6
     instead of leaving a system that looks alive but heals nothing."""
-    res = run_zenith("selfheal stall", cpus=1, icount=True, append=SVC, timeout=200)
+    res = run_zenith("selfheal stall", cpus=cpus, icount=cpus == 1, append=SVC, timeout=200)
     assert "init: the supervisor has not drained its inbox for 1000 ticks" in res.output, \
         res.tail()
     assert res.status == 6, f"exit status {res.status}, want 6\n{res.tail()}"
 
 
 @pytest.mark.zenith_timeout(300)
-def test_core_never_crash_halts(run_zenith):
+@pytest.mark.parametrize("cpus", [1, 3])
+def test_core_never_crash_halts(run_zenith, cpus):
     """A core service with restart=never (/svcfatal.conf): its first crash
     leaves it down, which a core service may not be; the supervisor stops
     and init halts with 4."""
-    res = run_zenith("selfheal corenever", cpus=1, icount=True,
+    res = run_zenith("selfheal corenever", cpus=cpus, icount=cpus == 1,
                      append=SVC + " svctab=/svcfatal.conf", timeout=200)
     assert "supervisor: log (gen 1): crashed" in res.output, res.tail()
     assert "left down (restart policy)" in res.output, res.tail()
