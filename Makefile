@@ -98,11 +98,11 @@ $(B)/user/_%: $(B)/user/%.o $(ULIB_START) $(ULIB_AR) user/user.ld
 .PRECIOUS: $(B)/user/%.o $(B)/user/lib/%.o
 
 # Host tool that builds the disk image.
-$(B)/mkfs: mkfs/mkfs.c kernel/fs_format.h kernel/stat.h kernel/param.h
+$(B)/mkfs: mkfs/mkfs.c kernel/fs_format.h kernel/stat.h kernel/param.h user/lib/syscaps.h
 	@mkdir -p $(B)
 	$(HOSTCC) -Wall -Wextra -Werror -O2 -I. -o $@ mkfs/mkfs.c
 
-FSFILES := user/files/README user/files/services.conf user/files/svcquar.conf user/files/svcfatal.conf
+FSFILES := user/files/README user/files/syscaps.conf user/files/services.conf user/files/svcquar.conf user/files/svcfatal.conf
 $(B)/fs.img: $(B)/mkfs $(UPROGS) $(FSFILES)
 	$(B)/mkfs $@ $(FSFILES) $(UPROGS)
 

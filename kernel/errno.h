@@ -47,6 +47,7 @@
 #define E_RESTARTED   34   // the peer was restarted: reconnect (new generation)
 #define E_CELLDEAD    35   // the cell has been destroyed
 
-#define E_MAX         35
+#define E_SEALED      36   // the file is sealed by the image builder: read and run it only
+#define E_MAX         36
 
 #endif

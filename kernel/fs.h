@@ -7,6 +7,7 @@
 #include "types.h"
 #include "sleeplock.h"
 #include "fs_format.h"
+#include "stat.h"
 
 struct stat;
 
@@ -27,6 +28,12 @@ struct inode {
 };
 
 extern struct superblock sb;
+
+// A regular file the image builder sealed (DI_SEALED): never changed.
+static inline int isealed(struct inode *ip)
+{
+  return ip->type == T_FILE && (ip->major & DI_SEALED);
+}
 
 void fsinit(int dev);
 struct inode *ialloc(uint dev, short type);   // 0 when out of inodes

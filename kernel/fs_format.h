@@ -32,12 +32,19 @@ struct superblock {
 // addrs[NDIRECT+1] doubly indirect.
 struct dinode {
   short type;               // 0 = free, else T_DIR / T_FILE / T_DEVICE (stat.h)
-  short major;              // device files only
+  short major;              // device files: the driver; files: flags (DI_*)
   short minor;
   short nlink;              // directory entries naming this inode
   uint size;                // bytes
   uint addrs[NDIRECT + 2];
 };
+
+// dinode.major of a regular file: flags. The image builder (mkfs) seals
+// every program it installs and the grant policy: the running system may
+// read and run them, never write, truncate, link or remove them
+// (-E_SEALED), so what the powerbox trusts is exactly what the image holds
+// (docs/book/06-capabilities.md, 6.16).
+#define DI_SEALED 0x1
 
 #define IPB (BSIZE / sizeof(struct dinode))         // inodes per block
 #define IBLOCK(i, sb) ((i) / IPB + (sb).inodestart)  // block holding inode i

@@ -264,6 +264,8 @@ static int open_check(struct inode *ip, int omode)
     return -E_ISDIR;
   if (ip->type == T_DEVICE && (ip->major < 0 || ip->major >= NDEV))
     return -E_INVAL;
+  if (isealed(ip) && (omode & (O_WRONLY | O_RDWR | O_TRUNC)))
+    return -E_SEALED;
   return 0;
 }
 
@@ -427,8 +429,10 @@ uint64 sys_link(void)
     return err;
   }
   ilock(ip);
-  if (ip->type == T_DIR || ip->nlink >= NLINK_MAX) {
-    err = ip->type == T_DIR ? -E_ISDIR : -E_INVAL;
+  // A sealed file keeps the one name the image gave it, so that name
+  // always means the file the image builder installed (6.16).
+  if (ip->type == T_DIR || isealed(ip) || ip->nlink >= NLINK_MAX) {
+    err = ip->type == T_DIR ? -E_ISDIR : isealed(ip) ? -E_SEALED : -E_INVAL;
     iunlockput(ip);
     end_op();
     return err;
@@ -475,6 +479,10 @@ static int unlink_in(struct inode *dp, const char *name)
   if (ip->type == T_DIR && !dir_is_empty(ip)) {
     iunlockput(ip);
     return -E_NOTEMPTY;
+  }
+  if (isealed(ip)) {
+    iunlockput(ip);
+    return -E_SEALED;
   }
 
   struct dirent de;

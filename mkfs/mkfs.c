@@ -5,7 +5,12 @@
 // The image has FSSIZE blocks laid out as kernel/fs_format.h describes: boot
 // block, superblock, log, inodes, free bitmap, data. The root directory holds
 // "." and ".." and every FILE under its base name, minus one leading '_'
-// (build/user/_cat becomes "cat"). Every input is checked before the image is
+// (build/user/_cat becomes "cat"). Every program (an ELF file) is sealed
+// (DI_SEALED): the running system can read and run it but never change,
+// link or remove it.
+// An input named syscaps.conf is the grant policy (user/lib/syscaps.h): it
+// gets inode SYSCAPS_INO, is sealed too, and each of its lines must name only
+// known system capabilities. Every input is checked before the image is
 // written, so a bad argument leaves no half-built image behind. Multi-byte
 // fields are stored little-endian explicitly, whatever the host.
 #include <errno.h>
@@ -17,6 +22,7 @@
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/fs_format.h"
+#include "user/lib/syscaps.h"
 
 // kernel/stat.h defines a struct stat of its own; rename it so the host's
 // <sys/stat.h> can be used too.
@@ -145,6 +151,14 @@ static uint alloc_inode(short type, short nlink)
   return inum;
 }
 
+// A program (an ELF file) or the grant policy: the running system must
+// never change it (dinode.major of a file holds its flags).
+static int sealed(const struct input *in)
+{
+  return (in->size >= 4 && memcmp(in->data, "\177ELF", 4) == 0) ||
+         strcmp(in->name, SYSCAPS_NAME) == 0;
+}
+
 static void set_addr(uint inum, int slot, uint b)
 {
   put32(dinode_at(inum) + 12 + 4 * slot, b);
@@ -263,12 +277,74 @@ static void check_inputs(struct input *ins, int n)
     die("image too small: need %zu blocks, have %d", need, FSSIZE);
 }
 
+// ---- The grant policy ----
+
+static const char *const syscap_words[NSYSCAPS] = { SYSCAPS_WORDS };
+
+static int is_input(struct input *ins, int n, const char *name)
+{
+  for (int i = 0; i < n; i++)
+    if (strcmp(ins[i].name, name) == 0)
+      return 1;
+  return 0;
+}
+
+// Each line of the policy: a program name, then known words only. A
+// misspelt capability would silently grant nothing, so the image is not
+// built.
+static void check_policy(struct input *pol, struct input *ins, int n)
+{
+  char *text = malloc(pol->size + 1);
+  if (text == 0)
+    die("out of memory");
+  memcpy(text, pol->data, pol->size);
+  text[pol->size] = 0;
+  int lineno = 0;
+  for (char *line = strtok(text, "\n"); line; line = strtok(0, "\n")) {
+    lineno++;
+    char *hash = strchr(line, '#');
+    if (hash)
+      *hash = 0;
+    char *save, *prog = strtok_r(line, " \t\r", &save);
+    if (prog == 0)
+      continue;
+    // A program the image lacks (a lab handout leaves some out) gets
+    // nothing: its line names no inode (`grants` says "not installed").
+    if (!is_input(ins, n, prog) && strlen(prog) > DIRSIZ)
+      die("%s: line %d: %s: name longer than %d characters", pol->path, lineno, prog, DIRSIZ);
+    for (char *w; (w = strtok_r(0, " \t\r", &save)) != 0;) {
+      int known = 0;
+      for (int k = 0; k < NSYSCAPS; k++)
+        known |= strcmp(w, syscap_words[k]) == 0;
+      if (!known)
+        die("%s: line %d: %s: unknown system capability \"%s\"", pol->path, lineno, prog, w);
+    }
+  }
+  if (pol->size > SYSCAPS_MAX)
+    die("%s: longer than %d bytes", pol->path, SYSCAPS_MAX);
+  free(text);
+}
+
+// The policy goes first, so that it gets inode SYSCAPS_INO.
+static void policy_first(struct input *ins, int n)
+{
+  for (int i = 0; i < n; i++) {
+    if (strcmp(ins[i].name, SYSCAPS_NAME) != 0)
+      continue;
+    check_policy(&ins[i], ins, n);
+    struct input pol = ins[i];
+    memmove(&ins[1], &ins[0], i * sizeof(*ins));
+    ins[0] = pol;
+    return;
+  }
+}
+
 static void build(struct input *ins, int n)
 {
   next_block = data_start();
   write_superblock();
   uint root = alloc_inode(T_DIR, 1);
-  if (root != ROOTINO)
+  if (root != ROOTINO || ROOTINO + 1 != SYSCAPS_INO)
     die("internal error: root is inode %u", root);
 
   size_t dir_bytes = (size_t)(n + 2) * DIRENT_SIZE;
@@ -279,6 +355,8 @@ static void build(struct input *ins, int n)
   put_dirent(dir + DIRENT_SIZE, root, "..");
   for (int i = 0; i < n; i++) {
     ins[i].inum = alloc_inode(T_FILE, 1);
+    if (sealed(&ins[i]))
+      put16(dinode_at(ins[i].inum) + 2, DI_SEALED);
     write_contents(ins[i].inum, ins[i].data, ins[i].size);
     put_dirent(dir + (i + 2) * DIRENT_SIZE, ins[i].inum, ins[i].name);
   }
@@ -317,6 +395,7 @@ int main(int argc, char **argv)
     read_input(&ins[i]);
   }
   check_inputs(ins, n);
+  policy_first(ins, n);
   build(ins, n);
   save(argv[1]);
   printf("mkfs: %s: %d files, %u of %d blocks used\n", argv[1], n, next_block, FSSIZE);

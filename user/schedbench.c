@@ -698,6 +698,8 @@ static int start_job(int cpu_ms, int kb, int id)
     snprintf(a2, sizeof(a2), "%d", kb);
     snprintf(a3, sizeof(a3), "%d", id);
     char *argv[] = {(char *)job_path, a1, a2, a3, 0};
+    // The job is found in the cwd first: never hand it scheduler control.
+    close(SCHEDCTL_SLOT);
     int r = exec(job_path, argv);
     if (r == -E_NOENT) {   // run from another directory: programs live in /
       job_path = "/schedjob";

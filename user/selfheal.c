@@ -20,7 +20,7 @@
 #include "user/user.h"
 #include "user/manifest.h"
 
-ZENITH_MANIFEST("svc", "svcctl", "cell", "root:all", "cwd:all", "proc:all");
+ZENITH_MANIFEST("svc", "svcctl", "root:all", "cwd:all", "proc:all");
 #include "user/lib/casekit.h"
 #include "user/lib/svcclient.h"
 #include "user/lib/svcpolicy.h"

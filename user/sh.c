@@ -8,7 +8,8 @@
 //   redir    = ('<' | '>' | '>>') WORD
 // Words may contain "double" or 'single' quoted parts; '#' starts a comment.
 // Builtins: cd, exit, grants. `sh -c LINE` runs one line; `sh FILE` runs a
-// script; `sh -v ...` shows what each command is granted.
+// script; `sh -v ...` shows what each command is granted; `grants` prints
+// the grant policy for system capabilities.
 //
 // The shell is the powerbox (user/lib/powerbox.h): a program with a
 // manifest runs with the standard streams, exactly the files its manifest
@@ -16,32 +17,30 @@
 //   cat notes.txt               cat gets notes.txt, read-only
 //   +/tmp:rwc prog args         prog also gets /tmp: read, write, create
 //   +cwd:rc prog  +root:r prog  +proc:kill prog
-// A program without a manifest runs with everything the shell has.
+// A program without a manifest runs with everything the shell has except
+// the system capabilities.
 //
-// The shell inherits init's scheduler-control capability (slot
-// SCHEDCTL_SLOT, kernel/schedctl.h), root cell capability (slot
-// CELL_ROOT_SLOT, kernel/cellinfo.h) and the service directory and control
-// key (SVC_DIR_SLOT, SVC_CTL_SLOT, user/lib/svcproto.h), and passes each on
-// only to the programs that need it (held_caps below); every other command
-// starts without. It also inherits init's system-control capability (slot
-// SYSCTL_SLOT, kernel/sysctl.h: halt, ps), which the powerbox passes only
-// to programs whose manifest says "sysctl".
+// The shell inherits init's system capabilities: scheduler control
+// (SCHEDCTL_SLOT, kernel/schedctl.h), system control (SYSCTL_SLOT,
+// kernel/sysctl.h: halt, ps), the root cell (CELL_ROOT_SLOT,
+// kernel/cellinfo.h), the service directory and the service-control key
+// (SVC_DIR_SLOT, SVC_CTL_SLOT, user/lib/svcproto.h). A program gets one
+// only if its manifest asks for it and the grant policy /syscaps.conf
+// gives it to that installed program (pb_policy, user/lib/pbpolicy.c):
+// never for its name or its manifest alone.
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/fcntl.h"
 #include "kernel/errno.h"
-#include "kernel/schedctl.h"
-#include "kernel/cellinfo.h"
-#include "kernel/capinfo.h"
 #include "kernel/caprights.h"
 #include "user/user.h"
 #include "user/lib/util.h"
-#include "user/lib/svcproto.h"
 #include "user/lib/powerbox.h"
 #include "user/manifest.h"
 
-ZENITH_MANIFEST("root:all", "cwd:all", "proc:all", "schedctl", "cell", "svc", "svcctl",
-                "sysctl");
+// A nested shell gets the service directory, its key and system control;
+// scheduler control and the root cell stay with the programs that use them.
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all", "svc", "svcctl", "sysctl");
 
 static int show_grants;   // sh -v, `grants on`: print each command's grants
 
@@ -379,11 +378,13 @@ static int builtin(int argc, char **argv)
   if (strcmp(argv[0], "exit") == 0)
     exit(argc > 1 ? atoi(argv[1]) : 0);
   if (strcmp(argv[0], "grants") == 0) {
+    if (argc == 1)
+      return pb_policy_print(1) < 0;
     if (argc == 2 && (strcmp(argv[1], "on") == 0 || strcmp(argv[1], "off") == 0)) {
       show_grants = argv[1][1] == 'n';
       return 0;
     }
-    fprintf(2, "usage: grants on|off\n");
+    fprintf(2, "usage: grants [on|off]\n");
     return 2;
   }
   if (strcmp(argv[0], "cd") != 0)
@@ -391,42 +392,6 @@ static int builtin(int argc, char **argv)
   const char *dir = argc > 1 ? argv[1] : "/";
   int r = chdir(dir);
   return r < 0 ? complain("cd", dir, r) : 0;
-}
-
-// Capabilities the shell keeps for a few programs: the slot, the type it
-// must hold, and the programs (0-terminated list) that get it.
-static const char *const sched_programs[] = { "sched", "schedtest", "schedbench", "schedlat", 0 };
-static const char *const cell_programs[] = { "cells", "celltest", "killtest", 0 };
-// The service directory (the supervisor's inbox) and the service-control
-// key (user/lib/svcproto.h).
-static const char *const svc_programs[] = { "kv", "logger", "svc", "faultinject", "selfheal",
-                                            "sh", 0 };
-static const char *const svcctl_programs[] = { "svc", "faultinject", "selfheal", "sh", 0 };
-static const struct {
-  int slot;
-  uint type;
-  const char *const *programs;
-} held_caps[] = {
-  { SCHEDCTL_SLOT, CAPT_SCHEDCTL, sched_programs },
-  { CELL_ROOT_SLOT, CAPT_CELL, cell_programs },
-  { SVC_DIR_SLOT, CAPT_CHANNEL, svc_programs },
-  { SVC_CTL_SLOT, CAPT_CHANNEL, svcctl_programs },
-};
-
-// Close each held capability unless argv[0] (with or without a leading
-// '/') is one of its programs.
-static void pass_held_caps(const char *prog)
-{
-  if (prog[0] == '/')
-    prog++;
-  for (uint h = 0; h < sizeof(held_caps) / sizeof(held_caps[0]); h++) {
-    int keep = 0;
-    for (const char *const *name = held_caps[h].programs; *name; name++)
-      keep |= strcmp(prog, *name) == 0;
-    struct capinfo info;
-    if (!keep && cap_info(held_caps[h].slot, &info) == 0 && info.type == held_caps[h].type)
-      close(held_caps[h].slot);
-  }
 }
 
 // Refuses to run argv[0]: says what was refused and exits.
@@ -449,6 +414,8 @@ static void powerbox(const char *path, char *mf, char **extra, int nextra,
   for (int i = 0; i < nextra; i++)
     if (pb_extra(&plan, extra[i]) < 0)
       refused(argv[0], &plan);
+  if (pb_policy(&plan, mf, path) < 0)
+    refused(argv[0], &plan);
   if (path[0] != '/')   // found through the cwd: it must be able to exec it
     plan.cwd_rights |= CAP_R_LOOKUP | CAP_R_EXEC;
   if (pb_open(&plan, argc, argv) < 0)
@@ -478,7 +445,6 @@ static void exec_command(int argc, char **argv)
     fprintf(2, "sh: a grant needs a command after it\n");
     exit(2);
   }
-  pass_held_caps(argv[0]);
   const char *prog = argv[0];
   int m = manifest_read(prog, mf, sizeof(mf));
   if (m == -E_NOENT && strchr(argv[0], '/') == 0) {
@@ -486,10 +452,14 @@ static void exec_command(int argc, char **argv)
     prog = path;
     m = manifest_read(prog, mf, sizeof(mf));
   }
-  if (m > 0 || nextra > 0)
+  if (m > 0 || nextra > 0) {
     powerbox(prog, m > 0 ? mf : "", extra, nextra, argc, argv);
-  else if (show_grants && m == 0)
-    fprintf(2, "sh: grant %s: everything the shell has (no manifest)\n", argv[0]);
+  } else {
+    pb_drop_syscaps();
+    if (show_grants && m == 0)
+      fprintf(2, "sh: grant %s: everything the shell has but its system capabilities "
+              "(no manifest)\n", argv[0]);
+  }
   int r = exec(prog, argv);
   fprintf(2, "exec %s failed: %s\n", argv[0], errstr(r));
   exit(1);

@@ -129,3 +129,187 @@ def test_only_manifests_that_ask_get_system_control(vm):
     vm.run("grants off")
     rows = guest.caps_rows(vm.run("caps"))
     assert "11" not in rows and all(t != "sysctl" for t, _ in rows.values()), rows
+
+
+# ---------------------------------------------------------------- the grant policy
+# System capabilities (scheduler control, system control, the root cell,
+# the service directory and its control key) go only to the installed
+# programs the grant policy /syscaps.conf names (user/files/syscaps.conf),
+# never for a file name or a manifest's claim; the image builder seals the
+# policy and every program it installs (docs/book/06-capabilities.md 6.16).
+
+POLICY = "/syscaps.conf"
+SEALED = "sealed by the image builder"
+HARTS = pytest.mark.parametrize("cpus", [1, 3], ids=["1hart", "3harts"])
+
+# (program, arguments, the system capability its manifest claims)
+CLAIMANTS = [("celltest", "cell_info", "cell"), ("kv", "list", "svc"), ("ps", "", "sysctl"),
+             ("halt", "", "sysctl"), ("sched", "", "schedctl")]
+
+
+def _policy_lines():
+    lines = {}
+    for line in (REPO / "user" / "files" / "syscaps.conf").read_text().splitlines():
+        words = line.split("#")[0].split()
+        if words:
+            lines[words[0]] = set(words[1:])
+    return lines
+
+
+def test_every_claim_is_backed_by_the_policy():
+    """A program whose manifest claims a system capability the policy does
+    not give it is refused at every run: each claim needs a policy line."""
+    policy = _policy_lines()
+    unbacked = []
+    for prog in sorted(p.stem for p in (REPO / "user").glob("*.c")):
+        words = set((_manifest(BUILD / "user" / f"_{prog}") or "").split("\n"))
+        claims = words & {"schedctl", "sysctl", "cell", "svc", "svcctl"}
+        if claims - policy.get(prog, set()):
+            unbacked.append((prog, sorted(claims - policy.get(prog, set()))))
+    assert not unbacked, f"manifest claims without a line in user/files/syscaps.conf: {unbacked}"
+
+
+def _boot_with_services(boot, cpus):
+    return boot(cpus=cpus, icount=cpus == 1, append="svc=on")
+
+
+def _assert_refused(vm, out, cmd, prog, cap, why):
+    want = f"sh: {prog}: refused: {cap}: {why}"
+    if want not in out:
+        vm.fail(f"`{cmd}`: want the refusal {want!r}, got {out!r}")
+
+
+@HARTS
+def test_copies_of_system_programs_get_nothing_system_level(boot, cpus):
+    """Copied to another directory under the same name, or to another name,
+    celltest/kv/ps/halt/sched are refused (and do not run), with a message
+    naming the program and the capability; the installed ones still work."""
+    vm = _boot_with_services(boot, cpus)
+    vm.run("mkdir /t")
+    for prog, args, cap in CLAIMANTS:
+        vm.run(f"cp {prog} /t/{prog}")
+        vm.run(f"cp {prog} /my{prog}")
+        cmd = f"/t/{prog} {args}"
+        _assert_refused(vm, vm.run(cmd), cmd, f"/t/{prog}", cap,
+                        f"/t/{prog} is not the installed /{prog} (grant policy {POLICY})")
+        cmd = f"my{prog} {args}"
+        _assert_refused(vm, vm.run(cmd), cmd, f"my{prog}", cap,
+                        f"my{prog} is not in the grant policy {POLICY}")
+    # Found relative to the cwd, by its own name: still the copy.
+    vm.run("cd /t")
+    cmd = "celltest cell_info"
+    _assert_refused(vm, vm.run(cmd), cmd, "celltest", "cell",
+                    f"celltest is not the installed /celltest (grant policy {POLICY})")
+    vm.run("cd /")
+    # The installed programs keep what the policy gives them.
+    vm.run("grants on")
+    out = vm.run("ps")
+    if not _grant_line(out, "ps").endswith(" sysctl") or "init" not in out:
+        vm.fail(f"the installed ps lost its system capability: {out!r}")
+    out = vm.run("kv")   # its usage: what it was granted, without lab 4's channels
+    if not _grant_line(out, "kv").endswith(" svc"):
+        vm.fail(f"the installed kv lost the service directory: {out!r}")
+
+
+@HARTS
+def test_policy_and_installed_programs_cannot_be_changed(boot, cpus):
+    """From the shell, with every right it holds: writing, truncating,
+    appending to, removing, linking and copying over the policy or an
+    installed program is refused (-E_SEALED), and the policy still says
+    what the image builder wrote."""
+    vm = _boot_with_services(boot, cpus)
+    vm.run("mkdir /t")
+    attempts = [
+        ("echo sh sysctl > /syscaps.conf", f"sh: /syscaps.conf: {SEALED}"),
+        ("echo myps sysctl >> /syscaps.conf", f"sh: /syscaps.conf: {SEALED}"),
+        ("rm /syscaps.conf", f"rm: /syscaps.conf: {SEALED}"),
+        ("echo x > /ps", f"sh: /ps: {SEALED}"),
+        ("cp cat /halt", f"cp: /halt: {SEALED}"),
+        ("rm /celltest", f"rm: /celltest: {SEALED}"),
+        ("ln /kv /t/kv", f"ln: cannot link /kv to /t/kv: {SEALED}"),
+        ("ln /syscaps.conf /t/p", f"ln: cannot link /syscaps.conf to /t/p: {SEALED}"),
+    ]
+    for cmd, want in attempts:
+        out = vm.run(cmd)
+        if want not in out:
+            vm.fail(f"`{cmd}`: want {want!r}, got {out!r}")
+    policy = (REPO / "user" / "files" / "syscaps.conf").read_text()
+    if vm.run(f"cat {POLICY}") != policy:
+        vm.fail("the policy changed")
+    out = vm.run("ps")
+    if "init" not in out:
+        vm.fail(f"ps after the attempts: {out!r}")
+    # What was made at run time is the shell's to change.
+    vm.run("cp ps /t/ps")
+    vm.run("rm /t/ps")
+    if "ps" in vm.run("ls /t"):
+        vm.fail("a copy made at run time could not be removed")
+
+
+def _with_manifest(path, old, new):
+    """The ELF at path with its manifest `old` replaced: by `new` (which must
+    fit in old's padded size), or, if new is None, with the note's type
+    changed so that it is no manifest at all (a foreign program)."""
+    data = bytearray(path.read_bytes())
+    at = data.find(NOTE_NAME + b"\0" + old.encode() + b"\0")
+    assert at > 0, f"manifest {old!r} not found in {path}"
+    if new is None:
+        struct.pack_into("<I", data, at - 4, 0)
+    else:
+        room = (len(old) + 1 + 3) & ~3
+        assert len(new) + 1 <= room
+        struct.pack_into("<I", data, at - 8, len(new) + 1)   # descsz
+        data[at + 8:at + 8 + room] = new.encode().ljust(room, b"\0")
+    return bytes(data)
+
+
+def _image_with(tmp_path, extra):
+    """A disk image built like build/fs.img, plus the files in extra
+    ({name: bytes}); the image builder installs (and seals) them all."""
+    import subprocess
+    inputs = sorted(p for p in (REPO / "user" / "files").iterdir() if p.is_file())
+    inputs += sorted(p for p in (BUILD / "user").glob("_*") if p.suffix == "")
+    for name, data in extra.items():
+        (tmp_path / name).write_bytes(data)
+        inputs.append(tmp_path / name)
+    img = tmp_path / "fs.img"
+    subprocess.run([str(BUILD / "mkfs"), str(img), *map(str, inputs)], check=True,
+                   capture_output=True)
+    return img
+
+
+@HARTS
+def test_a_programs_own_claim_gets_nothing(boot, cpus, tmp_path, monkeypatch):
+    """A program the image holds but the policy does not name, whose
+    manifest claims system control, is refused and does not run: a claim
+    is not a grant. A program without a manifest (a foreign one) runs with
+    the shell's files but no system capability."""
+    import zenith
+    fake = _with_manifest(BUILD / "user" / "_echo", "stdio", "sysctl")
+    foreign = _with_manifest(BUILD / "user" / "_caps", "args:-\nproc:inspect", None)
+    monkeypatch.setattr(zenith, "FS_IMG", _image_with(tmp_path, {"fakesys": fake,
+                                                                 "foreign": foreign}))
+    vm = _boot_with_services(boot, cpus)
+    out = vm.run("fakesys hello")
+    _assert_refused(vm, out, "fakesys hello", "fakesys", "sysctl",
+                    f"fakesys is not in the grant policy {POLICY}")
+    if "hello" in out:
+        vm.fail(f"the refused program ran: {out!r}")
+    rows = guest.caps_rows(vm.run("foreign"))
+    if "root" not in rows or rows["root"][1] == "sDxl":
+        vm.fail(f"the foreign program did not run with the shell's files: {rows}")
+    system = {k: v for k, v in rows.items() if v[0] in ("sysctl", "cell", "schedctl", "channel")}
+    if system:
+        vm.fail(f"a program without a manifest holds system capabilities: {system}")
+
+
+def test_grants_prints_the_policy(vm):
+    out = vm.run("grants")
+    if f"grant policy {POLICY} (sealed by the image builder):" not in out:
+        vm.fail(f"`grants` did not print the policy: {out!r}")
+    rows = {l.split()[0]: l.split()[3:] for l in out.splitlines()[1:] if "inode" in l}
+    for prog, _, cap in CLAIMANTS:
+        if cap not in rows.get(prog, []):
+            vm.fail(f"`grants` does not show {prog}: {cap}: {out!r}")
+    if "caps" in rows or "echo" in rows:
+        vm.fail(f"`grants` shows programs the policy does not name: {out!r}")

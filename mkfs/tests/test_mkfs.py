@@ -20,6 +20,8 @@ NINDIRECT = BSIZE // 4
 FSMAGIC = 0x5A454E31
 ROOTINO = 1
 T_DIR, T_FILE = 1, 2
+DI_SEALED = 0x1         # dinode.major of a file: the running system never changes it
+SYSCAPS_INO = 2         # the grant policy's inode (user/lib/syscaps.h)
 DINODE = struct.Struct("<hhhhI13I")   # type major minor nlink size addrs[NDIRECT+2]
 DIRENT = struct.Struct("<H14s")
 SUPER = struct.Struct("<8I")
@@ -81,7 +83,7 @@ class Image:
         ipb = BSIZE // DINODE.size
         off = (self.sb["inodestart"] + inum // ipb) * BSIZE + (inum % ipb) * DINODE.size
         f = DINODE.unpack_from(self.data, off)
-        return {"type": f[0], "nlink": f[3], "size": f[4], "addrs": list(f[5:])}
+        return {"type": f[0], "major": f[1], "nlink": f[3], "size": f[4], "addrs": list(f[5:])}
 
     def pointers(self, b):
         return list(struct.unpack_from("<%dI" % NINDIRECT, self.data, b * BSIZE))
@@ -130,7 +132,7 @@ def files(tmp_path):
     d.mkdir()
     contents = {
         "README": b"hello, zenith\n",
-        "_prog": bytes(range(256)) * 40,                          # 10 blocks: direct only
+        "_prog": b"\x7fELF" + bytes(range(256)) * 40,            # a program: 11 blocks
         "empty": b"",
         "big": os.urandom((NDIRECT + NINDIRECT + 5) * BSIZE + 123),
         "fourteenchars_": b"x",                                   # exactly DIRSIZ
@@ -167,6 +169,7 @@ def test_good_image(mkfs, files, tmp_path):
     for name, data in expected.items():
         ino = fs.inode(entries[name])
         assert ino["type"] == T_FILE, name
+        assert ino["major"] == (DI_SEALED if data[:4] == b"\x7fELF" else 0), name
         assert ino["nlink"] == 1, name
         assert ino["size"] == len(data), name
         assert fs.read(entries[name]) == data, name
@@ -279,3 +282,50 @@ def test_unwritable_output(mkfs, files, tmp_path):
     d, _ = files
     r = run(mkfs, tmp_path / "no" / "such" / "dir" / "fs.img", d / "README")
     assert refused(r, r"cannot write")
+
+
+# ---- The grant policy (user/lib/syscaps.h)
+
+def _policy(tmp_path, text):
+    p = tmp_path / "syscaps.conf"
+    p.write_text(text)
+    return p
+
+
+def test_policy_gets_its_inode(mkfs, files, tmp_path):
+    """syscaps.conf is the first file (inode 2) wherever it is named, and
+    sealed like the programs; data files and the root directory are not."""
+    d, contents = files
+    pol = _policy(tmp_path, "# comment\nprog sysctl cell  # the program\n\nREADME\n")
+    img = tmp_path / "fs.img"
+    r = run(mkfs, img, d / "README", d / "_prog", pol)
+    assert r.returncode == 0, r.stderr
+    fs = Image(img)
+    assert fs.root()["syscaps.conf"] == SYSCAPS_INO
+    assert fs.read(SYSCAPS_INO) == pol.read_bytes()
+    assert fs.inode(SYSCAPS_INO)["major"] == DI_SEALED
+    assert fs.inode(ROOTINO)["major"] == 0
+    assert fs.inode(fs.root()["README"])["major"] == 0
+    assert fs.inode(fs.root()["prog"])["major"] == DI_SEALED
+    assert fs.read(fs.root()["prog"]) == contents["_prog"]
+
+
+def test_policy_naming_a_missing_program(mkfs, files, tmp_path):
+    """A lab handout leaves some programs out: their lines grant nothing,
+    but a name no file could have is a mistake."""
+    d, _ = files
+    pol = _policy(tmp_path, "prog sysctl\nkv svc\n")
+    r = run(mkfs, tmp_path / "fs.img", d / "_prog", pol)
+    assert r.returncode == 0, r.stderr
+    pol = _policy(tmp_path, "prog sysctl\nfifteen_chars__ svc\n")
+    r = run(mkfs, tmp_path / "fs2.img", d / "_prog", pol)
+    assert refused(r, r"line 2: fifteen_chars__: name longer than 14")
+    assert not (tmp_path / "fs2.img").exists()
+
+
+def test_policy_with_an_unknown_capability(mkfs, files, tmp_path):
+    d, _ = files
+    pol = _policy(tmp_path, "prog sysctl root\n")
+    r = run(mkfs, tmp_path / "fs.img", d / "_prog", pol)
+    assert refused(r, r'line 1: prog: unknown system capability "root"')
+    assert not (tmp_path / "fs.img").exists()

@@ -46,6 +46,8 @@ static const char *const messages[E_MAX + 1] = {
   [E_QUOTA]       = "cell quota exceeded",
   [E_RESTARTED]   = "peer restarted",
   [E_CELLDEAD]    = "cell destroyed",
+  // Files the image builder installed (kernel/fs_format.h)
+  [E_SEALED]      = "sealed by the image builder",
 };
 
 // Accepts the negative value a system call returned, or the positive code.

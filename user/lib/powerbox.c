@@ -7,10 +7,6 @@
 #include "kernel/stat.h"
 #include "kernel/caprights.h"
 #include "kernel/capinfo.h"
-#include "kernel/schedctl.h"
-#include "kernel/sysctl.h"
-#include "kernel/cellinfo.h"
-#include "user/lib/svcproto.h"
 #include "user/user.h"
 #include "user/manifest.h"
 #include "user/lib/powerbox.h"
@@ -200,11 +196,8 @@ int pb_enter(struct pb_plan *plan, char **argv, int argc)
   int keep[NCAP];
   memset(keep, 0, sizeof(keep));
   keep[0] = keep[1] = keep[2] = 1;
-  keep[SCHEDCTL_SLOT] = plan->keep_schedctl;
-  keep[SYSCTL_SLOT] = plan->keep_sysctl;
-  keep[CELL_ROOT_SLOT] = plan->keep_cell;
-  keep[SVC_DIR_SLOT] = plan->keep_svc;
-  keep[SVC_CTL_SLOT] = plan->keep_svcctl;
+  for (int k = 0; k < NSYSCAPS; k++)
+    keep[syscaps[k].slot] = *pb_keep(plan, k);
   for (int i = 0; i < plan->ngrant; i++)
     if (plan->grant[i].slot >= 0)
       keep[plan->grant[i].slot] = 1;
@@ -282,15 +275,8 @@ void pb_show(struct pb_plan *plan, const char *prog)
     fprintf(2, " proc:%s%s%s", plan->proc_rights & CAP_R_KILL ? "kill" : "",
             (plan->proc_rights & (CAP_R_KILL | CAP_R_INSPECT)) == (CAP_R_KILL | CAP_R_INSPECT) ? "," : "",
             plan->proc_rights & CAP_R_INSPECT ? "inspect" : "");
-  if (plan->keep_schedctl)
-    fprintf(2, " schedctl");
-  if (plan->keep_sysctl)
-    fprintf(2, " sysctl");
-  if (plan->keep_cell)
-    fprintf(2, " cell");
-  if (plan->keep_svc)
-    fprintf(2, " svc");
-  if (plan->keep_svcctl)
-    fprintf(2, " svcctl");
+  for (int k = 0; k < NSYSCAPS; k++)
+    if (*pb_keep(plan, k))
+      fprintf(2, " %s", syscaps[k].word);
   fprintf(2, "\n");
 }

@@ -9,10 +9,14 @@
 //   pb_extra         add the person's explicit +grants to the plan
 //   pb_arg_rights    the rights a command-line argument gets
 //   pb_open          open what the plan names, with exactly those rights
+//   pb_policy        keep a system capability only if the grant policy
+//                    (/syscaps.conf, user/lib/syscaps.h) gives it to this
+//                    installed program; refuse a manifest claiming more
 //   pb_enter         drop everything else and hand the grants to the program
 //   pb_show          say what was granted (sh -v, `grants on`)
 // pb_parse, pb_extra and pb_arg_rights, the grant computation, are in
-// pbgrant.c (lab 4, stage D); the rest, the mechanics, in powerbox.c.
+// pbgrant.c (lab 4, stage D); pb_policy and the policy file in pbpolicy.c;
+// the rest, the mechanics, in powerbox.c.
 #ifndef ZENITH_POWERBOX_H
 #define ZENITH_POWERBOX_H
 
@@ -20,6 +24,7 @@
 #include "kernel/param.h"
 #include "kernel/caprights.h"
 #include "user/lib/grant.h"
+#include "user/lib/syscaps.h"
 
 #define MANIFEST_MAX 256
 
@@ -80,5 +85,28 @@ int pb_open(struct pb_plan *plan, int argc, char **argv);
 int pb_enter(struct pb_plan *plan, char **argv, int argc);
 // Print "sh: grant PROG: ..." to fd 2.
 void pb_show(struct pb_plan *plan, const char *prog);
+
+// ---- System capabilities and the grant policy (pbpolicy.c) ----
+// The system capabilities, indexed like SYSCAPS_WORDS (user/lib/syscaps.h):
+// the word, the fixed slot the shell holds it in, and its capability type.
+struct syscap {
+  const char *word;
+  int slot;
+  uint type;
+};
+extern const struct syscap syscaps[NSYSCAPS];
+// The plan's keep flag for system capability k.
+int *pb_keep(struct pb_plan *plan, int k);
+// Before exec of the program at path (its manifest in `manifest`): refuse
+// (-1, plan->refused "WORD: why") if the manifest claims a system
+// capability the grant policy does not give this installed program, and
+// clear every keep flag the policy does not back (0).
+int pb_policy(struct pb_plan *plan, char *manifest, const char *path);
+// Close every system capability this process holds (a program that runs
+// without a manifest gets none).
+void pb_drop_syscaps(void);
+// Print the grant policy (the `grants` builtin) to fd; 0, or -1 if there
+// is none the image builder installed.
+int pb_policy_print(int fd);
 
 #endif

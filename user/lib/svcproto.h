@@ -43,7 +43,7 @@
 
 // Slots every process that talks to the supervisor finds its capabilities
 // in (init holds them; sh passes them on only to the programs that need
-// them: svc_programs in sh.c).
+// them: the grant policy user/files/syscaps.conf).
 #define SVC_DIR_SLOT 12   // send end of the supervisor's inbox: reach services by name
 #define SVC_CTL_SLOT 13   // the control key: svc status|restart|stop|start
 
