@@ -505,7 +505,11 @@ static void control(struct svchdr *h, int *caps, int ncaps)
     caps[1] = -1;
   }
   if (!ok) {
-    say(0, "refused a control request: no control capability");
+    static int said_at = -1000;   // at most a line per 100 ticks: a flood of
+    if (uptime() - said_at >= 100) {   // refused requests cannot flood the console
+      say(0, "refused a control request: no control capability");
+      said_at = uptime();
+    }
     reply_status(reply, h->op, -E_NORIGHT, 0, 0, 0);
     return;
   }
