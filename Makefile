@@ -95,7 +95,32 @@ $(B)/user/_%: $(B)/user/%.o $(ULIB_START) $(ULIB_AR) user/user.ld
 	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $< $(ULIB_START) $(ULIB_AR)
 	$(OBJDUMP) -S $@ > $(B)/user/$*.asm
 
-.PRECIOUS: $(B)/user/%.o $(B)/user/lib/%.o
+# Programs in xv6's style (user/xv6/*.c; book 2, "Running xv6 programs"):
+# xv6's own warning set (-Wall -Werror, no -Wextra) and printf without format
+# checking (XV6_COMPAT in user/user.h); their calls to xv6's system calls
+# are then renamed to the compatibility shim (user/xv6/compat/: -1 and errno
+# on failure, names cut to DIRSIZ, 100 ms ticks), which is linked in with a
+# manifest giving them the directories and their own processes.
+XV6_CFLAGS := $(filter-out -Wextra -Werror -Wall,$(CFLAGS)) -Wall -Werror \
+	-Wno-infinite-recursion -DXV6_COMPAT
+XV6_SRCS := $(wildcard user/xv6/*.c)
+XV6_PROGS := $(patsubst user/xv6/%.c,$(B)/user/_%,$(XV6_SRCS))
+XV6_SHIM := $(B)/user/xv6/compat/xv6compat.o $(B)/user/xv6/compat/manifest.o
+
+$(B)/user/xv6/%.o: user/xv6/%.c user/xv6/compat/rename.syms | $(DEPCHECK)
+	@mkdir -p $(dir $@)
+	$(CC) $(XV6_CFLAGS) -MMD -MP -c -o $@ $<
+	$(OBJCOPY) --redefine-syms=user/xv6/compat/rename.syms $@
+
+$(B)/user/xv6/compat/%.o: user/xv6/compat/%.c | $(DEPCHECK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(XV6_PROGS): $(B)/user/_%: $(B)/user/xv6/%.o $(XV6_SHIM) $(ULIB_START) $(ULIB_AR) user/user.ld
+	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $< $(XV6_SHIM) $(ULIB_START) $(ULIB_AR)
+	$(OBJDUMP) -S $@ > $(B)/user/$*.asm
+
+.PRECIOUS: $(B)/user/%.o $(B)/user/lib/%.o $(B)/user/xv6/%.o
 
 # Host tool that builds the disk image.
 $(B)/mkfs: mkfs/mkfs.c kernel/fs_format.h kernel/stat.h kernel/param.h user/lib/syscaps.h
@@ -103,8 +128,8 @@ $(B)/mkfs: mkfs/mkfs.c kernel/fs_format.h kernel/stat.h kernel/param.h user/lib/
 	$(HOSTCC) -Wall -Wextra -Werror -O2 -I. -o $@ mkfs/mkfs.c
 
 FSFILES := user/files/README user/files/syscaps.conf user/files/services.conf user/files/svcquar.conf user/files/svcfatal.conf
-$(B)/fs.img: $(B)/mkfs $(UPROGS) $(FSFILES)
-	$(B)/mkfs $@ $(FSFILES) $(UPROGS)
+$(B)/fs.img: $(B)/mkfs $(UPROGS) $(XV6_PROGS) $(FSFILES)
+	$(B)/mkfs $@ $(FSFILES) $(UPROGS) $(XV6_PROGS)
 
 # cache=unsafe: the driver does not negotiate VIRTIO_BLK_F_FLUSH, so without it
 # QEMU syncs the host file after every write (about 3 ms each). The image is
@@ -189,8 +214,13 @@ sched-trace: all
 campaign: all
 	/usr/bin/python3 tools/bench.py --only campaign
 
+# `make print-VAR` prints a variable (tools/tests reads the two flag sets).
+print-%:
+	@echo '$($*)'
+
 clean:
 	rm -rf $(B) .gdb-port compile_commands.json grade/out
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
--include $(wildcard $(B)/kernel/*.d $(B)/user/*.d $(B)/user/lib/*.d)
+-include $(wildcard $(B)/kernel/*.d $(B)/user/*.d $(B)/user/lib/*.d $(B)/user/xv6/*.d \
+	$(B)/user/xv6/compat/*.d)

@@ -1,7 +1,8 @@
 // The user-level API: system calls and the user library. Programs written for
 // xv6 include "kernel/types.h", "kernel/stat.h" and "user/user.h" and compile
 // unchanged. System calls return a negative error code (kernel/errno.h) on
-// failure; sbrk returns (char*)-1.
+// failure; sbrk returns (char*)-1. Programs in user/xv6/ are built with
+// XV6_COMPAT and see xv6's conventions instead (user/xv6/compat/).
 #ifndef ZENITH_USER_H
 #define ZENITH_USER_H
 
@@ -105,8 +106,17 @@ void *memmove(void *dst, const void *src, int n);
 char *strchr(const char *s, char c);
 int strcmp(const char *p, const char *q);
 int strncmp(const char *p, const char *q, uint n);
+#ifdef XV6_COMPAT
+// Built in xv6's style (user/xv6/, book 2 "Running xv6 programs"): xv6's
+// printf habits (%d given a uint64, %p given an integer) are not errors, and
+// a failed call returns -1 with the error code, positive, in errno.
+void fprintf(int fd, const char *fmt, ...);
+void printf(const char *fmt, ...);
+extern int errno;
+#else
 void fprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#endif
 int snprintf(char *buf, int size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 char *gets(char *buf, int max);
 uint strlen(const char *s);

@@ -1,7 +1,9 @@
 // Formatted output: printf, fprintf and snprintf share one formatter that
 // feeds characters to a sink (a file descriptor or a caller's buffer).
 // Conversions: %d %u %x %p %s %c %%, the l modifier (%ld %lu %lx, also ll),
-// a field width, '0' padding and '-' left alignment.
+// a field width, '0' padding and '-' left alignment: every conversion
+// xv6's printf has, with the same output (docs/book/02, "Running xv6
+// programs").
 #include <stdarg.h>
 #include "kernel/types.h"
 #include "user/user.h"
@@ -104,6 +106,17 @@ static int64 get_signed(va_list *ap, int longs)
   return longs ? va_arg(*ap, int64) : va_arg(*ap, int);
 }
 
+// An unknown conversion is printed as written, as xv6's printf does: '%',
+// its l modifiers, then the character c (if any); it takes no argument.
+static void show_as_written(struct sink *s, int longs, char c)
+{
+  put(s, '%');
+  for (int i = 0; i < longs; i++)
+    put(s, 'l');
+  if (c)
+    put(s, c);
+}
+
 static void format(struct sink *s, const char *fmt, va_list ap_in)
 {
   va_list ap;
@@ -125,7 +138,7 @@ static void format(struct sink *s, const char *fmt, va_list ap_in)
       sp.width = sp.width * 10 + (*fmt - '0');
     int longs = 0;
     for (; *fmt == 'l'; fmt++)
-      longs = 1;
+      longs++;
 
     switch (*fmt) {
     case 'd': {
@@ -162,12 +175,13 @@ static void format(struct sink *s, const char *fmt, va_list ap_in)
     case '%':
       put(s, '%');
       break;
-    case 0:          // format ends in a lone '%'
+    case 0:          // format ends in '%' (nothing shown, as on xv6) or '%l'
+      if (longs)
+        show_as_written(s, longs, 0);
       fmt--;
       break;
-    default:         // unknown conversion: show it as written
-      put(s, '%');
-      put(s, *fmt);
+    default:         // unknown conversion (a lone %l too)
+      show_as_written(s, longs, *fmt);
       break;
     }
   }

@@ -1,10 +1,8 @@
-// Small helpers built on system calls: stat by path, line input, the clock,
-// and the error reporters shared by the programs (util.h).
+// Small helpers built on system calls: stat by path, line input, the clock.
 #include "kernel/types.h"
 #include "kernel/stat.h"
 #include "kernel/fcntl.h"
 #include "user/user.h"
-#include "user/lib/util.h"
 
 int stat(const char *path, struct stat *st)
 {
@@ -38,16 +36,4 @@ uint64 rdtime(void)
   uint64 t;
   asm volatile("rdtime %0" : "=r"(t));
   return t;
-}
-
-int complain(const char *who, const char *what, int err)
-{
-  fprintf(2, "%s: %s: %s\n", who, what, errstr(err));
-  return 1;
-}
-
-void fail(const char *who, const char *what, int err)
-{
-  complain(who, what, err);
-  exit(1);
 }
