@@ -31,6 +31,8 @@
 #include "cap.h"
 #include "channel.h"
 
+static void wake_revoked_channels(void);
+
 // The record in slot, or 0 for a bad slot number or an empty slot.
 // Revoked records are returned: callers decide. caplock must be held.
 static struct capnode *slot_node(struct proc *p, int slot)
@@ -177,11 +179,45 @@ int cap_close(struct proc *p, int slot)
   }
   struct file *f = n->file;
   p->caps.slot[slot].node = 0;
-  capnode_free(n);
-  cell_slot_uncharge(p->cell, 1);
+  cap_let_go(p, n, 1);
   release(&caplock);
   fileclose(f);   // may sleep
   return 0;
+}
+
+// A cell's destruction must reach everything its processes handed out:
+// each record they gave away is derived from one of theirs, and revoking
+// theirs (cap_revoke_held) revokes it. So a record a process of a cell
+// (other than the root, which is never destroyed) deletes while something
+// derived from it lives is not freed, which would move what was derived
+// from it up the tree, out of the cell's reach: the cell keeps it. The
+// charge of its slot carries over; a directory capability (uncharged)
+// must find a free slot in the quota, or what was derived from it is
+// revoked now rather than outliving the cell unseen.
+void cap_let_go(struct proc *p, struct capnode *n, int charged)
+{
+  struct cell *c = p->cell;
+  int keep = n->child != 0 && !n->revoked && c != 0 && c != cell_root();
+  if (keep && !charged && cell_slot_charge(c, 1) < 0) {
+    capnode_revoke_below(n);
+    keep = 0;
+  }
+  if (keep) {
+    capnode_keep(n, c);
+    return;
+  }
+  capnode_free(n);
+  if (charged)
+    cell_slot_uncharge(c, 1);
+}
+
+void cap_revoke_kept_dead(void)
+{
+  acquire(&caplock);
+  int n = capnode_drop_kept_dead();
+  release(&caplock);
+  if (n > 0)
+    wake_revoked_channels();
 }
 
 int cap_dup(struct proc *p, int slot, uint32 rights, int same_rights)
@@ -258,8 +294,6 @@ int cap_restrict(struct proc *p, int slot, uint32 rights)
   release(&caplock);
   return r;
 }
-
-static void wake_revoked_channels(void);
 
 int cap_revoke(struct proc *p, int slot)
 {
@@ -427,7 +461,8 @@ int cap_check_all(struct capaudit *a)
   // Every record in use must be named by exactly one slot and hold a
   // reference to an open file; the tree links must agree.
   int held;
-  bad += capnode_audit(slot_refs, file_refs, &a->records, &a->revoked, &a->inflight, &held);
+  bad += capnode_audit(slot_refs, file_refs, &a->records, &a->revoked, &a->inflight, &held,
+                       &a->kept);
   // Records held by the kernel: one per cell with a supervisor channel.
   if (cell_audit_supervisors() != held)
     bad++;
@@ -578,11 +613,8 @@ static void close_entry(struct proc *p, int i)
   struct capnode *n = *e;
   *e = 0;
   struct file *f = n ? n->file : 0;
-  if (n) {
-    capnode_free(n);
-    if (i < NCAP)
-      cell_slot_uncharge(p->cell, 1);   // cwd and root are not charged
-  }
+  if (n)
+    cap_let_go(p, n, i < NCAP);   // cwd and root are not charged
   release(&caplock);
   if (f)
     fileclose(f);   // may sleep

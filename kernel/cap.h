@@ -112,6 +112,16 @@ int cap_inherit(struct proc *child, struct proc *parent);
 void cap_revoke_held(struct proc *p);
 // Close every slot and process capability (exit).
 void cap_close_all(struct proc *p);
+// p lets go of record n, which it has just taken out of a slot (charged:
+// 1, the slot was charged to p's cell) or a directory capability
+// (charged: 0): freed, or kept for p's cell if it is live, something
+// derived from it lives and the cell is not the root (cap.c says why).
+// The caller drops n's file reference after releasing caplock.
+void cap_let_go(struct proc *p, struct capnode *n, int charged);
+// cell_destroy, after revoking what the dead cells' processes hold:
+// revoke what was derived from every record kept for a dead cell, and
+// free those records.
+void cap_revoke_kept_dead(void);
 // Put two new files in the lowest free slots (pipe, chan_create) with the
 // given rights and copy the two slot numbers to user address uaddr. 0 or
 // an error; on error neither file is installed (both are closed).

@@ -77,6 +77,9 @@ struct capaudit {
                     // inflight when no message is moving at the same moment
   int channels;     // channels in use
   int dircaps;      // cwd and root capabilities held, all processes
+  int kept;         // records kept for a cell after their holder let go of
+                    // them, because something derived from them lives
+                    // (counted in records; destroying the cell revokes it)
 };
 
 #endif

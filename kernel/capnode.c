@@ -12,6 +12,7 @@
 #include "klib.h"
 #include "file.h"
 #include "pcap.h"
+#include "cell.h"
 #include "capnode.h"
 
 struct spinlock caplock;
@@ -73,11 +74,42 @@ struct capnode *capnode_alloc(struct capnode *parent, struct file *f,
 
 void capnode_free(struct capnode *n)
 {
-  capnode_adopt_children(n);   // caprevoke.c: n's children move up the tree
-  capnode_unlink(n);
-  memset(n, 0, sizeof(*n));
-  n->next = free_list;
-  free_list = n;
+  for (;;) {
+    struct capnode *up = n->parent;
+    struct cell *kept_for = n->keeper;
+    capnode_adopt_children(n);   // caprevoke.c: n's children move up the tree
+    capnode_unlink(n);
+    memset(n, 0, sizeof(*n));
+    n->next = free_list;
+    free_list = n;
+    if (kept_for)
+      cell_slot_uncharge(kept_for, 1);
+    if (up == 0 || up->keeper == 0 || up->child != 0)
+      break;
+    n = up;   // kept only for what was derived from it: nothing is now
+  }
+}
+
+void capnode_keep(struct capnode *n, struct cell *c)
+{
+  n->keeper = c;
+  n->file = 0;
+  n->proc = 0;
+  n->inflight = 0;
+}
+
+int capnode_drop_kept_dead(void)
+{
+  int count = 0;
+  for (struct capnode *n = pool; n < pool + NCAPNODE; n++) {
+    if (!n->inuse || n->keeper == 0 || !cell_dead(n->keeper))
+      continue;
+    capnode_revoke_below(n);
+    n->revoked = 1;
+    capnode_free(n);   // may free kept ancestors too: they are checked as met
+    count++;
+  }
+  return count;
 }
 
 int capnode_index(const struct capnode *p)
@@ -97,10 +129,10 @@ static int good_link(const struct capnode *link, int may_be_null)
 }
 
 int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revoked,
-                  int *inflight, int *held)
+                  int *inflight, int *held, int *kept)
 {
   int bad = 0, nfree = 0;
-  *inuse = *revoked = *inflight = *held = 0;
+  *inuse = *revoked = *inflight = *held = *kept = 0;
   for (struct capnode *n = free_list; n && nfree <= NCAPNODE; n = n->next) {
     if (capnode_index(n) < 0 || n->inuse)
       return bad + 1;   // a broken free list: stop before walking into the weeds
@@ -116,11 +148,15 @@ int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revok
       (*inflight)++;
     if (n->held)
       (*held)++;
-    if (n->inflight && n->held)
+    if (n->inflight + n->held + (n->keeper != 0) > 1)
       bad++;
-    if (slot_refs[n - pool] != (n->inflight || n->held ? 0 : 1))
+    if (slot_refs[n - pool] != (n->inflight || n->held || n->keeper ? 0 : 1))
       bad++;   // leaked (no slot) or shared (two slots, or a slot and a message)
-    if (n->file) {
+    if (n->keeper) {
+      (*kept)++;
+      if (n->file || n->proc || n->child == 0)
+        bad++;   // a kept record names nothing and is kept only for its children
+    } else if (n->file) {
       int fi = file_index(n->file);
       if (fi < 0 || n->proc)
         bad++;

@@ -28,6 +28,10 @@ struct capnode {
                              // its supervisor channel (cap_derive_held)
   struct cell *charged;      // in flight: the cell whose slot quota pays
                              // for it (the sender's, cap_charge_inflight)
+  struct cell *keeper;       // kept: its holder in this (non-root) cell let
+                             // go of it while records derived from it
+                             // lived; no slot, no object, one slot of the
+                             // cell's quota (cap_let_go, capnode_keep)
   struct file *file;         // the object if an open file; the record
                              // holds one reference
   struct proc *proc;         // the object if a process (file == 0)...
@@ -55,8 +59,19 @@ struct capnode *capnode_alloc(struct capnode *parent, struct file *f,
                               uint32 rights, uint64 badge);
 // Give the record back to the pool. Its children move up to its parent,
 // so a later revoke of an ancestor still reaches them. Does not touch the
-// file reference: the caller drops it after releasing caplock.
+// file reference: the caller drops it after releasing caplock. A kept
+// record (below) left with nothing derived from it is freed with it, and
+// so on up the tree, each giving its cell's slot back.
 void capnode_free(struct capnode *n);
+// Keep n, which has children, for cell c in place of its holder, which
+// lets go of it: n leaves its slot but stays in the tree, naming no
+// object (the caller drops n's file reference), charged to one of c's
+// slots (the caller's charge carries over), until nothing derived from it
+// is left or c is destroyed (capnode_drop_kept_dead).
+void capnode_keep(struct capnode *n, struct cell *c);
+// Revoke everything derived from each record kept for a dead cell, then
+// free it (and its charge). Returns how many were kept.
+int capnode_drop_kept_dead(void);
 // Tree links, for caprevoke.c. Link n in as the first child of parent
 // (parent != 0); take n out of its parent's child list (if it has one).
 void capnode_link(struct capnode *parent, struct capnode *n);
@@ -77,11 +92,12 @@ void capnode_adopt_children(struct capnode *n);
 int capnode_index(const struct capnode *p);
 // Check the pool and the tree links. slot_refs[i] is how many slots name
 // record i (the caller counted); each record in use must have exactly one,
-// or none if it is in flight in a channel message or held by the kernel.
+// or none if it is in flight in a channel message, held by the kernel or
+// kept for a cell.
 // Adds one to file_refs[file_index(f)] per record naming file f. Counts
 // records in use, revoked, in flight and held; returns the number of
 // inconsistencies found.
 int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revoked,
-                  int *inflight, int *held);
+                  int *inflight, int *held, int *kept);
 
 #endif

@@ -54,6 +54,11 @@ struct cell *cell_root(void)
   return &cells[0];
 }
 
+int cell_dead(struct cell *c)
+{
+  return __atomic_load_n(&c->dead, __ATOMIC_RELAXED);
+}
+
 uint64 cell_id(struct cell *c)
 {
   return c ? c->id : 0;
@@ -357,16 +362,29 @@ int cell_create(struct cell *parent, const struct cellquota *q, struct capnode *
   return r;
 }
 
-// Kill every process of a dead cell; revoke what each holds. Returns how
-// many were still alive.
+// Is p (p->lock held) a process of a dead cell?
+static int doomed(struct proc *p)
+{
+  return p->state != UNUSED && p->cell && cell_dead(p->cell);
+}
+
+// Revoke what every process of a dead cell holds, then kill it. Returns
+// how many were still alive. Revoking first means a process cannot let go
+// of a live record between its kill and the revoke; one that exits on its
+// own meanwhile leaves its given-away records kept for the cell
+// (cap_let_go), which cell_destroy revokes next.
 static int end_processes(void)
 {
   int n = 0;
   for (struct proc *p = proc; p < &proc[NPROC]; p++) {
     acquire(&p->lock);
-    struct cell *c = p->cell;
-    int doomed = p->state != UNUSED && c && __atomic_load_n(&c->dead, __ATOMIC_RELAXED);
-    if (doomed && p->state != ZOMBIE) {
+    int ours = doomed(p);
+    release(&p->lock);
+    if (!ours)
+      continue;
+    cap_revoke_held(p);
+    acquire(&p->lock);
+    if (doomed(p) && p->state != ZOMBIE) {
       n++;
       p->killed = 1;
       if (p->state == SLEEPING) {
@@ -375,8 +393,6 @@ static int end_processes(void)
       }
     }
     release(&p->lock);
-    if (doomed)
-      cap_revoke_held(p);
   }
   return n;
 }
@@ -400,6 +416,7 @@ int cell_destroy(struct cell *c)
   }
   release(&cell_lock);
   int n = end_processes();
+  cap_revoke_kept_dead();   // what they handed out and let go of themselves
   sched_cells_changed();   // a parked process of a dead cell must run to die
   // Channels these incarnations served fail with -E_RESTARTED from now
   // on, and whoever is blocked on one wakes.

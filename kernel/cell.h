@@ -118,6 +118,8 @@ int cell_destroy(struct cell *c);
 int cell_nth(struct cell *top, int k, struct cellinfo *ci);
 // Is c in the subtree of top (or top itself)? cell_lock held.
 int cell_within(struct cell *c, struct cell *top);
+// Has c been destroyed? (No lock: the flag only ever goes from 0 to 1.)
+int cell_dead(struct cell *c);
 // The id of c, for messages.
 uint64 cell_id(struct cell *c);
 // Give p a capability (all cell rights) for c in the lowest free slot

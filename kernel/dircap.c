@@ -100,7 +100,7 @@ int dircap_set(struct proc *p, int which, struct capnode *from, struct file *f,
   struct capnode *old = p->caps.dir[which];
   struct file *oldf = old ? old->file : 0;
   if (old)
-    capnode_free(old);
+    cap_let_go(p, old, 0);   // may be kept for p's cell (cap.c)
   p->caps.dir[which] = n;
   release(&caplock);
   if (oldf)
@@ -116,7 +116,7 @@ static void dircap_drop(struct proc *p, int which)
   p->caps.dir[which] = 0;
   struct file *oldf = old ? old->file : 0;
   if (old)
-    capnode_free(old);
+    cap_let_go(p, old, 0);   // may be kept for p's cell (cap.c)
   release(&caplock);
   if (oldf)
     fileclose(oldf);

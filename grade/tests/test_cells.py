@@ -16,10 +16,9 @@ import guest
 pytestmark = pytest.mark.lab_answers(4)
 
 CASES = ["create_info", "proc_quota", "page_quota", "slot_quota", "inflight_quota",
-         "inflight_same_cell", "confine", "spawn_path",
-         "destroy", "destroy_churn", "destroy_revokes", "faults", "fault_channel",
-         "fault_channel_revoke", "restarted", "cpu_share",
-         "anomaly"]
+         "inflight_same_cell", "confine", "spawn_path", "destroy", "destroy_churn",
+         "destroy_revokes", "handed_out", "faults", "fault_channel", "fault_channel_revoke",
+         "restarted", "cpu_share", "anomaly"]
 
 
 @pytest.mark.slow
