@@ -43,7 +43,7 @@ UPROGS := $(patsubst user/%.c,$(B)/user/_%,$(UPROG_SRCS))
 
 DEPCHECK := $(B)/.deps-ok
 
-.PHONY: all kernel fs qemu qemu-gdb test test-host grade bench schedbench sched-trace campaign clean deps \
+.PHONY: all kernel fs qemu qemu-gdb qemu-disk clean-disk test test-host grade bench schedbench sched-trace campaign clean deps \
 	handout verify-labs gradescope selftest
 
 all: $(B)/kernel.elf $(B)/fs.img
@@ -128,26 +128,52 @@ $(B)/mkfs: mkfs/mkfs.c kernel/fs_format.h kernel/stat.h kernel/param.h user/lib/
 	$(HOSTCC) -Wall -Wextra -Werror -O2 -I. -o $@ mkfs/mkfs.c
 
 FSFILES := user/files/README user/files/syscaps.conf user/files/services.conf user/files/svcquar.conf user/files/svcfatal.conf
+# build/fs.img is the clean disk: made here from the sources and never booted
+# in place (the tests and the grader boot copies of it). Its SHA-256 is
+# written next to it, so the grader can tell it was not changed since mkfs
+# (grade/zenith.py rebuilds it when it was).
 $(B)/fs.img: $(B)/mkfs $(UPROGS) $(XV6_PROGS) $(FSFILES)
+	rm -f $@ $@.sha256
 	$(B)/mkfs $@ $(FSFILES) $(UPROGS) $(XV6_PROGS)
+	sha256sum $@ > $@.sha256
+
+# `make qemu` boots a working copy of it, which keeps what you do at the shell
+# from one interactive boot to the next. When the programs change (fs.img is
+# newer) a fresh copy is made and the previous one kept as QEMU_DISK.old;
+# `make clean-disk` resets it by hand.
+QEMU_DISK ?= $(B)/qemu-fs.img
+qemu-disk: $(B)/fs.img
+	@if [ ! -f $(QEMU_DISK) ]; then \
+		cp $(B)/fs.img $(QEMU_DISK); \
+		echo "*** New working disk $(QEMU_DISK), a copy of $(B)/fs.img."; \
+	elif [ $(B)/fs.img -nt $(QEMU_DISK) ]; then \
+		mv $(QEMU_DISK) $(QEMU_DISK).old; cp $(B)/fs.img $(QEMU_DISK); \
+		echo "*** The programs changed: fresh working disk $(QEMU_DISK);"; \
+		echo "*** the one you used before (your files in it) is $(QEMU_DISK).old."; \
+	fi
+
+clean-disk:
+	rm -f $(QEMU_DISK) $(QEMU_DISK).old
+	@echo "*** Working disk removed: the next \`make qemu\` boots a fresh copy of $(B)/fs.img."
 
 # cache=unsafe: the driver does not negotiate VIRTIO_BLK_F_FLUSH, so without it
 # QEMU syncs the host file after every write (about 3 ms each). The image is
-# still written; only host-crash durability is given up.
+# still written; only host-crash durability is given up. The grader puts
+# its own copy of build/fs.img in place of QEMU_DISK.
 QEMUOPTS = -machine virt -bios default -kernel $(B)/kernel.elf -m $(MEM) -smp $(CPUS) \
 	-global virtio-mmio.force-legacy=false \
-	-drive file=$(B)/fs.img,if=none,format=raw,id=x0,cache=unsafe \
+	-drive file=$(QEMU_DISK),if=none,format=raw,id=x0,cache=unsafe \
 	-device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0 -no-reboot
 
 # An interactive boot runs the supervisor and its services (svc=on, before
 # ARGS so that ARGS="svc=off" wins; init reads the last svc= option).
 QEMU_APPEND = svc=on $(ARGS)
 
-qemu: all
+qemu: all qemu-disk
 	@echo "*** Booting Zenith on $(CPUS) hart(s). Quit: type 'halt', or Ctrl-A then x."
 	$(QEMU) $(QEMUOPTS) -nographic -append "$(QEMU_APPEND)"
 
-qemu-gdb: all
+qemu-gdb: all qemu-disk
 	@tools/qemu-gdb.sh $(QEMU) $(QEMUOPTS) -nographic -append "$(QEMU_APPEND)"
 
 # The whole suite: host tests for mkfs, then the QEMU tests of the system

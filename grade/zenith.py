@@ -22,6 +22,7 @@ happened, then shows the last lines of the console:
 """
 
 import fcntl
+import hashlib
 import os
 import re
 import shlex
@@ -37,7 +38,8 @@ import pexpect
 REPO = Path(__file__).resolve().parent.parent
 BUILD = REPO / "build"
 KERNEL = BUILD / "kernel.elf"
-FS_IMG = BUILD / "fs.img"
+FS_IMG = BUILD / "fs.img"          # the clean disk: every test boots a copy of it
+FS_IMG_SUM = BUILD / "fs.img.sha256"   # its SHA-256, written by make right after mkfs
 OUT_DIR = REPO / "grade" / "out"
 LOG_DIR = OUT_DIR / "logs"
 
@@ -123,19 +125,46 @@ def _make_env():
     return env
 
 
+def _make_all():
+    return subprocess.run(["make", "--no-print-directory", "all"], cwd=REPO,
+                          env=_make_env(), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, errors="replace")
+
+
 def build(tail_lines=40):
     """Run `make all` once at a time across processes (pytest-xdist workers
-    share the tree). Raises BuildFailed with the compiler's last lines."""
+    share the tree), and make sure build/fs.img is the clean disk mkfs made.
+    Raises BuildFailed with the compiler's last lines."""
     BUILD.mkdir(exist_ok=True)
     with open(BUILD / ".grade-build.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        proc = subprocess.run(["make", "--no-print-directory", "all"], cwd=REPO,
-                              env=_make_env(), stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, errors="replace")
+        proc = _make_all()
+        if proc.returncode == 0 and not disk_is_clean():
+            # Changed since mkfs made it (booted in place by hand, or by a
+            # `make qemu` from before the working disk): make it again.
+            FS_IMG.unlink(missing_ok=True)
+            proc = _make_all()
+        clean_disk = proc.returncode != 0 or disk_is_clean()
     if proc.returncode != 0:
         tail = "\n".join(proc.stdout.splitlines()[-tail_lines:])
         raise BuildFailed(f"build failed (`make all` exited {proc.returncode}); "
                           f"last lines of its output:\n{tail}")
+    if not clean_disk:
+        raise BuildFailed(f"{FS_IMG} does not match {FS_IMG_SUM} even after `make all` "
+                          "rebuilt it: is something booting it in place right now?")
+
+
+def disk_is_clean(image=None, checksum=None):
+    """True when the disk image is byte for byte what mkfs wrote, as its
+    .sha256 file (made by the Makefile with it) records."""
+    image = Path(image or FS_IMG)
+    checksum = Path(checksum or FS_IMG_SUM)
+    try:
+        recorded = checksum.read_text().split()[0]
+        data = image.read_bytes()
+    except (OSError, IndexError):
+        return False
+    return hashlib.sha256(data).hexdigest() == recorded
 
 
 _qemu_base = None
