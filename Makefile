@@ -44,7 +44,7 @@ UPROGS := $(patsubst user/%.c,$(B)/user/_%,$(UPROG_SRCS))
 DEPCHECK := $(B)/.deps-ok
 
 .PHONY: all kernel fs qemu qemu-gdb qemu-disk clean-disk test test-host grade bench schedbench sched-trace campaign clean deps \
-	handout verify-labs gradescope selftest
+	handout verify-labs gradescope selftest fuzz
 
 all: $(B)/kernel.elf $(B)/fs.img
 
@@ -235,6 +235,14 @@ POLICY ?= adaptive
 sched-trace: all
 	@tools/deps.sh plots || echo "sched-trace: could not install python3-matplotlib: no picture"
 	/usr/bin/python3 tools/sched_trace.py --policy $(POLICY)
+
+# The system-call fuzzer's long run (figures, not a test; book 5.16):
+# seeded campaigns of user/fuzz.c on 1 hart (-icount) and 3 harts, the disk
+# checked by grade/fsck.py after each, figures in docs/results/reliability.md.
+# A panic is saved under grade/out/fuzz/ for tools/fuzz_reduce.py. FUZZ_FLAGS
+# passes options (tools/fuzz.py --help), e.g. FUZZ_FLAGS="--seeds 9 --gens 50".
+fuzz: all
+	/usr/bin/python3 tools/fuzz.py --results docs/results/reliability.md $(FUZZ_FLAGS)
 
 # The self-healing campaign alone (part of make bench): 200 injections.
 campaign: all
