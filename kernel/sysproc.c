@@ -17,6 +17,7 @@
 #include "printf.h"
 #include "syscall_args.h"
 #include "sysproc.h"
+#include "tickwait.h"
 
 uint64 sys_fork(void)
 {
@@ -57,17 +58,7 @@ uint64 sys_sleep(void)
   int n = argint(0);
   if (n < 0)
     return -E_INVAL;
-  acquire(&tickslock);
-  uint64 start = ticks;
-  while (ticks - start < (uint64)n) {
-    if (killed(myproc())) {
-      release(&tickslock);
-      return -E_KILLED;
-    }
-    sleep(&ticks, &tickslock);
-  }
-  release(&tickslock);
-  return 0;
+  return tick_sleep((uint64)n);
 }
 
 uint64 sys_uptime(void)

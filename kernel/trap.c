@@ -13,6 +13,7 @@
 #include "uart.h"
 #include "virtio_blk.h"
 #include "timer.h"
+#include "tickwait.h"
 #include "dtb.h"
 #include "syscall_args.h"
 #include "faultrec.h"
@@ -72,7 +73,7 @@ static void clock_tick(void)
   if (cpuid() == platform.harts[0] || platform.nharts == 0) {
     acquire(&tickslock);
     ticks++;
-    wakeup(&ticks);
+    tick_expire(ticks);   // only the timed sleepers now due
     release(&tickslock);
   }
   timer_next();

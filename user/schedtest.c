@@ -653,6 +653,39 @@ static int case_adaptive_wake_on_time(void)
   return 1;
 }
 
+// A process asleep for 200 ticks is woken once, when it is due, not at
+// every tick to look at the clock (tickwait.c): the adaptive policy counts
+// a burst at each block, so 200 spurious wakes would show as 200 bursts
+// (the old kernel) where there is one sleep.
+static void sleep_then_spin(void)
+{
+  sleep(200);
+  hog();
+}
+
+static int case_sleep_wakes_once(void)
+{
+  if (!use_policy("adaptive"))
+    return 0;
+  int pid = start_child(sleep_then_spin);
+  if (!pid)
+    return 0;
+  sleep(5);   // it is asleep now
+  struct schedproc *sp = find(pid);
+  uint32 b0 = sp ? sp->feat.bursts : 0;
+  sleep(260);   // it woke at its tick 200 and has been spinning since
+  sp = find(pid);
+  uint32 b1 = sp ? sp->feat.bursts : 0;
+  int found = sp != 0;
+  reap(&pid, 1);
+  if (!found)
+    return why("pid %d vanished", pid);
+  if (b1 - b0 > 1)
+    return why("a 200-tick sleep ended %u bursts: woken %u times instead of once", b1 - b0,
+               b1 - b0);
+  return 1;
+}
+
 static const struct testcase cases[] = {
   { "switch", case_switch },
   { "refuse", case_refuse },
@@ -668,6 +701,7 @@ static const struct testcase cases[] = {
   { "fair_cheater", case_fair_cheater },
   { "adaptive_fork", case_adaptive_fork },
   { "adaptive_wake_on_time", case_adaptive_wake_on_time },
+  { "sleep_wakes_once", case_sleep_wakes_once },
 };
 
 int main(int argc, char **argv)

@@ -130,7 +130,8 @@ def check_cases(res, tag, names):
 
 POLICY_CASES = ["switch", "refuse", "fair_equal", "fair_weighted", "fair_vruntime", "mlfq_levels",
                 "mlfq_boost", "adaptive_classify", "adaptive_nostarve",
-                "adaptive_cheater", "fair_cheater", "adaptive_fork", "adaptive_wake_on_time"]
+                "adaptive_cheater", "fair_cheater", "adaptive_fork", "adaptive_wake_on_time",
+                "sleep_wakes_once"]
 
 
 @needs_policies
@@ -141,6 +142,15 @@ def test_policies_behave(run_zenith):
     repeatable): see user/schedtest.c for what each case checks."""
     res = run_zenith("schedtest " + " ".join(POLICY_CASES), cpus=1, icount=True, timeout=300)
     check_cases(res, "SC", POLICY_CASES)
+
+
+@needs_policies
+@pytest.mark.zenith_timeout(200)
+def test_sleep_wakes_once_smp(run_zenith):
+    """A timed sleep is woken once, when due, on three harts too (the tick
+    is counted on one hart and the sleeper may run on another)."""
+    res = run_zenith("schedtest sleep_wakes_once", cpus=3, timeout=120)
+    check_cases(res, "SC", ["sleep_wakes_once"])
 
 
 @pytest.mark.lab_answers(4)   # the refusal case needs stage A's rights check
