@@ -49,7 +49,7 @@
 #define SYS_cap_delete   36   // cap_delete(slot): empty the slot
 #define SYS_cap_revoke   37   // cap_revoke(slot): revoke all derived from it
 #define SYS_cap_info     38   // cap_info(slot, struct capinfo *)
-#define SYS_cap_audit    39   // cap_audit(struct capaudit *): check everything
+#define SYS_cap_audit    39   // cap_audit(struct capaudit *): check everything (sysctl READ)
 // Channels and spawn (kernel/syschan.c, kernel/sysspawn.c; kernel/chan.h)
 #define SYS_chan_create  40   // chan_create(int ends[2]): [0] receive, [1] send
 #define SYS_chan_send    41   // chan_send(slot, const struct chanmsg *)

@@ -22,6 +22,7 @@
 #include "kalloc.h"
 #include "pcap.h"
 #include "syscall_args.h"
+#include "sysctl.h"
 #include "syscap.h"
 
 // cap_dup(slot, rights) -> new slot holding a capability derived from slot
@@ -68,9 +69,15 @@ uint64 sys_cap_info(void)
 }
 
 // cap_audit(struct capaudit *) -> 0 (the counts, and inconsistencies found,
-// are in the struct). -E_FAULT.
+// are in the struct). Needs the system-control capability with
+// CAP_R_READ (kernel/sysctl.h): the counts are system-wide (a process
+// could read another's activity in them) and the walk holds caplock over
+// the whole pool. -E_NOCAP, -E_BADCAP, -E_NORIGHT, -E_FAULT.
 uint64 sys_cap_audit(void)
 {
+  int err = sysctl_check(myproc(), CAP_R_READ);
+  if (err < 0)
+    return err;
   struct capaudit a;
   cap_check_all(&a);
   if (copyout(myproc()->pagetable, argaddr(0), &a, sizeof(a)) < 0)

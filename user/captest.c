@@ -942,8 +942,10 @@ static int t_proc_attenuate(void)
   return 1;
 }
 
-// halt and procinfo (ps) need the system-control capability in slot
-// SYSCTL_SLOT: READ lists every process, WRITE powers off. Refused: a
+// halt, procinfo (ps) and cap_audit need the system-control capability in
+// slot SYSCTL_SLOT: READ lists every process and reads the audit, WRITE
+// powers off (an ambient audit let two processes with nothing in common
+// signal each other through the system-wide counts). Refused: a
 // revoked one (-E_BADCAP), one lacking the right (-E_NORIGHT), an empty
 // slot or another object there (-E_NOCAP). Runs in a child, which may
 // spoil its own copy. (A halt that wrongly succeeded ends the run with no
@@ -955,7 +957,8 @@ static int sysctl_child(void)
   if (cap_info(SYSCTL_SLOT, &ci) != 0 || ci.type != CAPT_SYSCTL ||
       (ci.rights & (CAP_R_READ | CAP_R_WRITE | CAP_R_REVOKE)) != (CAP_R_READ | CAP_R_WRITE | CAP_R_REVOKE))
     return 1;
-  if (procinfo(pi, NPROC) < 2)
+  struct capaudit a;
+  if (procinfo(pi, NPROC) < 2 || cap_audit(&a) != 0)
     return 2;
   int p[2];
   if (pipe(p) != 0)
@@ -964,7 +967,8 @@ static int sysctl_child(void)
   if (gc == 0) {   // its copy is derived from ours: our revoke reaches it
     char c;
     read(p[0], &c, 1);
-    exit(procinfo(pi, NPROC) == -E_BADCAP && halt(0) == -E_BADCAP ? 0 : 1);
+    exit(procinfo(pi, NPROC) == -E_BADCAP && halt(0) == -E_BADCAP &&
+         cap_audit(&a) == -E_BADCAP ? 0 : 1);
   }
   if (gc < 0 || cap_revoke(SYSCTL_SLOT) != 1 || write(p[1], "g", 1) != 1)
     return 4;
@@ -972,17 +976,19 @@ static int sysctl_child(void)
   if (wait(&st) != gc || st != 0)
     return 5;   // the revoked copy was not refused
   if (cap_restrict(SYSCTL_SLOT, CAP_R_READ) != 0 || procinfo(pi, NPROC) < 2 ||
-      halt(0) != -E_NORIGHT)
+      cap_audit(&a) != 0 || halt(0) != -E_NORIGHT)
     return 6;
-  if (cap_restrict(SYSCTL_SLOT, 0) != 0 || procinfo(pi, NPROC) != -E_NORIGHT)
+  if (cap_restrict(SYSCTL_SLOT, 0) != 0 || procinfo(pi, NPROC) != -E_NORIGHT ||
+      cap_audit(&a) != -E_NORIGHT)
     return 7;
   close(SYSCTL_SLOT);
-  if (procinfo(pi, NPROC) != -E_NOCAP || halt(0) != -E_NOCAP)
+  if (procinfo(pi, NPROC) != -E_NOCAP || halt(0) != -E_NOCAP || cap_audit(&a) != -E_NOCAP)
     return 8;
   int fd;
   while ((fd = dup(0)) >= 0 && fd != SYSCTL_SLOT)
     ;   // fill the table up to the slot with copies of stdin
-  if (fd != SYSCTL_SLOT || procinfo(pi, NPROC) != -E_NOCAP || halt(0) != -E_NOCAP)
+  if (fd != SYSCTL_SLOT || procinfo(pi, NPROC) != -E_NOCAP || halt(0) != -E_NOCAP ||
+      cap_audit(&a) != -E_NOCAP)
     return 9;
   return 0;
 }
@@ -993,7 +999,7 @@ static int t_sysctl_rights(void)
   CHECK(pid >= 0, "fork: %d", pid);
   if (pid == 0)
     exit(sysctl_child());
-  EXPECT("child (1 type/rights, 2 procinfo, 3-5 revoked copy, 6 read-only, "
+  EXPECT("child (1 type/rights, 2 procinfo/audit, 3-5 revoked copy, 6 read-only, "
          "7 no right, 8 empty slot, 9 another object)", ct_wait_for(pid), 0);
   return 1;
 }

@@ -6,7 +6,8 @@
 // case the capability audit and the free page count must be back where
 // they were before it (nothing leaked) and the audit must find nothing bad.
 //
-// Needs the root cell capability (CELL_ROOT_SLOT), which init hands down.
+// Needs the root cell capability (CELL_ROOT_SLOT), which init hands down,
+// and the system-control capability (for cap_audit).
 // Prints "CL <case> PASS" or "CL <case> FAIL <reason>" per case, then
 // "CL-SUMMARY passed=N failed=M"; exits 0 only if nothing failed.
 //   celltest            run every case
@@ -31,7 +32,7 @@
 #include "user/user.h"
 #include "user/manifest.h"
 
-ZENITH_MANIFEST("cell", "root:all", "cwd:all", "proc:all");
+ZENITH_MANIFEST("cell", "root:all", "cwd:all", "proc:all", "sysctl");
 
 #define ROOT CELL_ROOT_SLOT
 #define TIMEBASE 10000000UL   // rdtime units per second on QEMU virt
@@ -1174,6 +1175,12 @@ int main(int argc, char **argv)
   struct capinfo ci;
   if (cap_info(ROOT, &ci) != 0 || ci.type != CAPT_CELL) {
     fprintf(2, "celltest: no cell capability in slot %d\n", ROOT);
+    exit(1);
+  }
+  struct capaudit a;
+  int err = cap_audit(&a);
+  if (err < 0) {   // every case's leak check needs it
+    fprintf(2, "celltest: cap_audit: %s (needs the system-control capability)\n", errstr(err));
     exit(1);
   }
   int n = sizeof(cases) / sizeof(cases[0]);

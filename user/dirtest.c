@@ -19,7 +19,7 @@
 #include "user/user.h"
 #include "user/manifest.h"
 
-ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all", "sysctl");   // sysctl: cap_audit
 
 #define TOP "/dt"               // scratch tree: /dt/a/b, /dt/a/f
 #define NENT (NCAP + NPROC + 2)

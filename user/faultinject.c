@@ -37,7 +37,7 @@
 #include "user/user.h"
 #include "user/manifest.h"
 
-ZENITH_MANIFEST("svc", "svcctl", "proc:all");
+ZENITH_MANIFEST("svc", "svcctl", "proc:all", "sysctl");   // sysctl: cap_audit
 #include "user/lib/util.h"
 #include "user/lib/svcclient.h"
 #include "user/lib/kvproto.h"

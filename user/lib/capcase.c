@@ -71,8 +71,10 @@ static int run_one(const struct ctcase *c)
   struct capaudit a0, a1;
   for (int s = 0; s < NCAP; s++)
     live_before[s] = ct_is_live(s);
-  if (cap_audit(&a0) < 0) {
-    printf("CT %s FAIL cap_audit failed\n", c->name);
+  int err = cap_audit(&a0);
+  if (err < 0) {
+    printf("CT %s FAIL cap_audit: %s (the suite needs the system-control capability)\n",
+           c->name, errstr(err));
     return 0;
   }
   ct_why[0] = 0;
