@@ -21,6 +21,7 @@
 #include "stat.h"
 #include "dircap.h"
 #include "exec.h"
+#include "sched.h"
 #if LAB >= 3
 #include "lazymap.h"
 #endif
@@ -194,6 +195,7 @@ void exec_commit(struct proc *p, const char *path, struct image *img)
     if (*s == '/')
       last = s + 1;
   safestrcpy(p->name, last, sizeof(p->name));
+  strace_name(p);
   pagetable_t oldpt = p->pagetable;
   uint64 oldsz = p->sz;
   p->pagetable = img->pt;

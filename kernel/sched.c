@@ -180,6 +180,7 @@ void sched_fork(struct proc *parent, struct proc *child)
   active->fork(parent, child);
   hook_end(i0);
   strace_emit(SEV_FORK, child, parent ? parent->pid : 0, 0);
+  strace_name(child);
 }
 
 void sched_enqueue(struct proc *p)

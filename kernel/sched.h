@@ -110,6 +110,7 @@ void sched_fill_proc(struct proc *p, struct schedproc *sp);
 // ring into a user buffer of max records and returns how many it copied.
 void strace_init(void);
 void strace_emit(int type, struct proc *p, int aux, uint64 arg);
+void strace_name(struct proc *p);   // SEV_NAME: p's program name
 int strace_read(uint64 user_buf, int max);
 uint64 strace_lost(void);
 // mlfq counts its boosts here (statistics).

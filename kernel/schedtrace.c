@@ -56,6 +56,20 @@ void strace_emit(int type, struct proc *p, int aux, uint64 arg)
   pop_off();
 }
 
+// An SEV_NAME record for p: the trace can then label each process with its
+// program, not only its pid (tools/sched_trace.py).
+void strace_name(struct proc *p)
+{
+  uchar b[12] = { 0 };
+  for (int i = 0; i < 12 && p->name[i]; i++)
+    b[i] = (uchar)p->name[i];
+  uint64 lo = 0;
+  for (int i = 7; i >= 0; i--)
+    lo = lo << 8 | b[i];
+  uint32 hi = (uint32)b[8] | (uint32)b[9] << 8 | (uint32)b[10] << 16 | (uint32)b[11] << 24;
+  strace_emit(SEV_NAME, p, (int)hi, lo);
+}
+
 #define BATCH 16   // records copied per lock hold (512 bytes of stack)
 
 // Take up to max records (an SEV_LOST first if some were lost) from ring r

@@ -19,7 +19,7 @@
 #include "types.h"
 
 #define SCHEDTRACE_VERSION 1
-#define SCHEDTRACE_RING    2048   // records per hart
+#define SCHEDTRACE_RING    8192   // records per hart: about 3 s of a busy benchmark
 
 // Event types (sched_event.type). `aux` and `arg` mean:
 #define SEV_WAKE     1   // pid became runnable after a sleep. aux = pid of the
@@ -37,7 +37,10 @@
                          // aux = old policy id.
 #define SEV_LOST     9   // arg = records of this hart overwritten (lost)
                          // before this read. pid = 0.
-#define SEV_NTYPES  10   // one past the last type
+#define SEV_NAME    10   // pid's program name is now (after exec, or at fork):
+                         // its first 12 bytes, NUL-padded: bytes 0-7 in
+                         // `arg`, 8-11 in `aux` (little-endian).
+#define SEV_NTYPES  11   // one past the last type
 
 // Every SEV_RUN on a hart is followed, on the same hart, by exactly one of
 // SEV_PREEMPT, SEV_BLOCK or SEV_EXIT for the same pid before the next

@@ -22,7 +22,7 @@ How it works (and how to retrain after changing the workloads or signals):
 
 The samples are the kernel's own signals read through sched_stats while
 the labelled workloads run, not rebuilt from the event trace: the trace
-rings keep only the last 2048 events per hart, the stats call sees every
+rings keep only the last 8192 events per hart, the stats call sees every
 process at any time. Plain Python; no scikit-learn needed.
 """
 

@@ -8,10 +8,14 @@ process, coloured by class; PNG via matplotlib).
       boots Zenith on 1 hart under -icount with sched=POLICY, empties the
       trace (`sched trace >/trace0`), runs the workload, then prints the
       trace (`sched trace`) and reads it from the console. The trace rings
-      keep the last 2048 records per hart, so the picture shows the end of
-      the workload.
+      keep the last 8192 records per hart (about 3 s of a busy run), so a
+      longer workload shows its end.
   tools/sched_trace.py --file console.txt [--out picture.png]
       reads a saved console log or `sched trace` output instead.
+  --json trace.json   also writes the trace in the Chrome trace-event
+      format: open it in the Perfetto UI (ui.perfetto.dev) or
+      chrome://tracing (a track per hart and per process, with names).
+  --window A:B        the picture shows only ms A to B after the first record.
 
 A malformed trace stops the tool with a message that names the line and
 says what is wrong (tools/schedtrace.py checks it). `make sched-trace`
@@ -28,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "grade"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import schedstats as st  # noqa: E402
 import schedtrace as tr  # noqa: E402
+import trace_export  # noqa: E402
 
 CLASS_COLOURS = ["#999999", "#d62728", "#ff7f0e", "#2ca02c", "#1f77b4"]
 ICOUNT = ["-icount", "shift=1,align=off,sleep=off"]
@@ -70,7 +75,7 @@ def report(events):
                   f"{st.percentile(v, 99):>9.1f} {st.percentile(v, 99.9):>9.1f} {max(v):>9.1f}")
 
 
-def draw(events, out, title):
+def draw(events, out, title, names=None, window=None):
     try:
         import matplotlib
         matplotlib.use("Agg")
@@ -79,10 +84,15 @@ def draw(events, out, title):
     except ImportError:
         print("sched_trace: matplotlib is missing (Debian: python3-matplotlib), no picture")
         return False
+    names = names or {}
+    t0 = min(e.time for e in events if e.type != tr.SEV_LOST)
     segs = tr.segments(events)
+    if window:   # ms after t0
+        lo, hi = (t0 + int(w * 1e4) for w in window)
+        segs = [s for s in segs if s.end >= lo and s.start <= hi]
+        events = [e for e in events if e.type == tr.SEV_LOST or lo <= e.time <= hi]
     pids = sorted({s.pid for s in segs})
     row = {p: i for i, p in enumerate(pids)}
-    t0 = min(e.time for e in events if e.type != tr.SEV_LOST)
     fig, ax = plt.subplots(figsize=(10, 0.35 * len(pids) + 1.5))
     for s in segs:
         ax.broken_barh([((s.start - t0) / 1e4, max(s.end - s.start, 1) / 1e4)],
@@ -91,7 +101,9 @@ def draw(events, out, title):
     ax.scatter([(e.time - t0) / 1e4 for e in wakes], [row[e.pid] for e in wakes],
                marker="|", s=30, color="black", linewidths=0.5)
     ax.set_yticks(range(len(pids)))
-    ax.set_yticklabels([f"pid {p}" for p in pids], fontsize=7)
+    ax.set_yticklabels([trace_export.label(p, names) for p in pids], fontsize=7)
+    if window:
+        ax.set_xlim(window[0], window[1])
     ax.set_xlabel("ms since the first record (ticks: wake-ups)")
     ax.set_title(title, fontsize=10)
     ax.legend(handles=[Patch(color=c, label=n) for c, n in zip(CLASS_COLOURS, tr.CLASS_NAMES)],
@@ -112,7 +124,19 @@ def main():
     ap.add_argument("--out", help="picture to write (default: "
                     "docs/results/scheduler/trace-<policy>.png, or none with --file)")
     ap.add_argument("--timeout", type=float, default=300)
+    ap.add_argument("--json", help="also write the trace as Chrome trace-event JSON "
+                    "(Perfetto UI, chrome://tracing)")
+    ap.add_argument("--window", help="A:B: the picture shows ms A to B only")
     args = ap.parse_args()
+    window = None
+    if args.window:
+        try:
+            window = tuple(float(x) for x in args.window.split(":"))
+            if len(window) != 2 or window[0] >= window[1]:
+                raise ValueError
+        except ValueError:
+            raise SystemExit(f"sched_trace: --window wants A:B in ms with A < B, "
+                             f"not {args.window!r}")
     if args.file:
         try:
             text = Path(args.file).read_text(errors="replace")
@@ -133,8 +157,12 @@ def main():
     if not events:
         raise SystemExit("sched_trace: the trace is empty")
     report(events)
+    names = tr.names(events, text)
     if out:
-        draw(events, out, title)
+        draw(events, out, title, names, window)
+    if args.json:
+        trace_export.write(events, names, args.json)
+        print(f"wrote {args.json} (open it at ui.perfetto.dev or chrome://tracing)")
     return 0
 
 

@@ -1,8 +1,11 @@
 """Reading the scheduler's event trace on the host (kernel/schedtrace.h).
 
-The guest's `sched trace` prints one line per record and a count:
+The guest's `sched trace` prints one line per record and a count, then
+the name of every live process (those that started before the oldest
+record kept have no SEV_NAME record in the trace):
     EV <time> <hart> <type> <pid> <aux> <arg> <cls> <policy> <seq>
     EV-END <count>
+    EVNAME <pid> <name>
 parse() checks every line and the trace as a whole and raises TraceError,
 which names the line and says what is wrong, for anything malformed. Other
 console lines (boot messages, a shell prompt) are skipped.
@@ -15,11 +18,11 @@ from dataclasses import dataclass
 
 # kernel/schedtrace.h
 SEV_WAKE, SEV_RUN, SEV_PREEMPT, SEV_BLOCK, SEV_EXIT, SEV_FORK, SEV_CLASS, SEV_POLICY, \
-    SEV_LOST = range(1, 10)
-SEV_NTYPES = 10
+    SEV_LOST, SEV_NAME = range(1, 11)
+SEV_NTYPES = 11
 TYPE_NAMES = {SEV_WAKE: "wake", SEV_RUN: "run", SEV_PREEMPT: "preempt", SEV_BLOCK: "block",
               SEV_EXIT: "exit", SEV_FORK: "fork", SEV_CLASS: "class", SEV_POLICY: "policy",
-              SEV_LOST: "lost"}
+              SEV_LOST: "lost", SEV_NAME: "name"}
 CLASS_NAMES = ["-", "latency", "interactive", "io", "batch"]
 ENDS = (SEV_PREEMPT, SEV_BLOCK, SEV_EXIT)
 NCPU = 8                      # kernel/param.h
@@ -135,6 +138,29 @@ def check(events):
             if r is not None and r.pid != e.pid:
                 raise TraceError(f"line {e.line}: {e.name} of pid {e.pid} on hart {e.hart}, "
                                  f"but pid {r.pid} was running there (line {r.line})")
+
+
+_NAME = re.compile(r"^EVNAME (\d+) (\S{1,16})\s*$")
+
+
+def name_of_record(e):
+    """The program name an SEV_NAME record carries (12 bytes at most)."""
+    raw = (e.arg & (2**64 - 1)).to_bytes(8, "little") + (e.aux & (2**32 - 1)).to_bytes(4, "little")
+    return raw.split(b"\0", 1)[0].decode("ascii", errors="replace")
+
+
+def names(events, text=""):
+    """{pid: program name}: from the EVNAME lines of `text` (live processes),
+    then from SEV_NAME records in time order (the last name a pid took, by
+    exec, wins)."""
+    out = {}
+    for raw in text.replace("\r", "").splitlines():
+        m = _NAME.match(raw.strip())
+        if m:
+            out[int(m.group(1))] = m.group(2)
+    for e in sorted((e for e in events if e.type == SEV_NAME), key=lambda e: e.time):
+        out[e.pid] = name_of_record(e)
+    return out
 
 
 def wake_latencies(events):

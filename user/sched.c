@@ -79,6 +79,17 @@ static int stats(void)
   return 0;
 }
 
+// "EVNAME pid name" for every live process: the trace names a process
+// only when it forks or execs, which may be before the oldest record kept.
+static void print_names(void)
+{
+  static struct schedproc procs[NPROC];
+  int n = sched_stats(SCHEDCTL_SLOT, 0, procs, NPROC);
+  for (int i = 0; i < n; i++)
+    if (procs[i].name[0])
+      printf("EVNAME %d %s\n", procs[i].pid, procs[i].name);
+}
+
 // Drains the trace (up to max records; max < 0: all there are) into memory
 // first, then prints one line per record, "EV time hart type pid aux arg
 // cls policy seq", and "EV-END count". Printing makes new records (a
@@ -107,6 +118,7 @@ static int trace(int max)
   }
   printf("EV-END %d\n", total);
   free(ev);
+  print_names();
   return 0;
 }
 

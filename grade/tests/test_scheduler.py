@@ -27,7 +27,7 @@ needs_policies = pytest.mark.skipif(not _sched_lab_answers_in(),
 
 # kernel/schedtrace.h
 SEV = {1: "wake", 2: "run", 3: "preempt", 4: "block", 5: "exit", 6: "fork",
-       7: "class", 8: "policy", 9: "lost"}
+       7: "class", 8: "policy", 9: "lost", 10: "name"}
 SWITCH_OUT = {3, 4, 5}
 
 EV_RE = re.compile(r"^EV (\d+) (\d+) (\d+) (\d+) (-?\d+) (\d+) (\d+) (\d+) (\d+)$", re.M)
@@ -91,11 +91,17 @@ def test_trace_well_formed(run_zenith, cpus, policy):
     problems = trace_problems(recs)
     assert not problems, "trace not well formed:\n  " + "\n  ".join(problems[:20])
     kinds = {SEV[r["type"]] for r in recs}
-    wanted = ["fork", "run", "block", "wake", "exit", "policy"]
+    wanted = ["fork", "run", "block", "wake", "exit", "policy", "name"]
     if policy == "adaptive":
         wanted.append("class")   # only the adaptive policy classifies
     for want in wanted:
         assert want in kinds, f"no {want} event in the trace (kinds seen: {sorted(kinds)})"
+    # Name records (exec and fork) say which program each pid runs.
+    named = {(r["arg"].to_bytes(8, "little") + (r["aux"] & 0xffffffff).to_bytes(4, "little"))
+             .split(b"\0")[0].decode() for r in recs if r["type"] == 10}
+    assert {"fanout", "ls"} <= named, f"name records name {sorted(named)}, not fanout and ls"
+    assert re.search(r"^EVNAME \d+ sh$", after, re.M), \
+        f"no EVNAME line naming the live shell after the dump\n{res.tail()}"
     forks = {r["pid"] for r in recs if r["type"] == 6}
     exits = {r["pid"] for r in recs if r["type"] == 5}
     assert len(forks) >= 5 and forks - exits <= {max(forks)}, \

@@ -76,3 +76,39 @@ def test_cli_names_the_problem(tmp_path):
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert res.returncode != 0
     assert "bad trace" in res.stderr and "line 2" in res.stderr and "EV-END says 3" in res.stderr
+
+
+def _name_record(name, pid=7, time=9100, seq=19):
+    raw = name.encode().ljust(12, b"\0")[:12]
+    arg = int.from_bytes(raw[:8], "little")
+    aux = int.from_bytes(raw[8:], "little")
+    return f"EV {time} 0 10 {pid} {aux} {arg} 0 3 {seq}"
+
+
+def test_name_records_and_evname_lines():
+    text = GOOD.replace("EV-END 9", _name_record("schedbench12") + "\nEV-END 10") + \
+        "\nEVNAME 5 sh\nEVNAME 6 fanout\n"
+    ev = tr.parse(text)
+    assert ev[-1].name == "name" and tr.name_of_record(ev[-1]) == "schedbench12"
+    assert tr.names(ev, text) == {5: "sh", 6: "fanout", 7: "schedbench12"}
+
+
+def test_chrome_trace_export(tmp_path):
+    import json
+    import trace_export
+    text = GOOD + "\nEVNAME 5 sh\nEVNAME 6 fanout\n"
+    ev = tr.parse(text)
+    out = tmp_path / "t.json"
+    trace_export.write(ev, tr.names(ev, text), out)
+    doc = json.loads(out.read_text())
+    evs = doc["traceEvents"]
+    runs = [e for e in evs if e["ph"] == "X" and e["pid"] == trace_export.HARTS_PID]
+    # The three stretches of GOOD, in microseconds from the first record (1000).
+    assert [(e["name"], e["ts"], e["dur"]) for e in runs] == [
+        ("sh (5)", 10.0, 40.0), ("sh (5)", 130.0, 10.0), ("fanout (6)", 145.0, 655.0)]
+    threads = {(e["pid"], e["tid"]): e["args"]["name"] for e in evs
+               if e["ph"] == "M" and e["name"] == "thread_name"}
+    assert threads[(trace_export.HARTS_PID, 0)] == "hart 0"
+    assert threads[(trace_export.PROCS_PID, 6)] == "fanout (6)"
+    wakes = [e for e in evs if e["ph"] == "i" and e["name"] == "wake"]
+    assert [(e["tid"], e["ts"], e["args"]["by"]) for e in wakes] == [(5, 100.0, "interrupt")]
