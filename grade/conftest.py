@@ -14,14 +14,22 @@ Markers:
   @pytest.mark.lab_answers(N)            a system test of what lab N's students
                                          build: skipped in the handouts of labs
                                          1..N, where that code is a stub
+  @pytest.mark.no_fsck                   do not check the test's disks afterwards
+
+After a test that passed, every VM it booted through these fixtures is
+stopped and each disk copy that QEMU wrote to is checked with grade/fsck.py
+(committed log replayed first, as recovery would): an inconsistent disk
+fails the test. About 40 ms per disk.
 
 Console logs: grade/out/logs/<test>.log, one per VM, kept after the run.
 """
 
+import filecmp
 import re
 
 import pytest
 
+import fsck
 import manifest
 import zenith
 from scoring import score  # noqa: F401  (partial-credit fixture, grade/scoring.py)
@@ -40,6 +48,7 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "slow: long test, scheduled first")
     config.addinivalue_line("markers", "lab_answers(n): needs lab n's answers; skipped "
                             "in the handouts of labs 1..n")
+    config.addinivalue_line("markers", "no_fsck: leave the test's disks unchecked")
     if not config.pluginmanager.hasplugin("timeout"):
         config.addinivalue_line("markers", "timeout(seconds): pytest-timeout (absent)")
     zenith.timeout_scale()   # a bad ZENITH_TIMEOUT_SCALE stops the run here
@@ -110,6 +119,7 @@ class _Machines:
         self.tmp = tmp
         self.count = 0
         self.vms = []
+        self.disks = []   # (disk copy, image it was copied from) of every boot
         request.node.zenith_machines = self
 
     def next_name(self):
@@ -121,6 +131,19 @@ class _Machines:
     def close_all(self):
         for vm in self.vms:
             vm.close()
+
+    def disk_errors(self):
+        """grade/fsck.py's findings on each disk a VM wrote to ([] if none)."""
+        found = []
+        for disk, image in self.disks:
+            if not disk.exists() or filecmp.cmp(disk, image, shallow=False):
+                continue   # never booted, or read only
+            try:
+                errors = fsck.check(disk).errors
+            except ValueError as e:   # no superblock left
+                errors = [str(e)]
+            found += [f"{disk.name}: {e}" for e in errors]
+        return found
 
     def last_log(self):
         for vm in reversed(self.vms):
@@ -152,6 +175,7 @@ def boot(_machines):
                                                 extra=list(extra)),
                        _machines.tmp, log)
         _machines.vms.append(vm)
+        _machines.disks.append((vm.disk, vm.image))
         return vm.start(timeout)
     return _boot
 
@@ -169,8 +193,24 @@ def run_zenith(_machines):
             return None
         name, log = _machines.next_name()
         opts = zenith.BootOptions(cpus=cpus, append=append, icount=icount, extra=list(extra))
+        _machines.disks.append((_machines.tmp / f"{name}-fs.img", zenith.FS_IMG))
         return zenith.run_to_exit(command, opts, _machines.tmp, log, timeout, name)
     return _run
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """After a test that passed: stop its VMs, fsck the disks they wrote."""
+    outcome = yield
+    machines = getattr(pyfuncitem, "zenith_machines", None)
+    if (outcome.excinfo is not None or machines is None or not machines.disks
+            or pyfuncitem.get_closest_marker("no_fsck")):
+        return
+    machines.close_all()   # a VM still at its prompt loses power, as in a crash
+    errors = machines.disk_errors()
+    if errors:
+        pytest.fail("the disk is inconsistent after the test (grade/fsck.py):\n"
+                    + "\n".join(errors[:20]), pytrace=False)
 
 
 @pytest.hookimpl(hookwrapper=True)

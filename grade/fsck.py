@@ -16,7 +16,14 @@ What "consistent, nothing leaked" means here (kernel/fs_format.h layout):
     directory's 1 (its entry; the root has none but counts 1 too) plus
     one per subdirectory (its "..");  "." is never counted;
   - every block an inode uses is a data block, used once, and marked in
-    the bitmap; every data block marked in the bitmap is used by an inode.
+    the bitmap; every data block marked in the bitmap is used by an inode;
+  - the superblock's regions (log, inodes, bitmap, data) follow each other
+    and fit in the image; the log header holds at most nlog-1 blocks, each
+    a home block past the log, named once (else recovery would write
+    garbage over the disk: then nothing is replayed and the rest is not
+    checked).
+A directory cycle shows as a directory named twice (the second name is
+its way back up); ".." naming anything but the parent is reported too.
 """
 
 import struct
@@ -76,6 +83,41 @@ class Image:
 
     def words(self, b):
         return struct.unpack_from(f"<{NINDIRECT}I", self.data, b * BSIZE)
+
+    def layout_errors(self, image_bytes):
+        """What is wrong with the superblock's regions (kernel/fs_format.h)."""
+        errs = []
+        if self.size * BSIZE > image_bytes:
+            errs.append(f"superblock: size {self.size} blocks, the image has "
+                        f"{image_bytes // BSIZE}")
+        inode_blocks = -(-self.ninodes // IPB)
+        if not (2 <= self.logstart and self.logstart + self.nlog <= self.inodestart
+                and self.inodestart + inode_blocks <= self.bmapstart
+                and self.datastart <= self.size):
+            errs.append(f"superblock: regions out of order or overlapping (log {self.logstart}"
+                        f"+{self.nlog}, inodes {self.inodestart}+{inode_blocks}, bitmap "
+                        f"{self.bmapstart}, data {self.datastart}, size {self.size})")
+        if self.nblocks != self.size - self.datastart:
+            errs.append(f"superblock: nblocks {self.nblocks}, the data area has "
+                        f"{self.size - self.datastart}")
+        if self.nlog < 2:
+            errs.append(f"superblock: nlog {self.nlog}, no room for a log")
+        return errs
+
+    def log_errors(self):
+        """What is wrong with the log header (a committed group must name
+        at most nlog-1 distinct home blocks, each past the log)."""
+        n = struct.unpack_from("<I", self.data, self.logstart * BSIZE)[0]
+        if n > self.nlog - 1 or n > (BSIZE - 4) // 4:
+            return [f"log header: {n} blocks, the log holds {self.nlog - 1}"]
+        homes = struct.unpack_from(f"<{n}I", self.data, self.logstart * BSIZE + 4)
+        errs = [f"log header: entry {i} names block {h}, not a home block (log ends at "
+                f"{self.logstart + self.nlog}, disk at {self.size})"
+                for i, h in enumerate(homes)
+                if not self.logstart + self.nlog <= h < self.size]
+        if len(set(homes)) != n:
+            errs.append("log header: a block is named twice")
+        return errs
 
     def replay_log(self):
         """Install a committed group (header count > 0) as recovery would."""
@@ -173,8 +215,12 @@ class Image:
 
 def check(path):
     """Replay the log, then check the whole image; returns a Report."""
-    img = Image(Path(path).read_bytes())
+    raw = Path(path).read_bytes()
+    img = Image(raw)
     rep = Report(image=img)
+    rep.errors = img.layout_errors(len(raw)) or img.log_errors()
+    if rep.errors:
+        return rep   # the rest would be read from the wrong places
     rep.replayed = img.replay_log()
     err = rep.errors.append
 

@@ -115,3 +115,51 @@ def test_committed_log_is_replayed(image, tmp_path):
     rep = check(image, tmp_path)
     assert rep.replayed == 1
     assert rep.read("/README")[:4] == b"\x5a" * 4
+
+
+def test_directory_cycle(image, tmp_path):
+    """A subdirectory holding an entry for its ancestor: the way back up is
+    a second name of a directory."""
+    root = image.inode(fsck.ROOTINO)
+    # Turn README's root entry into one for the root itself ("/README" -> "/").
+    raw = image.contents(root)
+    off = next(o for o in range(0, len(raw), fsck.DIRENT.size)
+               if fsck.DIRENT.unpack_from(raw, o)[1].rstrip(b"\0") == b"README")
+    blk, within = root.addrs[off // BSIZE], off % BSIZE
+    struct.pack_into("<H", image.data, blk * BSIZE + within, fsck.ROOTINO)
+    rep = check(image, tmp_path)
+    assert any("directory 1 is named twice" in e for e in rep.errors)
+
+
+def test_dotdot_wrong(image, tmp_path):
+    """The root's ".." must name the root (the fresh image has no other
+    directory to damage)."""
+    root = image.inode(fsck.ROOTINO)
+    raw = image.contents(root)
+    off = next(o for o in range(0, len(raw), fsck.DIRENT.size)
+               if fsck.DIRENT.unpack_from(raw, o)[1].rstrip(b"\0") == b"..")
+    other = image.lookup("/README")
+    struct.pack_into("<H", image.data, root.addrs[off // BSIZE] * BSIZE + off % BSIZE, other)
+    rep = check(image, tmp_path)
+    assert any(f"dir 1: '..' names {other}, its parent is 1" in e for e in rep.errors)
+
+
+def test_log_header_names_log_block(image, tmp_path):
+    """A header naming a block inside the log (or past the disk): recovery
+    would scribble over the disk; fsck says so and replays nothing."""
+    struct.pack_into("<II", image.data, image.logstart * BSIZE, 1, image.logstart + 1)
+    rep = check(image, tmp_path)
+    assert rep.replayed == 0
+    assert any("log header: entry 0 names block" in e for e in rep.errors)
+
+
+def test_log_header_count_too_big(image, tmp_path):
+    struct.pack_into("<I", image.data, image.logstart * BSIZE, image.nlog)
+    rep = check(image, tmp_path)
+    assert any(f"log header: {image.nlog} blocks" in e for e in rep.errors)
+
+
+def test_superblock_regions(image, tmp_path):
+    struct.pack_into("<I", image.data, BSIZE + 4, image.size + 100)   # size
+    rep = check(image, tmp_path)
+    assert any("superblock: size" in e for e in rep.errors)
