@@ -28,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "grade"))
 import fsck  # noqa: E402
 import zenith  # noqa: E402
+from results_page import write_section  # noqa: E402
 
 BATCH = 50          # user/fuzz.c's BATCH
 HEADER_RE = re.compile(r"^FZ (\d+) (\d+) (\d+) (\d) (\d+)$", re.M)
@@ -126,11 +127,9 @@ def results_page(runs, args, path):
                     f"{sum(r.outcome == 'hang' for r in mine)} | "
                     f"{sum(len(r.image_errors) for r in mine)} | "
                     f"{sum(r.seconds for r in mine):.0f} s |")
-    text = f"""# Reliability figures
+    text = f"""## System-call fuzzer
 
 Written by `make fuzz` (tools/fuzz.py); the method is in book section 5.16.
-
-## System-call fuzzer
 
 Each run boots Zenith with `run=fuzz SEED {args.gens} {args.procs} {args.budget}`
 (user/fuzz.c): {args.gens} worker generations, {args.procs} at a time, every
@@ -146,7 +145,7 @@ run.
 | configuration | runs | calls | generations | stuck, killed | panics | hangs | image errors | wall time |
 |---|---|---|---|---|---|---|---|---|
 """ + "\n".join(rows) + "\n"
-    path.write_text(text)
+    write_section(path, "fuzz", text)
 
 
 def main():
