@@ -41,7 +41,9 @@ static struct schedpolstat polstat[SCHED_MAXPOLICY];
 static uint64 nswitches, npreempt_ipis;
 uint64 sched_boosts;
 
-// Instructions retired: exact under QEMU -icount, a host counter otherwise.
+// The instret counter. Under QEMU -icount it counts virtual nanoseconds,
+// 2^shift per instruction (shift=1: 2), not instructions; without -icount
+// it is a host counter with no fixed meaning.
 static inline uint64 r_instret(void)
 {
   uint64 x;
@@ -49,11 +51,26 @@ static inline uint64 r_instret(void)
   return x;
 }
 
+// instret units per instruction, measured at boot on 1024 nops: exactly
+// 2^shift under -icount (so the statistics report instructions whatever
+// the shift); a rough host ratio otherwise. sched_stats divides by it.
+static uint64 instret_per_insn = 1;
+
+static void calibrate_instret(void)
+{
+  uint64 a = r_instret();
+  asm volatile(".rept 1024\n nop\n .endr");
+  uint64 b = r_instret();
+  uint64 per = (b - a) / 1024;   // the rdinstret itself adds under 1/1024
+  instret_per_insn = per > 0 ? per : 1;
+}
+
 void sched_init(void)
 {
   char name[16];
   initlock(&rq_lock, "runqueue");
   strace_init();
+  calibrate_instret();
   if (bootarg("sched", name, sizeof(name))) {
     int id = sched_policy_lookup(name);
     if (id >= 0)
@@ -411,8 +428,12 @@ void sched_fill_stats(struct schedstat *st)
   st->boosts = sched_boosts;
   for (int i = 0; i < NPOLICY; i++) {
     st->pol[i] = polstat[i];
+    st->pol[i].pick_instret /= instret_per_insn;
+    st->pol[i].hook_instret /= instret_per_insn;
+    st->pol[i].share_instret /= instret_per_insn;
     safestrcpy(st->pol[i].name, policies[i]->name, SCHED_NAME_LEN);
   }
+  st->instret_per_insn = instret_per_insn;
   release(&rq_lock);
   st->trace_lost = strace_lost();
   st->now = r_time();

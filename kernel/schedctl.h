@@ -77,7 +77,9 @@ struct schedpolstat {
   uint64 picks;         // pick_next calls (decisions)
   uint64 pick_time;     // rdtime units spent in pick_next (incl. the lock)
   uint64 pick_instret;  // instructions retired in the policy's pick_next:
-                        // exact under QEMU -icount; a host counter otherwise
+                        // exact under QEMU -icount (any shift: the kernel
+                        // divides by instret_per_insn); not instructions
+                        // without -icount
   uint64 hook_calls;    // every other hook (enqueue, wake, tick, block, ...)
   uint64 hook_instret;  // their instructions
   uint64 share_instret; // instructions of the decisions outside pick_next
@@ -94,6 +96,9 @@ struct schedstat {
   uint64 trace_lost;        // trace records overwritten before being read
   uint64 boosts;            // mlfq priority boosts
   struct schedpolstat pol[SCHED_MAXPOLICY];
+  uint64 instret_per_insn;  // instret units per instruction the kernel measured
+                            // at boot (2^shift under -icount; the *_instret
+                            // figures above are already divided by it)
 };
 
 struct schedproc {

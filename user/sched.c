@@ -66,8 +66,9 @@ static int stats(void)
   int r = sched_stats(SCHEDCTL_SLOT, &st, 0, 0);
   if (r < 0)
     return complain("sched", "stats", r);
-  printf("policy %s switches %lu preempt-ipis %lu boosts %lu trace-lost %lu\n",
-         st.pol[st.policy].name, st.switches, st.preempt_ipis, st.boosts, st.trace_lost);
+  printf("policy %s switches %lu preempt-ipis %lu boosts %lu trace-lost %lu "
+         "instret-per-insn %lu\n", st.pol[st.policy].name, st.switches, st.preempt_ipis,
+         st.boosts, st.trace_lost, st.instret_per_insn);
   printf("POLICY     PICKS      PICK-INSTR/PICK PICK-TIME/PICK(ns) HOOKS      HOOK-INSTR/CALL\n");
   for (int i = 0; i < st.npolicies; i++) {
     struct schedpolstat *s = &st.pol[i];

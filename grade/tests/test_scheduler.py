@@ -166,3 +166,27 @@ def test_switch_under_load_smp(run_zenith):
     sleepers run: everyone keeps running, nothing panics."""
     res = run_zenith("schedtest switch refuse switch_load", cpus=3, timeout=120)
     check_cases(res, "SC", ["switch", "refuse", "switch_load"])
+
+
+STATS_HEAD = re.compile(r"instret-per-insn (\d+)")
+STATS_ROW = re.compile(r"^(rr|mlfq|fair|adaptive)\s+(\d+)\s+(\d+)\s+", re.M)
+
+
+@pytest.mark.parametrize("shift", [0, 2])
+def test_decision_cost_in_instructions(run_zenith, shift):
+    """Under -icount the instret counter gives 2^shift per instruction
+    (virtual nanoseconds); the kernel measures that ratio at boot and
+    reports instructions, so the same run gives the same counts whatever
+    the shift (before, shift=1 doubled every published figure)."""
+    cmd = "fanout 4 200000; sched stats"
+    base = run_zenith(cmd, cpus=1, icount=True)            # shift=0: 1 per instruction
+    res = run_zenith(cmd, cpus=1, extra=["-icount", f"shift={shift},align=off,sleep=off"])
+    for r, want in ((base, 1), (res, 2 ** shift)):
+        m = STATS_HEAD.search(r.output)
+        assert m and int(m.group(1)) == want, \
+            f"instret-per-insn {m and m.group(1)}, expected {want}\n{r.tail()}"
+    a, b = STATS_ROW.search(base.output), STATS_ROW.search(res.output)
+    assert a and b, f"no rr row in sched stats\n{res.tail()}"
+    pa, pb = int(a.group(3)), int(b.group(3))
+    assert pa > 0 and abs(pa - pb) <= max(2, pa // 10), \
+        f"rr pick costs {pa} instructions at shift 0 but {pb} at shift {shift}"
