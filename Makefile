@@ -44,7 +44,7 @@ UPROGS := $(patsubst user/%.c,$(B)/user/_%,$(UPROG_SRCS))
 DEPCHECK := $(B)/.deps-ok
 
 .PHONY: all kernel fs qemu qemu-gdb qemu-disk clean-disk test test-host grade bench schedbench sched-trace campaign clean deps \
-	handout verify-labs gradescope selftest fuzz crashtest
+	handout verify-labs gradescope selftest fuzz crashtest race
 
 all: $(B)/kernel.elf $(B)/fs.img
 
@@ -242,7 +242,7 @@ sched-trace: all
 # A panic is saved under grade/out/fuzz/ for tools/fuzz_reduce.py. FUZZ_FLAGS
 # passes options (tools/fuzz.py --help), e.g. FUZZ_FLAGS="--seeds 9 --gens 50".
 fuzz: all
-	/usr/bin/python3 tools/fuzz.py --results docs/results/reliability.md $(FUZZ_FLAGS)
+	/usr/bin/python3 tools/fuzz.py --jobs 2 --results docs/results/reliability.md $(FUZZ_FLAGS)
 
 # The crash campaign (figures, not a test; book 5.18): 100 power cuts at
 # seeded random moments amid user/fuzzcrash.c's writers (1 hart and 3), each
@@ -251,6 +251,16 @@ fuzz: all
 # CRASH_FLAGS passes options (tools/crashtest.py --help).
 crashtest: all
 	/usr/bin/python3 tools/crashtest.py --results docs/results/reliability.md $(CRASH_FLAGS)
+
+# Repeat one in-guest suite N times on CPUS harts (default 3) in real time,
+# where interleavings change from boot to boot: `make race SUITE=celltest
+# N=20`. Suites: usertests captest chantest celltest killtest selfheal fuzz
+# crash (tools/race.py). A failing run is named with its seed; its console
+# log stays in grade/out/logs/race-SUITE-RUN.log.
+SUITE ?= usertests
+N ?= 10
+race: all
+	/usr/bin/python3 tools/race.py $(SUITE) -n $(N) --cpus $(CPUS)
 
 # The self-healing campaign alone (part of make bench): 200 injections.
 campaign: all

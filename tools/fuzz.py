@@ -18,6 +18,7 @@ tools/fuzz_reduce.py takes that file and shrinks it.
 """
 
 import argparse
+import concurrent.futures
 import re
 import sys
 import tempfile
@@ -156,22 +157,26 @@ def main():
     ap.add_argument("--procs", type=int, default=4)
     ap.add_argument("--budget", type=int, default=1000)
     ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--jobs", type=int, default=1, help="QEMUs at a time")
     ap.add_argument("--results", type=Path, default=None,
                     help="write the figures page here (docs/results/reliability.md)")
     args = ap.parse_args()
     args.seeds = [int(s) for s in args.seeds.split(",")]
     args.cpus = [int(c) for c in args.cpus.split(",")]
     runs = []
-    with tempfile.TemporaryDirectory(prefix="zenith-fuzz-") as tmp:
-        for cpus in args.cpus:
-            for seed in args.seeds:
-                r = fuzz_once(cpus, seed, args.gens, args.procs, args.budget, tmp, args.timeout)
-                runs.append(r)
-                print(f"{cpus} hart(s) seed {seed}: {r.outcome}, {r.calls} calls, "
-                      f"{r.gens} generations ({r.timeouts} stuck), "
-                      f"{len(r.image_errors)} image errors, {r.seconds:.0f} s", flush=True)
-                for e in r.image_errors[:5]:
-                    print("   ", e)
+    with tempfile.TemporaryDirectory(prefix="zenith-fuzz-") as tmp, \
+            concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        todo = [pool.submit(fuzz_once, cpus, seed, args.gens, args.procs, args.budget,
+                            Path(tmp) / f"{cpus}h-{seed}", args.timeout)
+                for cpus in args.cpus for seed in args.seeds]
+        for job in todo:
+            r = job.result()
+            runs.append(r)
+            print(f"{r.cpus} hart(s) seed {r.seed}: {r.outcome}, {r.calls} calls, "
+                  f"{r.gens} generations ({r.timeouts} stuck), "
+                  f"{len(r.image_errors)} image errors, {r.seconds:.0f} s", flush=True)
+            for e in r.image_errors[:5]:
+                print("   ", e)
     if args.results:
         results_page(runs, args, args.results)
         print(f"wrote {args.results}")

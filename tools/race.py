@@ -1,0 +1,89 @@
+#!/usr/bin/python3
+"""Repeat one in-guest suite on several harts in real time, to shake out
+races (`make race SUITE=name N=20 [CPUS=3]`).
+
+The interleavings of 3 harts change from boot to boot, so a race that
+passes once may fail on the 7th run. Each run boots with run=<suite's
+command> and must pass every case (the suite's "<TAG>-SUMMARY" line, as
+grade/guest.py reads it), power off with status 0 and leave a disk that
+grade/fsck.py accepts. A failing run is reported with its run number (the
+fuzzer's seed is derived from it) and its console log, kept in
+grade/out/logs/race-<suite>-<run>.log; the others' logs are removed.
+
+  tools/race.py SUITE [-n N] [--cpus 3] [--seed S]
+  suites: usertests captest chantest celltest killtest selfheal fuzz crash
+"""
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "grade"))
+import crashcheck  # noqa: E402
+import fsck  # noqa: E402
+import guest  # noqa: E402
+import zenith  # noqa: E402
+
+# suite -> (command, tag, kernel command line before run=)
+SUITES = {
+    "usertests": ("usertests", "UT", ""),
+    "captest": ("captest", "CT", ""),
+    "chantest": ("chantest", "CT", ""),
+    "celltest": ("celltest", "CL", ""),
+    "killtest": ("killtest all", "KT", ""),
+    "selfheal": ("selfheal all", "SH", "svc=on"),
+    "fuzz": ("fuzz {seed} 24 4 300", None, ""),
+}
+
+
+def one_run(suite, seed, cpus, tmp, log, timeout):
+    """None if the run passed, else what went wrong."""
+    if suite == "crash":
+        delay = random.Random(seed).uniform(0.2, 2.0)
+        out = crashcheck.crash_round(seed, 1 + seed % 3, cpus, zenith.FS_IMG, tmp, log, delay)
+        return "; ".join(out.problems) or None
+    cmd, tag, append = SUITES[suite]
+    opts = zenith.BootOptions(cpus=cpus, icount=cpus == 1, append=append)
+    res = zenith.run_to_exit(cmd.format(seed=seed), opts, tmp, log, timeout, name="race")
+    if tag:
+        guest.check_suite(res, suite, tag, 1)
+    elif "FZ-DONE" not in res.output or res.status != 0:
+        return f"the fuzzer did not finish (status {res.status})"
+    errors = fsck.check(Path(tmp) / "race-fs.img").errors
+    return "disk: " + "; ".join(errors[:5]) if errors else None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("suite", choices=sorted(list(SUITES) + ["crash"]))
+    ap.add_argument("-n", type=int, default=10)
+    ap.add_argument("--cpus", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--timeout", type=float, default=900)
+    args = ap.parse_args()
+    failed = []
+    t0 = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="zenith-race-") as tmp:
+        for i in range(args.n):
+            seed = args.seed * 1000 + i
+            log = zenith.LOG_DIR / f"race-{args.suite}-{i}.log"
+            try:
+                what = one_run(args.suite, seed, args.cpus, tmp, log, args.timeout)
+            except AssertionError as e:   # zenith's failures and check_suite's
+                what = str(e).splitlines()[0]
+            if what:
+                failed.append(i)
+                print(f"run {i} (seed {seed}): FAIL: {what}\n  console: {log}", flush=True)
+            else:
+                log.unlink(missing_ok=True)
+                print(f"run {i} (seed {seed}): pass", flush=True)
+    print(f"{args.suite} on {args.cpus} hart(s): {args.n - len(failed)}/{args.n} runs passed "
+          f"({time.monotonic() - t0:.0f} s)" + (f"; failed: {failed}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
