@@ -156,13 +156,17 @@ clean-disk:
 	rm -f $(QEMU_DISK) $(QEMU_DISK).old
 	@echo "*** Working disk removed: the next \`make qemu\` boots a fresh copy of $(B)/fs.img."
 
-# cache=unsafe: the driver does not negotiate VIRTIO_BLK_F_FLUSH, so without it
-# QEMU syncs the host file after every write (about 3 ms each). The image is
-# still written; only host-crash durability is given up. The grader puts
-# its own copy of build/fs.img in place of QEMU_DISK.
+# DISK_CACHE=writeback (the default): QEMU keeps the guest's writes in the
+# host's page cache and syncs them to the host's disk when the kernel sends a
+# flush, which its log does around each commit point (VIRTIO_BLK_F_FLUSH,
+# book 5.3): what fsync promised survives a crash of the host too.
+# DISK_CACHE=unsafe ignores the flushes: faster, durable only while the host
+# stays up. The grader always uses unsafe (grade/zenith.py) and puts its own
+# copy of build/fs.img in place of QEMU_DISK.
+DISK_CACHE ?= writeback
 QEMUOPTS = -machine virt -bios default -kernel $(B)/kernel.elf -m $(MEM) -smp $(CPUS) \
 	-global virtio-mmio.force-legacy=false \
-	-drive file=$(QEMU_DISK),if=none,format=raw,id=x0,cache=unsafe \
+	-drive file=$(QEMU_DISK),if=none,format=raw,id=x0,cache=$(DISK_CACHE) \
 	-device virtio-blk-device,drive=x0,bus=virtio-mmio-bus.0 -no-reboot
 
 # An interactive boot runs the supervisor and its services (svc=on, before

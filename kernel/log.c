@@ -156,8 +156,11 @@ static void commit(void)
   if (log.lh.n == 0)
     return;
   copy_to_log();
+  virtio_blk_flush();   // the logged blocks are stable before the header names them
   write_head();      // step 2: from here on the group survives a crash
+  virtio_blk_flush();   // the commit point itself is stable (fsync's promise)
   install();
+  virtio_blk_flush();   // home blocks stable before the header stops naming them
   log.lh.n = 0;
   write_head();      // step 4
 }

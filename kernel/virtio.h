@@ -50,6 +50,7 @@
 // Feature bits (numbers; bit n lives in word n / 32).
 #define VIRTIO_F_VERSION_1     32   // modern device: the driver must accept it
 #define VIRTIO_BLK_F_RO         5   // read-only disk
+#define VIRTIO_BLK_F_FLUSH      9   // the device has a write cache; T_FLUSH empties it
 
 // Split virtqueue: descriptor table, available ring, used ring.
 #define VIRTQ_DESC_F_NEXT  1   // chain continues at .next
@@ -82,6 +83,7 @@ struct virtq_used {
 // virtio-blk request header (first descriptor) and status byte (last one).
 #define VIRTIO_BLK_T_IN  0   // read from the disk
 #define VIRTIO_BLK_T_OUT 1   // write to the disk
+#define VIRTIO_BLK_T_FLUSH 4 // every write the device has completed is on stable storage
 #define VIRTIO_BLK_S_OK  0
 #define VIRTIO_BLK_SECTOR_SIZE 512
 

@@ -46,6 +46,9 @@ static struct {
   int nfree;
   uint16 used_seen;               // used-ring entries already handled
   struct request req[QSIZE];
+  int can_flush;                  // VIRTIO_BLK_F_FLUSH negotiated
+  int flushing;                   // a flush request is in flight
+  struct buf flush_token;         // what a flush's owner sleeps on (no data)
 } disk;
 
 static inline volatile uint32 *reg(int off)
@@ -86,8 +89,9 @@ static void set_status(uint32 bit)
   *reg(VIRTIO_MMIO_STATUS) |= bit;
 }
 
-// Accept VERSION_1 (mandatory for a modern device) and nothing else: the
-// basic block protocol is all the file system needs.
+// Accept VERSION_1 (mandatory for a modern device) and FLUSH if offered:
+// with it QEMU may keep our writes in the host's page cache (cache=writeback)
+// until we flush; without it QEMU writes each one through.
 static void negotiate_features(void)
 {
   *reg(VIRTIO_MMIO_DEVICE_FEATURES_SEL) = 0;
@@ -99,8 +103,9 @@ static void negotiate_features(void)
   if (low & (1u << VIRTIO_BLK_F_RO))
     printf("virtio_blk: warning: the disk is read-only\n");
 
+  disk.can_flush = (low >> VIRTIO_BLK_F_FLUSH) & 1;
   *reg(VIRTIO_MMIO_DRIVER_FEATURES_SEL) = 0;
-  *reg(VIRTIO_MMIO_DRIVER_FEATURES) = 0;
+  *reg(VIRTIO_MMIO_DRIVER_FEATURES) = disk.can_flush << VIRTIO_BLK_F_FLUSH;
   *reg(VIRTIO_MMIO_DRIVER_FEATURES_SEL) = 1;
   *reg(VIRTIO_MMIO_DRIVER_FEATURES) = 1u << (VIRTIO_F_VERSION_1 - 32);
 
@@ -255,6 +260,34 @@ void virtio_blk_rw(struct buf *b, int write)
 
   disk.req[h].b = 0;
   give_chain(h);
+  release(&disk.lock);
+}
+
+void virtio_blk_flush(void)
+{
+  if (!disk.can_flush)
+    return;
+  acquire(&disk.lock);
+  while (disk.flushing || disk.nfree < 2)
+    sleep(&disk.nfree, &disk.lock);
+  disk.flushing = 1;
+  int h = take_desc(), s = take_desc();
+  struct request *r = &disk.req[h];
+  r->hdr.type = VIRTIO_BLK_T_FLUSH;
+  r->hdr.reserved = 0;
+  r->hdr.sector = 0;
+  r->status = 0xff;
+  r->b = &disk.flush_token;
+  fill_desc(h, &r->hdr, sizeof(r->hdr), VIRTQ_DESC_F_NEXT, s);
+  fill_desc(s, (void *)&r->status, 1, VIRTQ_DESC_F_WRITE, -1);
+  disk.flush_token.disk = 1;
+  submit(h);
+  while (disk.flush_token.disk)
+    sleep(&disk.flush_token, &disk.lock);
+  r->b = 0;
+  give_chain(h);
+  disk.flushing = 0;
+  wakeup(&disk.nfree);
   release(&disk.lock);
 }
 

@@ -7,6 +7,11 @@ struct buf;
 
 void virtio_blk_init(void);
 void virtio_blk_rw(struct buf *b, int write);   // sleeps until the transfer is done
+// Returns once every write completed so far is on stable storage (the
+// host's disk, not its page cache): a no-op when the device has no write
+// cache to flush (it did not offer VIRTIO_BLK_F_FLUSH). The log calls it
+// around its commit point (log.c).
+void virtio_blk_flush(void);
 void virtio_blk_intr(void);
 extern int virtio_blk_irq;   // PLIC source of the disk, set by virtio_blk_init (0 = no disk)
 
