@@ -198,7 +198,7 @@ test: all
 # `make handout LAB=name [OUT=dir]` writes a student tree (build/handout/name);
 # `make verify-labs` checks every handout against its lab's tests, and that
 # the reference passes them all (reference tree only; `make test` skips the
-# reference part, its pytest run just did it); `make gradescope LAB=name`
+# reference part, its pytest run just did it; LAB=name: that lab only); `make gradescope LAB=name`
 # builds build/gradescope-name.zip.
 PYTHON ?= /usr/bin/python3
 
@@ -210,14 +210,15 @@ handout:
 	$(PYTHON) tools/handout.py $(LAB) $(if $(OUT),--out $(OUT))
 
 verify-labs:
-	$(PYTHON) tools/verify_labs.py $(VERIFY_FLAGS)
+	$(PYTHON) tools/verify_labs.py $(if $(LAB),--lab $(LAB)) $(VERIFY_FLAGS)
 
 gradescope:
 	@test -n "$(LAB)" || { echo "usage: make gradescope LAB=<name>" >&2; exit 2; }
 	$(PYTHON) tools/gradescope.py $(LAB)
 
 # The lab machinery's slow end-to-end checks (grade/batch on a class of six
-# varied submissions, the Gradescope zip on a fake /autograder): minutes.
+# varied submissions, the Gradescope zip on a fake /autograder, and the cheat
+# corpus grade/selftest/cheats/: every cheat scores 0 on its targets): minutes.
 selftest: all
 	ZENITH_SLOW_SELFTEST=1 $(PYTEST) -q -p no:cacheprovider grade/selftest
 

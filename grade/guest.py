@@ -2,6 +2,7 @@
 the files the guest sees, so tests can compute expected answers."""
 
 import re
+import secrets
 
 from zenith import REPO
 
@@ -71,29 +72,113 @@ def check_suite(res, prog, tag, min_cases, label=None):
     failing = [f"  {name}: {reason or '(no reason given)'}"
                for name, (verdict, reason) in cases.items() if verdict == "FAIL"]
     if failing:
-        raise AssertionError(f"{label}: {len(failing)} case(s) failed:\n" + "\n".join(failing)
-                             + f"\n(console log: {res.log_path})\n{res.tail()}")
+        res.fail(f"{label}: {len(failing)} case(s) failed:\n" + "\n".join(failing))
     if summary is None:
         last = list(cases)[-1] if cases else "none"
-        raise AssertionError(f"{prog} printed no {tag}-SUMMARY line (QEMU exit status "
-                             f"{res.status}; last case reported: {last})\n{res.tail()}")
+        res.fail(f"{prog} printed no {tag}-SUMMARY line (QEMU exit status {res.status}; "
+                 f"last case reported: {last})")
     passed, failed = summary
-    assert failed == 0, f"{tag}-SUMMARY says failed={failed}\n{res.tail()}"
-    assert passed == len(cases), \
-        f"{tag}-SUMMARY says passed={passed} but {len(cases)} {tag} lines were printed\n{res.tail()}"
-    assert res.status == 0, f"{prog} passed but QEMU exit status is {res.status}\n{res.tail()}"
-    assert len(cases) >= min_cases, \
-        f"{prog} ran {len(cases)} cases, expected at least {min_cases}"
+    if failed != 0:
+        res.fail(f"{label}: {tag}-SUMMARY says failed={failed}")
+    if passed != len(cases):
+        res.fail(f"{label}: {tag}-SUMMARY says passed={passed} but {len(cases)} {tag} "
+                 "lines were printed")
+    if res.status != 0:
+        res.fail(f"{label}: every case passed but QEMU exit status is {res.status}")
+    if len(cases) < min_cases:
+        res.fail(f"{label}: ran {len(cases)} cases, expected at least {min_cases}")
 
 
-def run_case(vm, prog, tag, case, timeout=60):
-    """Run one case of a casekit program (systest, vmtest) in a booted VM and
-    fail with its reason unless it printed "<TAG> <case> PASS"."""
-    out = vm.run(f"{prog} {case}", timeout=timeout)
-    results, _ = suite_results(out, tag)
+class ForgedReport(AssertionError):
+    """A test program's report that this run of it cannot have printed."""
+
+
+def new_nonce():
+    """A fresh random nonce for one run of a test program (user/lib/stamp.h)."""
+    return secrets.token_hex(8)
+
+
+def stamped_results(text, tag, nonce):
+    """Parse the stamped report of one run of a casekit/capcase program run
+    with `-n nonce`: lines "<TAG>:<nonce>:<seq> <case> PASS|FAIL reason" and
+    last "<TAG>-SUMMARY:<nonce>:<seq> passed=N failed=M", seq 1, 2, ... in
+    order. Returns {case: (verdict, reason)}. Raises ForgedReport when a
+    report line lacks the nonce, repeats or skips a seq, repeats a case, or
+    when the summary is missing, not last, or disagrees with the lines."""
+    t = re.escape(tag)
+    report = re.compile(rf"^{t}(?:-SUMMARY)?[ :].*$", re.M)
+    case_line = re.compile(rf"^{t}:([0-9a-f]+):(\d+) (\S+) (PASS|FAIL)\b ?(.*)$")
+    summary_line = re.compile(rf"^{t}-SUMMARY:([0-9a-f]+):(\d+) passed=(\d+) failed=(\d+)$")
+    cases, summary, expected_seq = {}, None, 1
+    for m in report.finditer(text):
+        line = m.group(0)
+        c, s = case_line.match(line), summary_line.match(line)
+        got = c or s
+        if not got or got.group(1) != nonce:
+            raise ForgedReport(f"a {tag} report line without this run's nonce (printed by "
+                               f"something other than the test program?): {line!r}")
+        if summary is not None:
+            raise ForgedReport(f"a {tag} report line after the summary: {line!r}")
+        if int(got.group(2)) != expected_seq:
+            raise ForgedReport(f"{tag} report lines duplicated or out of order: expected "
+                               f"sequence number {expected_seq}, got {line!r}")
+        expected_seq += 1
+        if s:
+            summary = (int(s.group(3)), int(s.group(4)))
+            continue
+        if c.group(3) in cases:
+            raise ForgedReport(f"case {c.group(3)} reported twice (it died after "
+                               f"reporting?): {line!r}")
+        cases[c.group(3)] = (c.group(4), c.group(5).strip())
+    if summary is None:
+        raise ForgedReport(f"the test program printed no {tag}-SUMMARY after its "
+                           f"{len(cases)} case line(s): it was killed or crashed "
+                           "after reporting")
+    passed = sum(1 for v, _ in cases.values() if v == "PASS")
+    if summary != (passed, len(cases) - passed):
+        raise ForgedReport(f"{tag}-SUMMARY says passed={summary[0]} failed={summary[1]} "
+                           f"but the case lines say {passed} passed, "
+                           f"{len(cases) - passed} failed")
+    return cases
+
+
+def _check_case(where, ran, text, tag, case, nonce):
+    """Fail through where.fail (a VM or a RunResult: the common failure
+    shape) unless the stamped report in `text` says `case` passed."""
+    try:
+        results = stamped_results(text, tag, nonce)
+    except ForgedReport as e:
+        where.fail(f"{ran}: {e}")
     if case not in results:
-        vm.fail(f"`{prog} {case}` printed no '{tag} {case} ...' line; it printed {out!r}")
+        where.fail(f"{ran} printed no report for case {case}; it printed {text[-2000:]!r}")
     verdict, reason = results[case]
     if verdict != "PASS":
-        vm.fail(f"{prog} case {case} failed: {reason}")
+        where.fail(f"{ran}: case {case} failed: {reason}")
+
+
+def run_case(vm, prog, tag, case, timeout=60, seed=None):
+    """Run one case of a casekit/capcase program (systest, vmtest, captest,
+    ...) in a booted VM with a fresh nonce (and the grader's seed, if any)
+    and fail with its reason unless its stamped report says PASS."""
+    nonce = new_nonce()
+    opts = f"-n {nonce}" + (f" -s {seed}" if seed is not None else "")
+    cmd = f"{prog} {opts} {case}"
+    out = vm.run(cmd, timeout=timeout)
+    _check_case(vm, f"`{cmd}`", out, tag, case, nonce)
     return out
+
+
+def run_mode_case(run_zenith, prog, tag, case, **boot):
+    """Boot with run=`prog -n NONCE case` (run_zenith's keywords in `boot`)
+    and fail unless its stamped report says PASS and the program exited 0
+    (QEMU's exit status is the command's). Returns the RunResult."""
+    nonce = new_nonce()
+    cmd = f"{prog} -n {nonce} {case}"
+    res = run_zenith(cmd, **boot)
+    if res is None:
+        return None
+    _check_case(res, f"run=`{cmd}`", res.output, tag, case, nonce)
+    if res.status != 0:
+        res.fail(f"run=`{cmd}` reported PASS but exited with status {res.status}: the "
+                 "test program was killed after reporting")
+    return res

@@ -175,7 +175,8 @@ def failure_kind(message):
 
 def failure_message(report):
     """What a student may see about a failure: the exception's message, the
-    console tail section if the harness added one; no source lines."""
+    console tail section if the harness added one, the seed of a test that
+    drew its fixtures at random; no source lines."""
     longrepr = report.longrepr
     crash = getattr(longrepr, "reprcrash", None)
     if crash is not None:
@@ -195,6 +196,8 @@ def failure_message(report):
     for title, content in getattr(report, "sections", []):
         if title.startswith("console tail"):
             text += f"\n----- {title} -----\n{content}"
+        elif title == "seed":       # grade/labs/conftest.py: how to rerun it
+            text += f"\n({content})"
     return raw, text.strip()
 
 

@@ -227,8 +227,30 @@ def clean(text):
     return text.replace("\r", "")
 
 
+# OpenSBI's banner: its first line, then ASCII art, "Platform ...",
+# "Domain0 ...", "Boot HART ..." and blank lines up to the kernel's first.
+FIRMWARE_FIRST = "OpenSBI v"
+FIRMWARE_LINE = re.compile(r"^(?:[ _/|\\()<.'-]|Platform |Firmware |Runtime SBI |Domain\d+ |"
+                           r"Boot HART |$)")
+
+
+def without_firmware_banner(text):
+    """`text` with OpenSBI's banner (about 40 lines before the kernel's first)
+    replaced by one line; the full log keeps it."""
+    lines = text.split("\n")
+    start = next((i for i, line in enumerate(lines) if line.startswith(FIRMWARE_FIRST)), None)
+    if start is None:
+        return text
+    end = start + 1
+    while end < len(lines) and FIRMWARE_LINE.match(lines[end]):
+        end += 1
+    return "\n".join(lines[:start] + [f"[{end - start} lines of OpenSBI's banner: "
+                                      "in the full log]"] + lines[end:])
+
+
 def tail_of(text, n=TAIL_LINES):
-    return "\n".join(clean(text).splitlines()[-n:])
+    """The last n lines of the console, without the firmware's banner."""
+    return "\n".join(without_firmware_banner(clean(text)).splitlines()[-n:])
 
 
 class _Transcript:
@@ -475,6 +497,11 @@ class RunResult:
 
     def tail(self, n=TAIL_LINES):
         return tail_of(self.output, n)
+
+    def fail(self, what):
+        """Raise WrongAnswer with `what` (what ran, what was expected, what
+        came), the log path and the console tail: the shape of every failure."""
+        raise WrongAnswer(what, self.tail(), self.log_path)
 
 
 def run_to_exit(command, opts, workdir, log_path=None, timeout=EXIT_TIMEOUT, name="run"):

@@ -34,7 +34,8 @@
 // Lab additions (docs/labs/)
 #if LAB >= 2
 #define SYS_sysinfo    27   // sysinfo(struct sysinfo *): memory, processes, time, harts
-#define SYS_kbacktrace 28   // kbacktrace(): print the kernel stack of this call
+#define SYS_kbacktrace 28   // kbacktrace(depth): print the kernel stack of this call
+#define KBT_MAXDEPTH 8      //   from up to this many extra nested frames
 #define SYS_alarm      29   // alarm(ticks, handler): call handler every ticks ticks
 #define SYS_alarmret   30   // alarmret(): leave the handler, resume the program
 #endif

@@ -10,6 +10,7 @@
 #include "proc.h"
 #include "trap.h"
 #include "exec.h"
+#include "syscall.h"
 #include "dtb.h"
 #include "power.h"
 #include "caprights.h"
@@ -158,10 +159,31 @@ uint64 sys_nfree(void)
 }
 
 #if LAB >= 2
-// kbacktrace(): print the kernel stack of this very system call.
+// Calls backtrace() from `depth` nested frames of its own, so the stack
+// printed is depth x kbacktrace_nest, sys_kbacktrace, syscall, usertrap:
+// the grader picks the depth, so a backtrace printed from memory fails.
+// (The volatile add after the call keeps GCC from making it a loop.)
+__attribute__((noinline)) static int kbacktrace_nest(int depth)
+{
+  volatile int after = 0;
+  if (depth <= 1)
+    backtrace();
+  else
+    after = kbacktrace_nest(depth - 1);
+  return after + 0;
+}
+
+// kbacktrace(depth): print the kernel stack of this very system call, seen
+// from depth (0..KBT_MAXDEPTH) extra frames; -E_INVAL for another depth.
 uint64 sys_kbacktrace(void)
 {
-  backtrace();
+  int depth = argint(0);
+  if (depth < 0 || depth > KBT_MAXDEPTH)
+    return -E_INVAL;
+  if (depth == 0)
+    backtrace();
+  else
+    kbacktrace_nest(depth);
   return 0;
 }
 #endif

@@ -5,6 +5,7 @@ See tools/labs/verify.py for the rules and labs/README.md for why.
 
     tools/verify_labs.py [-j TREES]      TREES graded at a time (default: cores)
     tools/verify_labs.py --skip-reference  only the handouts (what `make test` runs)
+    tools/verify_labs.py --lab util [--lab syscall]   only these labs
 """
 
 import argparse
@@ -26,13 +27,16 @@ def main():
                     help="trees graded at the same time")
     ap.add_argument("--skip-reference", action="store_true",
                     help="do not grade the reference tree (make test already ran its lab tests)")
+    ap.add_argument("--lab", action="append", default=[], metavar="NAME",
+                    help="check only this lab's handout, and grade only this lab on the "
+                         "reference (repeatable)")
     args = ap.parse_args()
     if manifest.handout_lab(REPO):
         print("verify-labs: this tree is a handout; verify-labs runs in the reference tree")
         return
     start = time.monotonic()
     problems = verify.verify(REPO, args.parallel, log=lambda s: print(s, flush=True),
-                             reference=not args.skip_reference)
+                             reference=not args.skip_reference, only=args.lab)
     took = time.monotonic() - start
     if problems:
         print(f"verify-labs: {len(problems)} problem(s) [{took:.0f} s]:", file=sys.stderr)

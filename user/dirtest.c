@@ -6,7 +6,8 @@
 // After every case the audit must show no leak and no inconsistency.
 //
 // Prints "DT <name> PASS" or "DT <name> FAIL <reason>" per case, then
-// "DT-SUMMARY passed=N failed=M"; exits 0 only if nothing failed.
+// "DT-SUMMARY passed=N failed=M"; exits 0 only if nothing failed. A leading
+// "-n NONCE" stamps the lines (user/lib/stamp.h).
 //   dirtest            run every case
 //   dirtest NAME...    run only the named cases
 #include "kernel/types.h"
@@ -18,6 +19,7 @@
 #include "kernel/stat.h"
 #include "user/user.h"
 #include "user/manifest.h"
+#include "user/lib/stamp.h"
 
 ZENITH_MANIFEST("root:all", "cwd:all", "proc:all", "sysctl");   // sysctl: cap_audit
 
@@ -898,9 +900,9 @@ static int run_case(const struct dtcase *c)
     snprintf(why, sizeof(why), "audit found %d inconsistencies", a1.bad);
   }
   if (ok)
-    printf("DT %s PASS\n", c->name);
+    printf("%s %s PASS\n", stamp("DT"), c->name);
   else
-    printf("DT %s FAIL %s\n", c->name, why[0] ? why : "(no reason)");
+    printf("%s %s FAIL %s\n", stamp("DT"), c->name, why[0] ? why : "(no reason)");
   return ok;
 }
 
@@ -918,6 +920,7 @@ static void remove_tree(void)
 int main(int argc, char **argv)
 {
   int passed = 0, failed = 0;
+  argc = stamp_args(argc, argv);
   for (int i = 0; i < NCASES; i++) {
     if (!wanted(cases[i].name, argc, argv))
       continue;
@@ -927,6 +930,6 @@ int main(int argc, char **argv)
       failed++;
   }
   remove_tree();
-  printf("DT-SUMMARY passed=%d failed=%d\n", passed, failed);
+  printf("%s passed=%d failed=%d\n", stamp("DT-SUMMARY"), passed, failed);
   exit(failed ? 1 : 0);
 }

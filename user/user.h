@@ -42,7 +42,7 @@ int nfree(void);
 #if LAB >= 2
 struct sysinfo;
 int sysinfo(struct sysinfo *info);                 // kernel/sysinfo.h
-int kbacktrace(void);
+int kbacktrace(int depth);
 int alarm(int ticks, void (*handler)(void));
 int alarmret(void);
 #endif

@@ -20,11 +20,7 @@ def _run(run_zenith, command):
 
 
 def _case(run_zenith, prog, tag, case):
-    res = _run(run_zenith, f"{prog} {case}")
-    cases, _ = guest.suite_results(res.output, tag)
-    assert case in cases, f"`{prog} {case}` printed no '{tag} {case} ...' line\n{res.tail()}"
-    verdict, reason = cases[case]
-    assert verdict == "PASS", f"{prog} case {case} failed: {reason}\n{res.tail()}"
+    guest.run_mode_case(run_zenith, prog, tag, case, cpus=1, icount=True, timeout=TIMEOUT)
 
 
 # ---------------------------------------------------------------- stage 1
@@ -32,8 +28,10 @@ def _case(run_zenith, prog, tag, case):
 def test_schedlat_selftest(run_zenith):
     res = _run(run_zenith, "schedlat selftest")
     m = re.search(r"^SL selftest (PASS|FAIL.*)$", res.output, re.M)
-    assert m, f"schedlat selftest printed no 'SL selftest' line\n{res.tail()}"
-    assert m.group(1) == "PASS", f"schedlat selftest: {m.group(1)}\n{res.tail()}"
+    if not m:
+        res.fail("run=`schedlat selftest` printed no 'SL selftest' line")
+    if m.group(1) != "PASS":
+        res.fail(f"schedlat selftest: {m.group(1)}")
 
 
 LAT = re.compile(r"^LAT n=(\d+) mean=(\d+) max=(\d+) kernel=(\d+)$", re.M)
@@ -45,9 +43,11 @@ def test_schedlat_round_robin(run_zenith):
     recorded."""
     res = _run(run_zenith, "sched set rr; schedlat 2")
     m = LAT.search(res.output)
-    assert m, f"schedlat printed no 'LAT n=... mean=... max=... kernel=...' line\n{res.tail()}"
+    if not m:
+        res.fail("schedlat printed no 'LAT n=... mean=... max=... kernel=...' line")
     n, mean, mx, kernel = map(int, m.groups())
-    assert n >= 190, f"only {n} latencies for 200 wakeups\n{res.tail()}"
+    if n < 190:
+        res.fail(f"only {n} latencies for 200 wakeups")
     assert abs(mean - kernel) <= max(5, kernel // 50), \
         f"mean latency {mean} us from the trace, but the kernel recorded {kernel} us"
     assert mx >= 5000, f"max latency {mx} us: a task behind two 10 ms hogs must wait longer"
@@ -72,8 +72,12 @@ def test_fair_vruntime(run_zenith):
 
 
 def test_score_exact(run_zenith, score):
-    res = _run(run_zenith, "schedscore all")
-    cases, _ = guest.suite_results(res.output, "SS")
+    nonce = guest.new_nonce()
+    res = _run(run_zenith, f"schedscore -n {nonce} all")
+    try:
+        cases = guest.stamped_results(res.output, "SS", nonce)
+    except guest.ForgedReport as e:
+        res.fail(f"run=`schedscore -n {nonce} all`: {e}")
     for case in ("ewma", "cycle", "edges"):
         verdict, reason = cases.get(case, ("MISSING", "no result line"))
         score.check(verdict == "PASS", f"schedscore {case}: {reason}")
@@ -89,8 +93,10 @@ def test_adaptive_latency(run_zenith):
     and lets it preempt the hogs: its wake-to-run latency stays tiny."""
     res = _run(run_zenith, "sched set adaptive; schedlat 2")
     m = LAT.search(res.output)
-    assert m, f"schedlat printed no LAT line\n{res.tail()}"
+    if not m:
+        res.fail("schedlat printed no LAT line")
     n, mean, mx, kernel = map(int, m.groups())
-    assert n >= 190, f"only {n} latencies for 200 wakeups\n{res.tail()}"
+    if n < 190:
+        res.fail(f"only {n} latencies for 200 wakeups")
     assert kernel <= 200, (f"mean wake-to-run latency {kernel} us under adaptive with two "
                            f"hogs; expected at most 200 us")

@@ -5,6 +5,7 @@ Most checks run inside the guest in user/systest.c, which prints one line
 per case: "ST <case> PASS" or "ST <case> FAIL <reason>".
 """
 
+import functools
 import re
 import subprocess
 
@@ -77,9 +78,20 @@ def _addr2line(addresses):
     return lines[0::2]   # function names; the other lines are file:line
 
 
-def test_kbacktrace(vm):
-    out = _systest(vm, "kbacktrace")
+KBT_MAXDEPTH = 8   # kernel/syscall.h
+
+
+def test_kbacktrace(vm, rng):
+    # systest calls kbacktrace(1 + seed % KBT_MAXDEPTH): the kernel calls
+    # backtrace() from that many nested kbacktrace_nest frames, so every
+    # frame is checked against build/kernel.elf's symbols at a depth the
+    # student's code cannot know in advance.
+    seed = rng.randrange(1 << 32)
+    depth = 1 + seed % KBT_MAXDEPTH
+    out = guest.run_case(vm, "systest", "ST", "kbacktrace", seed=seed)
     lines = out.splitlines()
+    if f"kbacktrace depth {depth}" not in lines:
+        vm.fail(f"`systest kbacktrace` did not say it asked for depth {depth}; printed {out!r}")
     if "backtrace:" not in lines:
         vm.fail(f"`systest kbacktrace` printed {out!r}; expected a 'backtrace:' line "
                 "followed by one return address per line")
@@ -93,10 +105,39 @@ def test_kbacktrace(vm):
     if not addrs:
         vm.fail(f"no return addresses after 'backtrace:'; printed {out!r}")
     funcs = _addr2line(addrs)
-    want = ["sys_kbacktrace", "syscall", "usertrap"]
-    if funcs[:3] != want:
+    want = ["kbacktrace_nest"] * depth + ["sys_kbacktrace", "syscall", "usertrap"]
+    if funcs[:len(want)] != want:
         vm.fail(f"the backtrace's addresses {addrs} are in functions {funcs}; expected it "
-                f"to start with {want} (resolved with addr2line -f -e build/kernel.elf)")
+                f"to start with {want} (kbacktrace called backtrace() from {depth} nested "
+                "frames; resolved with addr2line -f -e build/kernel.elf)")
+    calls = _call_sites(addrs[:len(want)])
+    if calls:
+        vm.fail(f"return address(es) {calls} do not follow a call instruction in "
+                "build/kernel.elf: a return address is the instruction after a call")
+
+
+@functools.lru_cache(maxsize=1)
+def _kernel_instructions():
+    """{address: (length in bytes, mnemonic)} from build/kernel.asm."""
+    insns = {}
+    row = re.compile(r"^\s*([0-9a-f]+):\t([0-9a-f]+)\s+\t(\S+)", re.M)
+    for m in row.finditer((zenith.BUILD / "kernel.asm").read_text(errors="replace")):
+        insns[int(m.group(1), 16)] = (len(m.group(2)) // 2, m.group(3))
+    return insns
+
+
+def _call_sites(addrs):
+    """The addresses among `addrs` that do not follow a call instruction
+    (jal or jalr, 4 bytes, or a compressed jalr, 2) in build/kernel.elf."""
+    insns = _kernel_instructions()
+    bad = []
+    for a in addrs:
+        x = int(a, 16)
+        before = [insns.get(x - n) for n in (4, 2)]
+        if not any(i and i[0] == n and i[1] in ("jal", "jalr")
+                   for i, n in zip(before, (4, 2))):
+            bad.append(a)
+    return bad
 
 
 # ---------------------------------------------------------------- alarm

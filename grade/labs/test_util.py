@@ -1,9 +1,16 @@
 """Lab util: user programs on the system-call API (pause, fanout, find).
 
 Each test boots a fresh VM and checks what the program prints, exactly.
+The numbers fanout is given and the tree find walks are drawn from the
+test's random seed (the `rng` fixture, grade/labs/conftest.py), so an
+answer written into the program cannot pass; fanout's workers are counted
+from the process ids the kernel hands out, so a fanout that does not fork
+them cannot pass either.
 """
 
 import re
+
+import guest
 
 
 def _numbers(text):
@@ -52,31 +59,72 @@ def test_pause_usage(vm):
 
 def test_pause_usage_status(run_zenith):
     res = run_zenith("pause abc", cpus=1)
-    assert "usage: pause" in res.output and res.status == 1, (
-        f"`pause abc` exited with status {res.status}; expected a usage line and status 1\n"
-        f"{res.tail()}")
+    if "usage: pause" not in res.output or res.status != 1:
+        res.fail(f"run=`pause abc` exited with status {res.status}; expected "
+                 "a line starting with 'usage: pause' and status 1")
 
 
 # ---------------------------------------------------------------- fanout
 
-def test_fanout_small(vm, score):
-    # Partial credit (grade/scoring.py): each case is worth a quarter.
-    cases = ((4, 100), (3, 10), (1, 1), (2, 3))
+def _seeded_cases(rng, count):
+    """`count` (k, n) pairs for fanout: k workers, n up to 1000, n >= k."""
+    cases = []
+    for _ in range(count):
+        k = rng.randint(1, 8)
+        cases.append((k, rng.randint(k, 1000)))
+    return cases
+
+
+def _newest_ps_pid(vm, what):
+    """The pid of the `ps` just run (the kernel hands out pids in order)."""
+    out = vm.run("ps")
+    pids = guest.pids_named(out, "ps")
+    if len(pids) != 1:
+        vm.fail(f"{what}: `ps` printed {out!r}; expected one row named ps")
+    return pids[0], out
+
+
+def _fanout_counted(vm, k, n, timeout=30):
+    """Run `fanout k n` between two `ps`; return (output, processes fanout
+    created): the pids between the two ps are fanout's and its workers'."""
+    before, _ = _newest_ps_pid(vm, "before fanout")
+    out = vm.run(f"fanout {k} {n}", timeout=timeout)
+    after, listing = _newest_ps_pid(vm, "after fanout")
+    return out, after - before - 2, listing
+
+
+def _check_workers(vm, k, n, created):
+    if created != k:
+        vm.fail(f"`fanout {k} {n}` created {created} process(es) besides itself "
+                f"(counted from the process ids the kernel handed out); expected {k} "
+                "workers, one fork per worker")
+
+
+def test_fanout_small(vm, score, rng):
+    # Partial credit (grade/scoring.py): each case is worth a quarter; it
+    # needs the exact output and one forked worker per slice.
+    cases = _seeded_cases(rng, 3) + [(1, 1)]
     score.expect(len(cases))
     for k, n in cases:
         cmd = f"fanout {k} {n}"
-        out = vm.run(cmd)
+        out, created, _ = _fanout_counted(vm, k, n)
         want = _fanout_expected(k, n)
-        score.check(out == want, f"`{cmd}` printed {out!r}, expected {want!r}")
+        if out != want:
+            score.check(False, f"`{cmd}` printed {out!r}, expected {want!r}")
+        else:
+            score.check(created == k, f"`{cmd}` created {created} process(es) besides "
+                        f"itself (counted from process ids); expected {k} workers")
     score.finish()
 
 
-def test_fanout_large(vm):
-    cmd = "fanout 8 10000000"
-    out = vm.run(cmd, timeout=120)
-    want = _fanout_expected(8, 10000000)
+def test_fanout_large(vm, rng):
+    n = rng.randint(5_000_000, 10_000_000)
+    cmd = f"fanout 8 {n}"
+    out, created, _ = _fanout_counted(vm, 8, n, timeout=120)
+    want = _fanout_expected(8, n)
     if out != want:
         vm.fail(f"`{cmd}` printed {out!r}, expected {want!r}")
+    _check_workers(vm, 8, n, created)
 
 
 def test_fanout_usage(vm):
@@ -88,35 +136,75 @@ def test_fanout_usage(vm):
 
 def test_fanout_usage_status(run_zenith):
     res = run_zenith("fanout 0 10", cpus=1)
-    assert "usage: fanout" in res.output and res.status == 1, (
-        f"`fanout 0 10` exited with status {res.status}; expected a usage line and status 1\n"
-        f"{res.tail()}")
+    if "usage: fanout" not in res.output or res.status != 1:
+        res.fail(f"run=`fanout 0 10` exited with status {res.status}; expected "
+                 "a line starting with 'usage: fanout' and status 1")
 
 
-def test_fanout_leaves_no_processes(vm):
-    out = vm.run("fanout 6 600")
-    if out != _fanout_expected(6, 600):
-        vm.fail(f"`fanout 6 600` printed {out!r}, expected {_fanout_expected(6, 600)!r}")
-    out = vm.run("ps")
-    if "fanout" in out:
-        vm.fail(f"after `fanout 6 600` returned, ps still lists fanout processes: {out!r}")
+def test_fanout_leaves_no_processes(vm, rng):
+    (k, n), = _seeded_cases(rng, 1)
+    out, created, listing = _fanout_counted(vm, k, n)
+    if out != _fanout_expected(k, n):
+        vm.fail(f"`fanout {k} {n}` printed {out!r}, expected {_fanout_expected(k, n)!r}")
+    _check_workers(vm, k, n, created)
+    if "fanout" in listing:
+        vm.fail(f"after `fanout {k} {n}` returned, ps still lists fanout processes: "
+                f"{listing!r}")
 
 
 # ---------------------------------------------------------------- find
 
-TREE = ["mkdir a", "mkdir a/b", "echo x > a/b/target", "echo y > a/target",
-        "mkdir a/c", "mkdir a/c/target", "echo z > a/c/target/target",
-        "echo w > a/other", "mkdir a/b/deep", "mkdir a/b/deep/er",
-        "echo v > a/b/deep/er/target"]
-FOUND = ["a/b/target", "a/b/deep/er/target", "a/target", "a/c/target",
-         "a/c/target/target"]
+class Tree:
+    """A directory tree drawn from the seed: a top directory, nested
+    directories, files and directories named `target` (the name looked
+    for) and decoys whose names contain it. `found` are the paths find
+    must print, relative to the top (./top/...)."""
+
+    def __init__(self, rng):
+        names = set()
+
+        def fresh(lo=3, hi=7):
+            while True:
+                name = "".join(rng.choice("abcdefghijkmnpqrstuvwxyz")
+                               for _ in range(rng.randint(lo, hi)))
+                if name not in names:
+                    names.add(name)
+                    return name
+
+        self.top = fresh()
+        self.target = fresh(4, 6)
+        self.commands = [f"mkdir {self.top}"]
+        self.found = []
+        dirs = [self.top]
+        for _ in range(rng.randint(4, 7)):
+            parent = rng.choice(dirs)
+            path = f"{parent}/{fresh()}"
+            self.commands.append(f"mkdir {path}")
+            dirs.append(path)
+        for parent in rng.sample(dirs, rng.randint(3, len(dirs))):
+            path = f"{parent}/{self.target}"
+            if rng.random() < 0.3:           # a directory named target: match it, walk it
+                self.commands.append(f"mkdir {path}")
+                dirs.append(path)
+                inner = f"{path}/{self.target}"
+                self.commands.append(f"echo {fresh()} > {inner}")
+                self.found += [path, inner]
+            else:
+                self.commands.append(f"echo {fresh()} > {path}")
+                self.found.append(path)
+        for parent in rng.sample(dirs, 2):   # names that only contain the target
+            for decoy in (self.target + fresh(1, 2), fresh(1, 2) + self.target):
+                self.commands.append(f"echo {fresh()} > {parent}/{decoy}")
+        self.missing = fresh()
 
 
-def _make_tree(vm):
-    for cmd in TREE:
+def _make_tree(vm, rng):
+    tree = Tree(rng)
+    for cmd in tree.commands:
         out = vm.run(cmd)
         if out.strip():
             vm.fail(f"setting up the test tree: `{cmd}` printed {out!r}")
+    return tree
 
 
 def _find_lines(vm, cmd):
@@ -127,19 +215,22 @@ def _find_lines(vm, cmd):
     return out, lines
 
 
-def test_find_tree(vm):
-    _make_tree(vm)
-    out, lines = _find_lines(vm, "find a target")
-    if sorted(lines) != sorted(FOUND):
-        vm.fail(f"`find a target` printed {out!r}; expected exactly these lines "
-                f"(any order): {FOUND}")
+def test_find_tree(vm, rng):
+    tree = _make_tree(vm, rng)
+    cmd = f"find {tree.top} {tree.target}"
+    out, lines = _find_lines(vm, cmd)
+    if sorted(lines) != sorted(tree.found):
+        vm.fail(f"`{cmd}` printed {out!r}; expected exactly these lines "
+                f"(any order): {sorted(tree.found)}")
 
 
-def test_find_paths_joined(vm):
-    _make_tree(vm)
-    for cmd, prefix in (("find a/ target", "a/"), ("find ./a target", "./a/")):
+def test_find_paths_joined(vm, rng):
+    tree = _make_tree(vm, rng)
+    top = tree.top
+    for arg in (f"{top}/", f"./{top}"):
+        cmd = f"find {arg} {tree.target}"
         out, lines = _find_lines(vm, cmd)
-        want = sorted(prefix + f[2:] for f in FOUND)
+        want = sorted(arg.rstrip("/") + f[len(top):] for f in tree.found)
         if sorted(lines) != want:
             vm.fail(f"`{cmd}` printed {out!r}; expected exactly {want} (single slashes)")
     out, lines = _find_lines(vm, "find / README")
@@ -147,20 +238,23 @@ def test_find_paths_joined(vm):
         vm.fail(f"`find / README` printed {out!r}, expected '/README\\n'")
 
 
-def test_find_no_match(vm):
-    _make_tree(vm)
-    out = vm.run("find a nothing-here")
+def test_find_no_match(vm, rng):
+    tree = _make_tree(vm, rng)
+    cmd = f"find {tree.top} {tree.missing}"
+    out = vm.run(cmd)
     if out.strip():
-        vm.fail(f"`find a nothing-here` printed {out!r}, expected nothing")
-    out = vm.run("find a a")
+        vm.fail(f"`{cmd}` printed {out!r}, expected nothing")
+    cmd = f"find {tree.top} {tree.top}"
+    out = vm.run(cmd)
     if out.strip():
-        vm.fail(f"`find a a` printed {out!r}; DIR itself is not a match, expected nothing")
+        vm.fail(f"`{cmd}` printed {out!r}; DIR itself is not a match, expected nothing")
 
 
-def test_find_errors(vm):
-    out = vm.run("find nosuchdir x")
-    if "nosuchdir" not in out:
-        vm.fail(f"`find nosuchdir x` printed {out!r}; expected an error naming nosuchdir")
+def test_find_errors(vm, rng):
+    missing = Tree(rng).missing
+    out = vm.run(f"find {missing} x")
+    if missing not in out:
+        vm.fail(f"`find {missing} x` printed {out!r}; expected an error naming {missing}")
     out = vm.run("find README x")
     if "README" not in out or "not a directory" not in out:
         vm.fail(f"`find README x` printed {out!r}; expected 'find: README: not a directory'")
@@ -168,8 +262,9 @@ def test_find_errors(vm):
         _usage_error(vm, cmd, "find")
 
 
-def test_find_error_status(run_zenith):
-    res = run_zenith("find nosuchdir x", cpus=1)
-    assert "find: nosuchdir" in res.output and res.status == 1, (
-        f"`find nosuchdir x` exited with status {res.status}; expected an error naming "
-        f"nosuchdir and status 1\n{res.tail()}")
+def test_find_error_status(run_zenith, rng):
+    missing = Tree(rng).missing
+    res = run_zenith(f"find {missing} x", cpus=1)
+    if f"find: {missing}" not in res.output or res.status != 1:
+        res.fail(f"run=`find {missing} x` exited with status {res.status}; expected an "
+                 f"error line 'find: {missing}: ...' and status 1")

@@ -4,6 +4,7 @@ Gradescope zip. The slow end-to-end runs are in test_slow.py."""
 
 import io
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -85,6 +86,23 @@ def test_manifests_name_tests_that_exist():
             assert f"def {t.short.split('[')[0]}(" in src, t.nodeid
 
 
+def points_table(doc):
+    """{test: points} from the rows "| `test_x` | N | ..." of a handout document."""
+    rows = re.finditer(r"^\|\s*`(test_\w+)`\s*\|\s*(\d+(?:\.\d+)?)\s*\|", doc, re.M)
+    return {m.group(1): float(m.group(2)) for m in rows}
+
+
+@pytest.mark.parametrize("lab", [lab.name for lab in manifest.load_labs(REPO)])
+def test_handout_points_table_matches_lab_toml(lab):
+    lab = manifest.find_lab(REPO, lab)
+    table = points_table((REPO / lab.handout).read_text())
+    want = {t.short: float(t.points) for t in lab.tests}
+    wrong = {name: (table.get(name), want.get(name)) for name in set(table) | set(want)
+             if table.get(name) != want.get(name)}
+    assert not wrong, (f"{lab.handout}'s points table disagrees with labs/{lab.name}/"
+                       f"lab.toml ({{test: (handout, lab.toml)}}): {wrong}")
+
+
 # ---------------------------------------------------------------- handouts
 
 @pytest.fixture(scope="module")
@@ -105,6 +123,13 @@ def test_handout_has_readme_stamp_and_no_markers(util_handout):
         if p.is_file() and markers.is_source(rel):
             assert not markers.leftover_markers(p.read_text()), rel
     assert "not implemented" in (out / "user/pause.c").read_text()
+
+
+def test_handout_leaves_out_the_cheat_corpus(util_handout):
+    out, _ = util_handout
+    assert list((REPO / "grade/selftest/cheats").glob("*.patch"))
+    assert not (out / "grade/selftest/cheats").exists()     # patches carry answers
+    assert (out / "grade/selftest/test_cheats.py").exists()   # skipped in a handout
 
 
 def test_handout_check_catches_a_leaked_answer(util_handout, tmp_path):

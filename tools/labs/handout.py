@@ -29,6 +29,11 @@ class HandoutError(Exception):
     pass
 
 
+# Never in a handout: the cheat corpus (grade/selftest/cheats/) is made of
+# patches against the reference, so it carries the answers.
+INSTRUCTOR_ONLY = ("grade/selftest/cheats/",)
+
+
 def tracked_files(repo):
     out = subprocess.run(["git", "-C", str(repo), "ls-files", "-z"], check=True,
                          stdout=subprocess.PIPE).stdout.decode()
@@ -75,7 +80,7 @@ def make_handout(repo, lab_name, out):
     repo, out = Path(repo).resolve(), Path(out).resolve()
     lab = manifest.find_lab(repo, lab_name)
     sol, labnum = lab.number - 1, lab.number
-    files = tracked_files(repo)
+    files = [f for f in tracked_files(repo) if not f.as_posix().startswith(INSTRUCTOR_ONLY)]
     parsed, dropped, written = {}, [], []
     _clear(out)
     out.mkdir(parents=True)

@@ -4,6 +4,7 @@
 #include "kernel/capinfo.h"
 #include "user/user.h"
 #include "user/lib/capcase.h"
+#include "user/lib/stamp.h"
 
 char ct_why[128];
 
@@ -73,8 +74,8 @@ static int run_one(const struct ctcase *c)
     live_before[s] = ct_is_live(s);
   int err = cap_audit(&a0);
   if (err < 0) {
-    printf("CT %s FAIL cap_audit: %s (the suite needs the system-control capability)\n",
-           c->name, errstr(err));
+    printf("%s %s FAIL cap_audit: %s (the suite needs the system-control capability)\n",
+           stamp("CT"), c->name, errstr(err));
     return 0;
   }
   ct_why[0] = 0;
@@ -117,15 +118,16 @@ static int run_one(const struct ctcase *c)
              a1.inflight, a1.queued);
   }
   if (ok)
-    printf("CT %s PASS\n", c->name);
+    printf("%s %s PASS\n", stamp("CT"), c->name);
   else
-    printf("CT %s FAIL %s\n", c->name, ct_why[0] ? ct_why : "(no reason)");
+    printf("%s %s FAIL %s\n", stamp("CT"), c->name, ct_why[0] ? ct_why : "(no reason)");
   return ok;
 }
 
 int ct_run(const struct ctcase *cases, int n, int argc, char **argv)
 {
   int passed = 0, failed = 0;
+  argc = stamp_args(argc, argv);
   for (int i = 0; i < n; i++) {
     if (!wanted(cases[i].name, argc, argv))
       continue;
@@ -134,6 +136,6 @@ int ct_run(const struct ctcase *cases, int n, int argc, char **argv)
     else
       failed++;
   }
-  printf("CT-SUMMARY passed=%d failed=%d\n", passed, failed);
+  printf("%s passed=%d failed=%d\n", stamp("CT-SUMMARY"), passed, failed);
   return failed;
 }

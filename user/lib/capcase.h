@@ -3,7 +3,8 @@
 // and after; a case passes only if it returned 1, left no slot open, left
 // the audit counts where they were and the audit found no inconsistency.
 // Prints "CT <name> PASS" or "CT <name> FAIL <reason>" per case, then
-// "CT-SUMMARY passed=N failed=M".
+// "CT-SUMMARY passed=N failed=M" (stamped after a leading "-n NONCE":
+// user/lib/stamp.h).
 #ifndef ZENITH_CAPCASE_H
 #define ZENITH_CAPCASE_H
 

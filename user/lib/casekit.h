@@ -14,7 +14,8 @@ extern char case_reason[160];
 // Records why the case failed; returns 0 so cases can `return why(...)`.
 #define why(...) (snprintf(case_reason, sizeof(case_reason), __VA_ARGS__), 0)
 
-// Run the cases named in argv[1..] ("all" = every case), print
+// Run the cases named in argv[1..] ("all" = every case; a leading
+// "-n NONCE -s SEED" stamps the lines, user/lib/stamp.h), print
 // "<TAG>-SUMMARY passed=N failed=M" and return the exit status: 0 when all
 // passed. With `isolate`, each case runs in its own
 // child process, so one case's state (or death) cannot touch the next.
