@@ -29,8 +29,11 @@ import fsck
 import zenith
 
 NNAME = 5
-EVENT_RE = re.compile(r"^(?:CR (\d+) (\d+) ([TAULS])((?: -?\d+)*)|CR-OK (\d+) (\d+) (-?\d+))$",
-                      re.M)
+# A line counts only once its newline is there: the kill may cut the last
+# line short ("CR 0 19 A 4" of "CR 0 19 A 4 512"), and such a step was not
+# yet begun (the line is printed before the step runs).
+EVENT_RE = re.compile(r"^(?:CR (\d+) (\d+) ([TAULS])((?: -?\d+)*)|CR-OK (\d+) (\d+) (-?\d+))$"
+                      r"(?=\n)", re.M)
 READY_RE = re.compile(r"^CR-READY (\d+) (\d+)$", re.M)
 
 
