@@ -92,12 +92,7 @@ def _safe_member_path(name):
     return p
 
 
-def _wanted(path, editable):
-    names = {Path(e).name for e in editable}
-    return path.name in names
-
-
-def _extract_tar(archive, dest, editable):
+def _extract_tar(archive, dest):
     total = 0
     try:
         with tarfile.open(archive) as tar:
@@ -106,8 +101,8 @@ def _extract_tar(archive, dest, editable):
                 raise SubmissionError(f"the archive has {len(members)} entries")
             for m in members:
                 rel = _safe_member_path(m.name)
-                if rel is None or not m.isreg() or not _wanted(rel, editable):
-                    continue          # links, devices, ../ paths, other files: ignored
+                if rel is None or not m.isreg():
+                    continue          # links, devices, ../ paths: ignored
                 total += m.size
                 if total > MAX_ARCHIVE_BYTES:
                     raise SubmissionError("the archive's files are too large")
@@ -120,7 +115,7 @@ def _extract_tar(archive, dest, editable):
         raise SubmissionError(f"cannot read the archive: {e}") from None
 
 
-def _extract_zip(archive, dest, editable):
+def _extract_zip(archive, dest):
     total = 0
     try:
         with zipfile.ZipFile(archive) as z:
@@ -130,7 +125,7 @@ def _extract_zip(archive, dest, editable):
             for info in infos:
                 rel = _safe_member_path(info.filename)
                 is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
-                if rel is None or info.is_dir() or is_link or not _wanted(rel, editable):
+                if rel is None or info.is_dir() or is_link:
                     continue
                 total += info.file_size
                 if total > MAX_ARCHIVE_BYTES:
@@ -174,6 +169,30 @@ def _from_patch(patch, dest, handout, editable):
                               proc.stdout.strip()[-1500:])
 
 
+def patched_paths(patch):
+    """The files a patch changes (its "+++ b/..." and "diff --git" lines)."""
+    paths = set()
+    for line in Path(patch).read_text(errors="replace").splitlines():
+        if line.startswith("+++ ") and line[4:].strip() != "/dev/null":
+            paths.add(line[4:].strip().split("\t")[0].removeprefix("b/"))
+        elif line.startswith("diff --git "):
+            parts = line.split()
+            if len(parts) >= 4:
+                paths.add(parts[3].removeprefix("b/"))
+    return paths
+
+
+def ignored_changes(source, files, found, handout, editable):
+    """Files the submission changes that the lab does not let students edit."""
+    if source.name.endswith(PATCH_SUFFIXES):
+        return sorted(p for p in patched_paths(source) if p not in editable)
+    if source.is_dir() and not (source / ".git").exists():
+        # Only the editable files were copied: compare the folder itself.
+        found = {w: source / p.relative_to(files) for w, p in found.items()}
+        files = source
+    return submission.changed_elsewhere(files, handout, found)
+
+
 def unpack(source, dest, handout, editable):
     """Put the submission's files in `dest` (a new folder); returns dest."""
     dest.mkdir(parents=True)
@@ -190,9 +209,9 @@ def unpack(source, dest, handout, editable):
                         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
                         shutil.copyfile(p, dest / rel)
     elif name.endswith(".zip"):
-        _extract_zip(source, dest, editable)
+        _extract_zip(source, dest)
     elif name.endswith(ARCHIVE_SUFFIXES):
-        _extract_tar(source, dest, editable)
+        _extract_tar(source, dest)
     elif name.endswith(PATCH_SUFFIXES):
         _from_patch(source, dest, handout, editable)
     else:
@@ -251,6 +270,10 @@ def grade_one(source, lab, handout, work_root, workers, timeout, keep):
     try:
         files = unpack(source, work / "submission", handout, lab.editable)
         found, oc.notes = submission.find(files, lab.editable)
+        flagged = submission.flag_note(ignored_changes(source, files, found, handout,
+                                                       lab.editable))
+        if flagged:
+            oc.notes.append(flagged)
         shutil.copytree(handout, tree, symlinks=True)
         oc.taken = submission.overlay(found, tree)
         details, why = grade_tree(tree, lab, work / "results", workers, timeout,
@@ -264,6 +287,16 @@ def grade_one(source, lab, handout, work_root, workers, timeout, keep):
             kinds = {t["kind"] for t in oc.tests}
             if kinds == {"build failed"}:
                 oc.note = "build failed"
+            elif not oc.taken:
+                oc.note = ("no editable file found in the submission: the untouched "
+                           "handout was graded")
+            elif all(found[f].read_bytes() == (handout / f).read_bytes() for f in oc.taken):
+                oc.note = ("the editable files are the handout's, unchanged: the untouched "
+                           "handout was graded")
+        # The tree goes away (unless --keep); its logs are kept in work/logs.
+        for t in oc.tests:
+            t["message"] = (t.get("message") or "").replace(
+                str(tree / "grade" / "out" / "logs"), str(work / "logs"))
     except SubmissionError as e:
         oc.note = str(e).splitlines()[0]
         oc.notes.append(str(e))
@@ -292,9 +325,15 @@ def write_report(oc, lab, reports):
     failed = [t for t in oc.tests if t["outcome"] != "passed"]
     if failed:
         lines.append("what went wrong:")
+        shown = set()     # a message many tests share (a build failure) is printed once
         for t in failed:
             lines.append(f"--- {t['test']} ({fmt(t['points'])}/{t['max_points']}, {t['kind']})")
-            lines += ["    " + x for x in (t.get("message") or "").splitlines()]
+            message = t.get("message") or ""
+            if message in shown and message.count("\n") > 2:
+                lines += ["    (the same message as above)", ""]
+                continue
+            shown.add(message)
+            lines += ["    " + x for x in message.splitlines()]
             lines.append("")
     (reports / f"{oc.student}.txt").write_text("\n".join(lines) + "\n")
     gradescope = {"score": oc.score, "max_score": oc.max_score, "tests": [

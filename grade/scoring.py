@@ -106,19 +106,37 @@ def score(request):
 def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
+    if report.when != "call":
+        return
     s = getattr(item, "zenith_score", None)
-    if s is None or report.when != "call":
+    fraction = s.earned() if s is not None else None
+    if fraction is not None:
+        report.user_properties.append((FRACTION_KEY, fraction))
+        if report.passed and fraction < 1:
+            failed = s.failures()
+            lines = [f"partial credit: {fraction:.0%} of this test's checks passed"]
+            lines += [f"failed check: {what}" for what in failed]
+            report.outcome = "failed"
+            report.longrepr = "\n".join(lines)
+    _record_points(item, report, fraction)
+
+
+_points = None
+
+
+def _record_points(item, report, fraction):
+    """A lab test's points, earned and possible, as the item's properties:
+    the JUnit XML carries them (<property name="points" .../>; pytest takes
+    them from the teardown report, made from item.user_properties)."""
+    global _points
+    if _points is None:
+        _points = {t.nodeid: t.points for lab in manifest.load_labs(REPO) for t in lab.tests}
+    possible = _points.get(item.nodeid)
+    if possible is None:
         return
-    fraction = s.earned()
-    if fraction is None:
-        return
-    report.user_properties.append((FRACTION_KEY, fraction))
-    if report.passed and fraction < 1:
-        failed = s.failures()
-        lines = [f"partial credit: {fraction:.0%} of this test's checks passed"]
-        lines += [f"failed check: {what}" for what in failed]
-        report.outcome = "failed"
-        report.longrepr = "\n".join(lines)
+    earned = possible if report.passed else \
+        round(possible * fraction, 2) if fraction is not None else 0
+    item.user_properties += [("points", earned), ("max_points", possible)]
 
 
 # ---------------------------------------------------------------- selection

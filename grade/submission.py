@@ -10,6 +10,10 @@ Everything else in the submission is ignored: tests, grader, Makefile and
 other kernel files always come from the clean handout. Symbolic links and
 oversized files are never taken.
 
+changed_elsewhere() lists the files of the submission that differ from
+the handout but are not editable: they are flagged in the report, never
+taken.
+
 Used by grade/batch (through batch_grade.py) and by Gradescope's
 run_autograder.
 """
@@ -79,3 +83,45 @@ def overlay(found, tree):
         shutil.copyfile(src, dst)
         os.utime(dst)
     return sorted(found)
+
+
+MAX_FLAGGED = 20
+SKIP_DIRS = ("build", ".git", "grade/out")
+
+
+def changed_elsewhere(root, handout, found):
+    """Paths (relative to the handout) of files in the submission at `root`
+    that exist in the handout with other contents and are not editable:
+    changes the grader ignores. `found` is find()'s map; it tells where the
+    repository starts inside the submission (it may be one level down)."""
+    root, handout = Path(root), Path(handout)
+    base = root
+    for want, path in found.items():
+        rel = path.relative_to(root)
+        depth = len(rel.parts) - len(Path(want).parts)
+        if depth >= 0 and rel.parts[depth:] == Path(want).parts:
+            base = root.joinpath(*rel.parts[:depth])
+            break
+    changed = []
+    for rel in _regular_files(base):
+        name = rel.as_posix()
+        if name in found or any(name == d or name.startswith(d + "/") for d in SKIP_DIRS):
+            continue
+        theirs, ours = base / rel, handout / rel
+        try:
+            if ours.is_file() and theirs.stat().st_size <= MAX_FILE_BYTES \
+                    and theirs.read_bytes() != ours.read_bytes():
+                changed.append(name)
+        except OSError:
+            continue
+    return sorted(changed)
+
+
+def flag_note(changed):
+    """The report's line for changed_elsewhere()'s list (None when empty)."""
+    if not changed:
+        return None
+    shown = ", ".join(changed[:MAX_FLAGGED])
+    more = f" and {len(changed) - MAX_FLAGGED} more" if len(changed) > MAX_FLAGGED else ""
+    return (f"changed but not graded (the lab does not let you edit them; the "
+            f"handout's versions were used): {shown}{more}")

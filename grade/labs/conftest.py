@@ -44,6 +44,8 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     seed = getattr(item, "zenith_seed", None)
-    if report.when == "call" and report.failed and seed is not None:
+    # (No seed with a build failure: the message every test shares stays one.)
+    built = not (call.excinfo and "build failed (`make all`" in str(call.excinfo.value))
+    if report.when == "call" and report.failed and seed is not None and built:
         report.sections.append(("seed", f"this test drew its fixtures from seed {seed}; "
                                 f"ZENITH_SEED={seed} reruns it with the same ones"))

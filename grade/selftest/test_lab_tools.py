@@ -229,8 +229,46 @@ def test_archives_keep_only_safe_regular_files(tmp_path):
         tar.addfile(link)
     dest = batch_grade.unpack(arc, tmp_path / "x", None, EDITABLE)
     got = sorted(str(p.relative_to(dest)) for p in dest.rglob("*") if p.is_file())
-    assert got == ["kernel/alarm.c"]
+    # Other safe files are unpacked too, only to flag them (never graded).
+    assert got == ["grade/conftest.py", "kernel/alarm.c"]
     assert not (tmp_path / "kernel").exists()
+
+
+def test_changes_to_other_files_are_flagged(tmp_path):
+    hand, sub = tmp_path / "handout", tmp_path / "sub" / "zenith"
+    for root, alarm, test, mk in ((hand, "stub", "real test", "all:"),
+                                  (sub, "answer", "def test(): pass", "all:")):
+        (root / "kernel").mkdir(parents=True)
+        (root / "grade").mkdir()
+        (root / "kernel/alarm.c").write_text(alarm)
+        (root / "grade/test.py").write_text(test)
+        (root / "Makefile").write_text(mk)
+    (sub / "build").mkdir()
+    (sub / "build/kernel.elf").write_text("junk")
+    found, _ = submission.find(tmp_path / "sub", EDITABLE)
+    changed = submission.changed_elsewhere(tmp_path / "sub", hand, found)
+    assert changed == ["grade/test.py"]                    # alarm.c is graded; build/ skipped
+    assert "grade/test.py" in submission.flag_note(changed)
+    assert submission.flag_note([]) is None
+    patch = tmp_path / "p.patch"
+    patch.write_text("diff --git a/kernel/alarm.c b/kernel/alarm.c\n--- a/kernel/alarm.c\n"
+                     "+++ b/kernel/alarm.c\n@@ -1 +1 @@\n-a\n+b\n"
+                     "--- a/Makefile\t2020\n+++ b/Makefile\t2020\n@@ -1 +1 @@\n-a\n+b\n")
+    assert batch_grade.patched_paths(patch) == {"kernel/alarm.c", "Makefile"}
+
+
+def test_report_prints_a_shared_message_once(tmp_path):
+    lab = types.SimpleNamespace(name="syscall", title="t", tests=[], max_points=20)
+    msg = "build failed (`make all` exited 2); last lines of its output:\na\nb\nc"
+    tests = [dict(lab="syscall", test=f"test_{i}", nodeid=f"n{i}", points=0, max_points=10,
+                  outcome="failed", kind="build failed", duration=0.0, message=msg)
+             for i in range(2)]
+    oc = batch_grade.Outcome("s", tmp_path / "s.tgz", max_score=20, note="build failed",
+                             tests=tests)
+    batch_grade.write_report(oc, lab, tmp_path)
+    text = (tmp_path / "s.txt").read_text()
+    assert text.count("last lines of its output") == 1
+    assert "(the same message as above)" in text
 
 
 def test_patch_applies_only_to_editable_files(tmp_path):

@@ -43,7 +43,16 @@ def test_batch_grades_a_varied_class(tmp_path):
     got = {name: float(r["score"]) for name, r in rows.items()}
     assert got == {k: float(v) for k, v in expected.items()}, proc.stdout
     assert rows["nobuild"]["note"] == "build failed"
-    assert "error:" in (out / "reports" / "nobuild.txt").read_text()
+    nobuild = (out / "reports" / "nobuild.txt").read_text()
+    assert nobuild.count("error:") == 1, nobuild          # the build failure, once
+    assert "(the same message as above)" in nobuild
+    assert "untouched handout was graded" in rows["untouched"]["note"]
+    tampered = (out / "reports" / "tampered.txt").read_text()
+    assert "changed but not graded" in tampered
+    for name in ("grade/labs/test_syscall.py", "labs/syscall/lab.toml", "Makefile"):
+        assert name in tampered, name
+    panics = (out / "reports" / "panics.txt").read_text()
+    assert f"full console log: {out / 'work' / 'panics' / 'logs'}" in panics
     assert "kernel panic" in (out / "reports" / "panics.txt").read_text()
     assert "timeout" in (out / "reports" / "hangs.txt").read_text()
     assert not (tmp_path / "kernel").exists()         # the ../ path went nowhere
