@@ -10,9 +10,16 @@ arithmetic of the classifier is checked by user/schedscore.c ("SS ...").
 
 import re
 
+import pytest
+
 import guest
 
 TIMEOUT = 240
+# Each run is CPU-bound under -icount (schedlat's 200 wakeups behind two
+# hogs are seconds of guest time): the whole-test safety net must exceed
+# the run's own timeout (the default 120 s did not, and fired on a loaded
+# host in the handouts' verify-labs).
+pytestmark = pytest.mark.zenith_timeout(TIMEOUT + 60)
 
 
 def _run(run_zenith, command):
