@@ -8,8 +8,19 @@ import crashcheck as cc  # noqa: E402
 
 
 def states_and_low(lines):
-    rnd = cc.replay("\n".join(["CR-READY 5 " + lines[0]] + lines[1:]))
+    # Each line whole, with its newline, as the guest prints it.
+    rnd = cc.replay("\n".join(["CR-READY 5 " + lines[0]] + lines[1:]) + "\n")
     return rnd
+
+
+def test_cut_last_line_is_not_a_step():
+    """A SIGKILL can cut the last line short ("CR 0 1 A 4" of "CR 0 1 A 4
+    512"): it was printed before its step ran, so it is no step at all.
+    Before, it was read as a step with one argument too few and replay
+    crashed with an IndexError (seen once in test_power_cuts_keep_promises)."""
+    rnd = cc.replay("CR-READY 7 1\nCR 0 0 T 4\nCR-OK 0 0 0\nCR 0 1 A 4")
+    w = rnd.writers[0]
+    assert rnd.problems == [] and (w.begun, w.ended, w.pending) == (0, 0, None)
 
 
 def test_single_writer_every_returned_step_is_promised():
