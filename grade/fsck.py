@@ -65,6 +65,16 @@ class Report:
     def lookup(self, path):
         return self.image.lookup(path)
 
+    def made_at_boot(self):
+        """Names every boot adds to this (fresh) image's root: init makes
+        /console, a device node (an inode, no blocks)."""
+        return {"console"} - set(self.image.entries_of("/"))
+
+    def free_after_a_clean_run(self):
+        """(free inodes, free blocks) a disk booted from this fresh image
+        must be back to once a run has removed everything it made."""
+        return self.free_inodes - len(self.made_at_boot()), self.free_blocks
+
     def read(self, path):
         return self.image.read(path)
 

@@ -27,8 +27,7 @@ def test_create_races_parent_removal(run_zenith, zenith_tmp):
     after = fsck.check(zenith_tmp / "vm1-fs.img")
     assert after.errors == [], "disk inconsistent after the race:\n" + "\n".join(after.errors)
     assert after.orphans == [], f"allocated inodes named nowhere after the race: {after.orphans}"
-    made_at_boot = {"console"} - set(fresh.image.entries_of("/"))
-    want = (fresh.free_inodes - len(made_at_boot), fresh.free_blocks)
+    want = fresh.free_after_a_clean_run()
     assert (after.free_inodes, after.free_blocks) == want, \
         (f"free inodes/blocks {after.free_inodes}/{after.free_blocks} after the race, "
          f"{want[0]}/{want[1]} expected: something leaked")

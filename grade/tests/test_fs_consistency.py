@@ -23,10 +23,9 @@ def test_removed_dir_no_leak(run_zenith, zenith_tmp, cpus):
     after = fsck.check(zenith_tmp / "vm1-fs.img")
     assert after.errors == [], "disk inconsistent after the run:\n" + "\n".join(after.errors)
     assert after.orphans == [], f"allocated inodes named nowhere: {after.orphans}"
-    # init makes /console (a device node: an inode, no blocks) at boot.
-    made_at_boot = {"console"} - set(fresh.image.entries_of("/"))
-    assert set(after.image.entries_of("/")) - set(fresh.image.entries_of("/")) <= made_at_boot
-    want = (fresh.free_inodes - len(made_at_boot), fresh.free_blocks)
+    assert set(after.image.entries_of("/")) - set(fresh.image.entries_of("/")) <= \
+        fresh.made_at_boot()
+    want = fresh.free_after_a_clean_run()
     assert (after.free_inodes, after.free_blocks) == want, \
         (f"free inodes/blocks {after.free_inodes}/{after.free_blocks} after the run, "
          f"{want[0]}/{want[1]} expected (the fresh image, less /console)")
