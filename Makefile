@@ -44,7 +44,7 @@ UPROGS := $(patsubst user/%.c,$(B)/user/_%,$(UPROG_SRCS))
 DEPCHECK := $(B)/.deps-ok
 
 .PHONY: all kernel fs qemu qemu-gdb qemu-disk clean-disk test test-host grade bench schedbench sched-trace campaign clean deps \
-	handout verify-labs gradescope selftest fuzz crashtest race
+	handout verify-labs gradescope selftest fuzz crashtest race docs
 
 all: $(B)/kernel.elf $(B)/fs.img
 
@@ -189,10 +189,28 @@ qemu-gdb: all qemu-disk
 HANDOUT_LAB := $(wildcard labs/HANDOUT)
 LAB_TESTS := $(if $(HANDOUT_LAB),,$(wildcard grade/labs))
 
-test: all
+# The reference tree's run also builds the course website first (`make
+# docs`); tools/tests/test_docs_site.py opens it in Chromium. A handout
+# leaves the website out: a student's `make test` needs no browser.
+test: all $(if $(HANDOUT_LAB),,docs)
 	$(PYTEST) -q -p no:cacheprovider mkfs/tests tools/tests grade/tests grade/selftest $(LAB_TESTS) \
 		-n $(or $(JOBS),auto)
 	$(if $(HANDOUT_LAB),,@$(MAKE) --no-print-directory verify-labs VERIFY_FLAGS=--skip-reference)
+
+# The course website: the book, the lab handouts, the guides and the results
+# pages as static HTML in build/docs (open build/docs/index.html), built by
+# Sphinx with MyST from the configuration in docs/site/. Every warning fails
+# the build: a broken link or anchor, and inline code naming a repository
+# file that does not exist. The Debian packages come from tools/deps.sh docs.
+DOCS_DEPS := $(B)/.deps-docs-ok
+$(DOCS_DEPS): tools/deps.sh
+	@tools/deps.sh docs
+	@mkdir -p $(B) && touch $@
+
+docs: $(DOCS_DEPS)
+	rm -rf $(B)/docs $(B)/docs-doctrees
+	$(PYTHON) -m sphinx -b html -c docs/site -W --keep-going -n -q -d $(B)/docs-doctrees . $(B)/docs
+	@echo "docs: the site is in $(B)/docs (start page: $(B)/docs/index.html)"
 
 # Labs (labs/README.md). `make grade [LAB=name]` grades the labs on this tree;
 # `make handout LAB=name [OUT=dir]` writes a student tree (build/handout/name);

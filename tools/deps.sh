@@ -2,8 +2,10 @@
 # Checks that the tools Zenith needs are present and recent enough; installs
 # the missing Debian packages with apt-get (through sudo when not root).
 # Run by `make` on first use, by `make deps`, and by .ci/run.
-# `tools/deps.sh plots` also wants python3-matplotlib (make schedbench,
-# make sched-trace draw with it).
+# Groups named on the command line add packages: `tools/deps.sh plots` wants
+# python3-matplotlib (make schedbench, make sched-trace draw with it);
+# `tools/deps.sh docs` wants Sphinx, MyST, Graphviz and Chromium (make docs
+# builds the course website with them; its test opens it in Chromium).
 set -e
 
 PKGS=""
@@ -28,10 +30,18 @@ if [ -x /usr/bin/python3 ]; then
   need_py pexpect python3-pexpect
   need_py xdist python3-pytest-xdist
   need_py pytest_timeout python3-pytest-timeout
-  if [ "$1" = plots ]; then
-    need_py matplotlib python3-matplotlib
-  fi
 fi
+for group in "$@"; do
+  case "$group" in
+    plots) need_py matplotlib python3-matplotlib ;;
+    docs)
+      need_py sphinx python3-sphinx
+      need_py myst_parser python3-myst-parser
+      need dot graphviz
+      need chromium chromium ;;
+    *) echo "zenith: tools/deps.sh: unknown group '$group' (plots, docs)" >&2; exit 2 ;;
+  esac
+done
 
 if [ -n "$PKGS" ]; then
   echo "zenith: installing missing Debian packages:$PKGS"
