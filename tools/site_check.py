@@ -4,8 +4,8 @@ Chromium and check that it renders: the start page, a book chapter, a lab
 handout and a results page each have their title and headings, a search
 box, and every image on them loaded (an <img> with a natural size, a
 Graphviz <object> whose SVG document has drawn nodes); the start page's
-navigation follows the course order. Screenshots of each page go to
-build/docs-screenshots/. Exits 1 and lists the problems if any.
+navigation follows the course order, and the search page finds chapter 7
+by a word in it. Screenshots of each page go to build/docs-screenshots/. Exits 1 and lists the problems if any.
 
     tools/site_check.py [--site DIR] [--shots DIR | --no-shots]
 
@@ -242,6 +242,21 @@ def order_problems(nav):
     return []
 
 
+# The search page must find this word in this page (Sphinx's search runs in
+# JavaScript after the page has loaded: the virtual-time budget lets it).
+SEARCH = ("eevdf", "docs/book/07-scheduling.html")
+
+
+def search_problems(base):
+    word, want = SEARCH
+    dom = chromium("--virtual-time-budget=10000", "--dump-dom",
+                   base + "/search.html?q=" + word)
+    hits = re.findall(r'<li><a href="([^"?#]*)', dom)
+    if want not in hits:
+        return ["search.html: searching for %r does not find %s (found %s)" % (word, want, hits)]
+    return []
+
+
 def screenshot(base, page, shots):
     dest = Path(shots) / (page.name + ".png")
     dest.unlink(missing_ok=True)
@@ -269,13 +284,14 @@ def check_site(site, shots=None, pages=PAGES):
         if shots is not None:
             os.makedirs(shots, exist_ok=True)
             shooting = [pool.submit(screenshot, base, page, shots) for page in pages]
+        searching = pool.submit(search_problems, base)
         found = probe(base, pages)
         for page in pages:
             problems += page_problems(site, page, found.get(page.path))
         start = found.get("index.html")
         if start:
             problems += order_problems(start["nav"])
-        for job in shooting:
+        for job in shooting + [searching]:
             problems += job.result()
     return problems
 

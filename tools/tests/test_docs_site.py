@@ -3,7 +3,8 @@ Chromium: tools/site_check.py opens the start page, a book chapter, a lab
 handout and a results page, checks their titles, headings, search box,
 images and diagrams and the navigation's course order, and saves
 screenshots in build/docs-screenshots/. `make test` builds the site first.
-The second test breaks a copy of the site and checks that the check fails."""
+The second test breaks a copy of the site (a page deleted, a diagram and a
+plot spoilt, the search index gone) and checks that the check sees each."""
 import re
 import shutil
 import sys
@@ -51,7 +52,9 @@ def test_check_fails_on_a_broken_site(site, tmp_path):
     svg.write_bytes(b"")
     png = first_image(broken / "docs/results/scheduler.html", r'<img[^>]* src="([^"]+\.png)"')
     png.write_bytes(b"not a picture")
+    (broken / "searchindex.js").unlink()
     problems = "\n".join(site_check.check_site(broken))
     assert "docs/labs/sched.html: HTTP status 404" in problems
     assert "diagram file ../../_images/%s missing or empty" % svg.name in problems
     assert "image ../../_images/%s did not load" % png.name in problems
+    assert "search.html: searching for 'eevdf' does not find" in problems
