@@ -94,6 +94,16 @@ static int fill_from_user(struct pipe *pi, uint64 src, uint64 n)
   return m;
 }
 
+// The tally of procinfo.h: p's first write also counts it as a writer.
+static void count_pipe_write(struct proc *p)
+{
+  p->tally.pipe_writes++;
+  if (!p->wrote_pipe) {
+    p->wrote_pipe = 1;
+    p->tally.pipe_writers++;
+  }
+}
+
 int pipewrite(struct pipe *pi, uint64 user_addr, int n)
 {
   int done = 0;
@@ -122,6 +132,8 @@ int pipewrite(struct pipe *pi, uint64 user_addr, int n)
   }
   wakeup(&pi->nread);
   release(&pi->lock);
+  if (done > 0)
+    count_pipe_write(myproc());
   return done;
 }
 
@@ -156,5 +168,7 @@ int piperead(struct pipe *pi, uint64 user_addr, int n)
   int r = drain_to_user(pi, user_addr, n);
   wakeup(&pi->nwrite);
   release(&pi->lock);
+  if (r > 0)
+    myproc()->tally.pipe_reads++;
   return r;
 }

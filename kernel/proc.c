@@ -129,6 +129,8 @@ static void freeproc(struct proc *p)
   p->killed = 0;
   p->xstate = 0;
   p->cputime = 0;
+  memset(&p->tally, 0, sizeof(p->tally));
+  p->wrote_pipe = 0;
   memset(&p->se, 0, sizeof(p->se));
   p->last_cpu = -1;
 #if LAB >= 2
@@ -280,6 +282,7 @@ void proc_discard(struct proc *np)
 
 void proc_start(struct proc *np, struct proc *parent)
 {
+  parent->tally.children++;   // (fork and spawn run in the parent's thread)
   acquire(&wait_lock);
   np->parent = parent;
   release(&wait_lock);
@@ -326,6 +329,15 @@ void exit(int status)
   panic("zombie exit");
 }
 
+// A reaped child's work becomes part of its parent's.
+static void tally_add(struct proctally *to, const struct proctally *from)
+{
+  to->children += from->children;
+  to->pipe_writes += from->pipe_writes;
+  to->pipe_writers += from->pipe_writers;
+  to->pipe_reads += from->pipe_reads;
+}
+
 // Reap a child that has exited. Only children the caller holds a process
 // capability with CAP_R_WAIT for count (fork gives the parent one; init
 // gets one for every orphan): -E_CHILD if there are no children at all,
@@ -355,6 +367,7 @@ int wait(uint64 status_addr)
           release(&wait_lock);
           return -E_FAULT;
         }
+        tally_add(&p->tally, &pp->tally);
         freeproc(pp);
         release(&pp->lock);
         release(&wait_lock);
@@ -566,6 +579,7 @@ static void fill_procinfo(struct proc *p, struct procinfo *pi)
   if (p->state == RUNNING)
     pi->cputime += r_time() - p->run_start;
   safestrcpy(pi->name, p->name, sizeof(pi->name));
+  pi->tally = p->tally;
 }
 
 // Copy up to max procinfo records of live processes to user_buf.

@@ -11,6 +11,7 @@
 #include "spinlock.h"
 #include "cap.h"
 #include "sched.h"
+#include "procinfo.h"
 
 // Callee-saved registers saved by swtch() when a kernel thread gives up the hart.
 struct context {
@@ -105,6 +106,11 @@ struct proc {
 
   // CPU accounting, exact: charged from rdtime at every switch.
   uint64 cputime;            // total rdtime units run
+
+  // Its own and its reaped children's work (procinfo.h); only the
+  // process's own thread changes it (fork, spawn, pipes, wait).
+  struct proctally tally;
+  int wrote_pipe;            // it made a pipe write itself (counted a writer)
   uint64 run_start;          // rdtime when it last got a hart
   int last_cpu;              // hart it last ran on, -1 if never
 #if LAB >= 2

@@ -4,7 +4,8 @@
 //
 // The capability: a capability slot naming the system-control object
 // (capinfo type CAPT_SYSCTL). Its rights mean:
-//   CAP_R_READ   list every process (procinfo, used by `ps`)
+//   CAP_R_READ   list every process (procinfo, used by `ps`), read the
+//                kernel command line (bootargs)
 //   CAP_R_WRITE  power the machine off (halt)
 //   CAP_R_DUP / CAP_R_TRANSFER / CAP_R_REVOKE   as for every capability
 // The kernel gives init one, with all of these, in slot SYSCTL_SLOT before

@@ -19,6 +19,7 @@
 #include "kernel/errno.h"
 #include "kernel/syscall.h"
 #include "kernel/procinfo.h"
+#include "kernel/sysctl.h"
 #include "kernel/fs_format.h"
 #include "kernel/memlayout.h"
 #include "user/user.h"
@@ -421,6 +422,62 @@ static void t_procinfo_self(void)
   EXPECT("procinfo max -1", procinfo(pi, -1), -E_INVAL);
 }
 
+// This process's tally (kernel/procinfo.h), from procinfo.
+static struct proctally my_tally(void)
+{
+  static struct procinfo pi[NPROC];
+  int n = procinfo(pi, NPROC), me = getpid();
+  for (int i = 0; i < n; i++)
+    if (pi[i].pid == me)
+      return pi[i].tally;
+  FAILF("pid %d not in procinfo's list (%d)", me, n);
+  return (struct proctally){0};
+}
+
+// The kernel's tally: a child that writes to a pipe once and a grandchild
+// that writes twice, both reaped, add 2 processes, 3 writes and 2 writers
+// to this process's tally; its own reads count too; a write that moves
+// nothing (no reader) does not count.
+static void t_tally(void)
+{
+  struct proctally t0 = my_tally();
+  int p[2];
+  EXPECT("pipe", pipe(p), 0);
+  int pid = xfork();
+  if (pid == 0) {
+    close(p[0]);
+    int g = fork();
+    if (g == 0) {
+      exit(write(p[1], "ab", 2) == 2 && write(p[1], "c", 1) == 1 ? 0 : 1);
+    }
+    int st = -1;
+    wait(&st);
+    exit(st == 0 && write(p[1], "d", 1) == 1 ? 0 : 1);
+  }
+  close(p[1]);
+  char buf[8];
+  int got = 0, reads = 0, r;
+  while ((r = read(p[0], buf, sizeof(buf))) > 0) {
+    got += r;
+    reads++;
+  }
+  close(p[0]);
+  EXPECT("child's status", xwait(pid), 0);
+  EXPECT("bytes read", got, 4);
+  struct proctally t1 = my_tally();
+  EXPECT("tally: children", t1.children - t0.children, 2);
+  EXPECT("tally: pipe writes", t1.pipe_writes - t0.pipe_writes, 3);
+  EXPECT("tally: pipe writers", t1.pipe_writers - t0.pipe_writers, 2);
+  EXPECT("tally: pipe reads", t1.pipe_reads - t0.pipe_reads, reads);
+  EXPECT("pipe", pipe(p), 0);
+  close(p[0]);
+  EXPECT("write with no reader", write(p[1], "x", 1), -E_PIPE);
+  close(p[1]);
+  struct proctally t2 = my_tally();
+  EXPECT("tally: a failed write", t2.pipe_writes - t1.pipe_writes, 0);
+  EXPECT("tally: a failed write's writer", t2.pipe_writers - t1.pipe_writers, 0);
+}
+
 static void t_badptr_procinfo(void)
 {
   fill_bad_addrs();
@@ -455,6 +512,14 @@ static void t_bootargs(void)
   char *top = aligned_top();
   if (r > 0)
     EXPECT("bootargs(crossing)", bootargs(top - 1, 64), -E_FAULT);
+  // Only a holder of the system-control capability reads the command line
+  // (a grading boot's nonce is on it): a child that drops it is refused.
+  int pid = xfork();
+  if (pid == 0) {
+    close(SYSCTL_SLOT);
+    exit(bootargs(buf, sizeof(buf)) == -E_NOCAP ? 0 : 1);
+  }
+  EXPECT("bootargs without the system-control capability (child's status)", xwait(pid), 0);
 }
 
 static void t_uptime_sleep(void)
@@ -2057,6 +2122,7 @@ static const struct utcase cases[] = {
   {"kill_spinning", t_kill_spinning, 0},
   {"kill_badpid", t_kill_badpid, 0},
   {"procinfo_self", t_procinfo_self, 0},
+  {"tally", t_tally, 0},
   {"badptr_procinfo", t_badptr_procinfo, 0},
   {"bootargs", t_bootargs, 0},
   {"uptime_sleep", t_uptime_sleep, 0},

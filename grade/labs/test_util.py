@@ -4,13 +4,13 @@ Each test boots a fresh VM and checks what the program prints, exactly.
 The numbers fanout is given and the tree find walks are drawn from the
 test's random seed (the `rng` fixture, grade/labs/conftest.py), so an
 answer written into the program cannot pass; fanout's workers are counted
-from the process ids the kernel hands out, so a fanout that does not fork
-them cannot pass either.
+from the process ids the kernel hands out, and what they sent through pipes
+from the kernel's tally of the shell's reaped children (`ps -t`), so a
+fanout that does not fork them, or whose workers send nothing through a
+pipe, cannot pass either.
 """
 
 import re
-
-import guest
 
 
 def _numbers(text):
@@ -75,29 +75,53 @@ def _seeded_cases(rng, count):
     return cases
 
 
-def _newest_ps_pid(vm, what):
-    """The pid of the `ps` just run (the kernel hands out pids in order)."""
-    out = vm.run("ps")
-    pids = guest.pids_named(out, "ps")
-    if len(pids) != 1:
-        vm.fail(f"{what}: `ps` printed {out!r}; expected one row named ps")
-    return pids[0], out
+def _ps_tally(vm, what):
+    """Run `ps -t`: (its own pid, the shell's tally {column: count}, the
+    listing). The kernel hands out pids in order; the shell's tally counts
+    what it and the children it reaped did (kernel/procinfo.h)."""
+    out = vm.run("ps -t")
+    rows = {int(t[0]): t for t in (line.split() for line in out.splitlines()[1:])
+            if len(t) == 7 and t[0].isdigit()}
+    mine = [t for t in rows.values() if t[6] == "ps"]
+    if len(mine) != 1 or int(mine[0][1]) not in rows:
+        vm.fail(f"{what}: `ps -t` printed {out!r}; expected one row named ps and its shell's")
+    shell = rows[int(mine[0][1])]
+    tally = dict(zip(("children", "pipe_writes", "pipe_writers", "pipe_reads"),
+                     (int(x) for x in shell[2:6])))
+    return int(mine[0][0]), tally, out
 
 
 def _fanout_counted(vm, k, n, timeout=30):
-    """Run `fanout k n` between two `ps`; return (output, processes fanout
-    created): the pids between the two ps are fanout's and its workers'."""
-    before, _ = _newest_ps_pid(vm, "before fanout")
+    """Run `fanout k n` between two `ps -t`; return (output, processes
+    fanout created, what its tree did with pipes {column: count}, the second
+    listing): the pids between the two ps are fanout's and its workers';
+    the shell's tally grew by what fanout's tree (and the first ps) did."""
+    before, t0, _ = _ps_tally(vm, "before fanout")
     out = vm.run(f"fanout {k} {n}", timeout=timeout)
-    after, listing = _newest_ps_pid(vm, "after fanout")
-    return out, after - before - 2, listing
+    after, t1, listing = _ps_tally(vm, "after fanout")
+    return out, after - before - 2, {c: t1[c] - t0[c] for c in t0}, listing
 
 
-def _check_workers(vm, k, n, created):
+def _workers_problem(k, n, created, pipes):
+    """Why fanout's workers do not look like k processes sending their sums
+    through pipes (None if they do)."""
     if created != k:
-        vm.fail(f"`fanout {k} {n}` created {created} process(es) besides itself "
+        return (f"`fanout {k} {n}` created {created} process(es) besides itself "
                 f"(counted from the process ids the kernel handed out); expected {k} "
                 "workers, one fork per worker")
+    if pipes["pipe_writers"] < k or pipes["pipe_reads"] < k:
+        return (f"`fanout {k} {n}` printed the right sums, but the kernel saw "
+                f"{pipes['pipe_writers']} of its processes write to a pipe and "
+                f"{pipes['pipe_reads']} pipe read(s) that got data (`ps -t`: the shell's "
+                f"tally of its reaped children); expected each of the {k} workers to send "
+                "its sum through a pipe and fanout to read them")
+    return None
+
+
+def _check_workers(vm, k, n, created, pipes):
+    problem = _workers_problem(k, n, created, pipes)
+    if problem:
+        vm.fail(problem)
 
 
 def test_fanout_small(vm, score, rng):
@@ -107,24 +131,24 @@ def test_fanout_small(vm, score, rng):
     score.expect(len(cases))
     for k, n in cases:
         cmd = f"fanout {k} {n}"
-        out, created, _ = _fanout_counted(vm, k, n)
+        out, created, pipes, _ = _fanout_counted(vm, k, n)
         want = _fanout_expected(k, n)
         if out != want:
             score.check(False, f"`{cmd}` printed {out!r}, expected {want!r}")
         else:
-            score.check(created == k, f"`{cmd}` created {created} process(es) besides "
-                        f"itself (counted from process ids); expected {k} workers")
+            problem = _workers_problem(k, n, created, pipes)
+            score.check(problem is None, problem)
     score.finish()
 
 
 def test_fanout_large(vm, rng):
     n = rng.randint(5_000_000, 10_000_000)
     cmd = f"fanout 8 {n}"
-    out, created, _ = _fanout_counted(vm, 8, n, timeout=120)
+    out, created, pipes, _ = _fanout_counted(vm, 8, n, timeout=120)
     want = _fanout_expected(8, n)
     if out != want:
         vm.fail(f"`{cmd}` printed {out!r}, expected {want!r}")
-    _check_workers(vm, 8, n, created)
+    _check_workers(vm, 8, n, created, pipes)
 
 
 def test_fanout_usage(vm):
@@ -143,10 +167,10 @@ def test_fanout_usage_status(run_zenith):
 
 def test_fanout_leaves_no_processes(vm, rng):
     (k, n), = _seeded_cases(rng, 1)
-    out, created, listing = _fanout_counted(vm, k, n)
+    out, created, pipes, listing = _fanout_counted(vm, k, n)
     if out != _fanout_expected(k, n):
         vm.fail(f"`fanout {k} {n}` printed {out!r}, expected {_fanout_expected(k, n)!r}")
-    _check_workers(vm, k, n, created)
+    _check_workers(vm, k, n, created, pipes)
     if "fanout" in listing:
         vm.fail(f"after `fanout {k} {n}` returned, ps still lists fanout processes: "
                 f"{listing!r}")

@@ -24,7 +24,7 @@ needs_restarts = pytest.mark.skipif((REPO / "labs" / "HANDOUT").exists(),
 pytestmark = pytest.mark.lab_answers(4)
 
 SVC = "svc=on"
-CASES = ["policy", "restart", "stale", "hang", "slow", "backoff", "anomaly", "cpu", "growth",
+CASES = ["restart", "stale", "hang", "slow", "backoff", "anomaly", "cpu", "growth",
          "flood", "refuse"]
 
 

@@ -4,7 +4,15 @@
 #include "kernel/chan.h"
 #include "user/user.h"
 #include "user/lib/svcclient.h"
-#include "user/lib/svcpolicy.h"
+
+// The client's own generation check. Clients (svc, kv, the test program
+// selfheal) must not link the lab's svcpolicy.c: a program that links the
+// code it judges can be made to print its verdict (grade/labs/
+// test_selfheal.py). Only the supervisor runs the lab's svc_gen_current.
+static int same_generation(uint32 known, uint32 got)
+{
+  return known == got;
+}
 
 #define CONNECT_TRIES 400   // x 5 ticks: how long a restart is waited for
 
@@ -96,7 +104,7 @@ static int reconnect(struct svcconn *c)
     int r = svc_connect(c, c->name);
     if (r < 0)
       return r;
-    if (!svc_gen_current(old, c->gen)) {
+    if (!same_generation(old, c->gen)) {
       c->restarts++;
       return -E_RESTARTED;
     }
@@ -119,7 +127,7 @@ int svc_call(struct svcconn *c, void *req, int len, void *reply, int max)
   int r = svc_rpc(c->req, req, len, 0, 0, reply, max, 0);
   if (r == -E_PEER || r == -E_BADCAP || r == -E_RESTARTED)
     return reconnect(c);
-  if (r >= (int)sizeof(struct svchdr) && !svc_gen_current(c->gen, ((struct svchdr *)reply)->gen)) {
+  if (r >= (int)sizeof(struct svchdr) && !same_generation(c->gen, ((struct svchdr *)reply)->gen)) {
     // answered by another incarnation than the one we connected to
     c->gen = ((struct svchdr *)reply)->gen;
     c->restarts++;
