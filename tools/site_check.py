@@ -4,8 +4,9 @@ Chromium and check that it renders: the start page, a book chapter, a lab
 handout and a results page each have their title and headings, a search
 box, and every image on them loaded (an <img> with a natural size, a
 Graphviz <object> whose SVG document has drawn nodes); the start page's
-navigation follows the course order, and the search page finds chapter 7
-by a word in it. Screenshots of each page go to build/docs-screenshots/. Exits 1 and lists the problems if any.
+navigation follows the course order; every link in a page's body leads to
+a file of the site (the source pages of `kernel/...` included); and the
+search page finds chapter 7 by a word in it. Screenshots of each page go to build/docs-screenshots/. Exits 1 and lists the problems if any.
 
     tools/site_check.py [--site DIR] [--shots DIR | --no-shots]
 
@@ -43,13 +44,14 @@ class Page:
     min_h2: int    # at least this many section headings
     min_svg: int = 0   # Graphviz diagrams that must draw
     min_img: int = 0   # <img> images that must load
+    min_sources: int = 0   # links to source files (kernel/...) that must work
     shot_at: str = ""  # the screenshot shows the page from this anchor on
 
 
 PAGES = [
     Page("start", "index.html", "Zenith", 5),
     Page("chapter", "docs/book/07-scheduling.html", "Chapter 7", 10, min_svg=2,
-         shot_at="the-fair-policy"),
+         min_sources=10, shot_at="the-fair-policy"),
     Page("handout", "docs/labs/sched.html", "Lab 5 (sched)", 3),
     Page("results", "docs/results/scheduler.html", "Scheduler benchmark", 3, min_img=5,
          shot_at="plots"),
@@ -79,6 +81,9 @@ function look(f, out) {
     h1: [...d.querySelectorAll('h1')].map(text),
     h2: d.querySelectorAll('h2').length,
     search: !!d.querySelector('form[action$="search.html"] input[name="q"]'),
+    links: [...d.querySelectorAll('div.body a[href]')].map(a => a.getAttribute('href'))
+             .filter(h => !/^[a-z]+:/.test(h) && !h.startsWith('#')),
+    sources: d.querySelectorAll('div.body a.source-link').length,
     nav: [...d.querySelectorAll('div.sphinxsidebar a.reference.internal')]
            .map(a => a.getAttribute('href')),
     img: [...d.querySelectorAll('div.body img')].map(i => ({
@@ -222,6 +227,12 @@ def page_problems(site, page, r):
         if sv["root"] != "svg" or sv["nodes"] < 3 or sv["w"] < 50 or sv["h"] < 50:
             bad("diagram %s did not draw (root %s, %d nodes, %dx%d)" % (
                 sv["src"], sv["root"], sv["nodes"], sv["w"], sv["h"]))
+    for href in r["links"]:
+        f = here / href.split("#")[0].split("?")[0]
+        if not f.is_file():
+            bad("link to %s: no such file in the site" % href)
+    if r["sources"] < page.min_sources:
+        bad("%d links to source files, expected at least %d" % (r["sources"], page.min_sources))
     if len(r["img"]) < page.min_img:
         bad("%d images, expected at least %d" % (len(r["img"]), page.min_img))
     if len(r["svg"]) < page.min_svg:

@@ -4,7 +4,7 @@ handout and a results page, checks their titles, headings, search box,
 images and diagrams and the navigation's course order, and saves
 screenshots in build/docs-screenshots/. `make test` builds the site first.
 The second test breaks a copy of the site (a page deleted, a diagram and a
-plot spoilt, the search index gone) and checks that the check sees each."""
+plot spoilt, the search index and the source pages gone) and checks that the check sees each."""
 import re
 import shutil
 import sys
@@ -46,15 +46,19 @@ def first_image(page, pattern):
 
 def test_check_fails_on_a_broken_site(site, tmp_path):
     broken = tmp_path / "site"
-    shutil.copytree(site, broken, ignore=shutil.ignore_patterns("code"))
+    shutil.copytree(site, broken)
     (broken / "docs/labs/sched.html").unlink()
     svg = first_image(broken / "docs/book/07-scheduling.html", r'<object data="([^"]+\.svg)"')
     svg.write_bytes(b"")
     png = first_image(broken / "docs/results/scheduler.html", r'<img[^>]* src="([^"]+\.png)"')
     png.write_bytes(b"not a picture")
     (broken / "searchindex.js").unlink()
+    source = re.search(r'<a class="source-link[^"]*" href="([^"]+)"',
+                       (broken / "docs/book/07-scheduling.html").read_text(encoding="utf-8")).group(1)
+    shutil.rmtree(broken / "code")  # every source page
     problems = "\n".join(site_check.check_site(broken))
     assert "docs/labs/sched.html: HTTP status 404" in problems
     assert "diagram file ../../_images/%s missing or empty" % svg.name in problems
     assert "image ../../_images/%s did not load" % png.name in problems
     assert "search.html: searching for 'eevdf' does not find" in problems
+    assert "link to %s: no such file in the site" % source in problems

@@ -6,6 +6,7 @@ them), where the files that have a page are links. Only files the
 repository tracks are listed. Binary files are copied as they are. The
 pages live under code/ in the output, outside the search index: they are
 the code, not the course."""
+import functools
 import html
 import os
 import posixpath
@@ -60,19 +61,28 @@ def tracked_files(root):
         return found
 
 
-def lexer_for(name, text):
-    base = os.path.basename(name)
-    if base == "Makefile":
-        base = "Makefile.mk"
+@functools.lru_cache(maxsize=None)
+def lexer_for(kind):
+    """The lexer for a file name's suffix (or a whole name without one):
+    looked up once per kind, since Pygments' lookup scans every lexer."""
     try:
-        return get_lexer_for_filename(base, text)
+        return get_lexer_for_filename("x" + kind if kind.startswith(".") else kind)
     except ClassNotFound:
         return TextLexer()
+
+
+def kind_of(path):
+    base = posixpath.basename(path)
+    if base == "Makefile":
+        return ".mk"
+    suffix = posixpath.splitext(base)[1]
+    return suffix or base
 
 
 class SourcePages:
     def __init__(self, app):
         self.project = app.config.project
+        self.docs = app.env.found_docs  # a listed .md that is a page links there
         self.root = app.srcdir
         self.out = app.outdir
         self.formatter = HtmlFormatter(linenos="table", lineanchors="L",
@@ -111,7 +121,7 @@ class SourcePages:
         try:
             with open(full, encoding="utf-8") as f:
                 text = f.read()
-            body = highlight(text, lexer_for(path, text), self.formatter)
+            body = highlight(text, lexer_for(kind_of(path)), self.formatter)
         except (UnicodeDecodeError, ValueError):  # binary: a copy to open
             dest = os.path.join(self.out, SOURCE_DIR, path)
             os.makedirs(os.path.dirname(dest), exist_ok=True)
@@ -128,17 +138,27 @@ class SourcePages:
             name = sub[len(folder):]
             items.append('<li><a href="%sindex.html">%s</a></li>' % (
                 html.escape(name), html.escape(name)))
+        here = posixpath.dirname(source_uri(folder, True))
         for path in sorted(p for p in self.files if posixpath.dirname(p) + "/" == folder):
             name = html.escape(posixpath.basename(path))
-            items.append('<li><a href="%s.html">%s</a></li>' % (name, name)
-                         if path in self.pages else "<li>%s</li>" % name)
+            if self.is_doc(path):
+                href = posixpath.relpath(path[:-3] + ".html", here)
+                items.append('<li><a href="%s">%s</a> (a page of the course)</li>' % (href, name))
+            elif path in self.pages:
+                items.append('<li><a href="%s.html">%s</a></li>' % (name, name))
+            else:
+                items.append("<li>%s</li>" % name)
         self.write(source_uri(folder, True), folder, self.above(folder),
                    '<ul class="listing">%s</ul>' % "".join(items))
+
+    def is_doc(self, path):
+        return path.endswith(".md") and path[:-3] in self.docs
 
     def write_all(self, linked):
         for path in linked:
             if path.endswith("/"):
-                self.pages |= {p for p in self.files if posixpath.dirname(p) + "/" == path}
+                self.pages |= {p for p in self.files if posixpath.dirname(p) + "/" == path
+                               and not self.is_doc(p)}
             else:
                 self.pages.add(path)
         for path in sorted(self.pages):
