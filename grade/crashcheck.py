@@ -1,5 +1,5 @@
 """What a crash may and may not lose: the host half of the crash campaign
-(user/fuzzcrash.c prints the steps; tools/crashtest.py and
+(user/tests/fuzzcrash.c prints the steps; tools/crashtest.py and
 grade/tests/test_crash.py kill QEMU and call check(); book 5.5 and 5.18).
 
 From the console, replay each writer's steps on a model of its directory

@@ -8,7 +8,7 @@ nowhere else. The format is described in labs/README.md:
     name = "util"                    # must equal the folder name
     title = "..."
     handout = "docs/labs/util.md"    # the student's handout document
-    editable = ["user/pause.c", ...] # the files a student may change
+    editable = ["user/labs/pause.c", ...] # the files a student may change
     [[test]]
     name = "grade/labs/test_util.py::test_pause_waits"   # a pytest node id
     points = 15

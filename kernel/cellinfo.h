@@ -39,7 +39,7 @@ struct cellquota {
 
 // init starts holding the root cell's capability in this slot (the last
 // one is the scheduler's, kernel/schedctl.h); sh passes it on only to the
-// programs that need it (user/sh.c).
+// programs that need it (user/cmd/sh.c).
 #define CELL_ROOT_SLOT (NCAP - 2)
 
 // cell_info(slot, buf, max) fills one of these for the cell and for each

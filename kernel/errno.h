@@ -42,7 +42,7 @@
 // Directory capabilities and badges (dircap, C2)
 #define E_ESCAPE      30   // a path climbs ("..") above the directory capability it starts from
 #define E_BADGE       31   // the capability already carries a badge
-// SandCells and self-healing (kernel/cell.c)
+// SandCells and self-healing (kernel/cell/cell.c)
 #define E_QUOTA       33   // a quota of the caller's (or the target) cell is used up
 #define E_RESTARTED   34   // the peer was restarted: reconnect (new generation)
 #define E_CELLDEAD    35   // the cell has been destroyed

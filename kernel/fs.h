@@ -5,7 +5,7 @@
 #define ZENITH_FS_H
 
 #include "types.h"
-#include "sleeplock.h"
+#include "lib/sleeplock.h"
 #include "fs_format.h"
 #include "stat.h"
 

@@ -12,7 +12,7 @@
 // The kernel gives init one, with all of these, in slot SCHEDCTL_SLOT before
 // init starts; nobody else can create one. init keeps it and its shell
 // inherits it; the shell closes it in every child except the programs that
-// need it (`sched`, `schedtest`, `schedbench`, `schedlat`: user/sh.c). Anyone can read
+// need it (`sched`, `schedtest`, `schedbench`, `schedlat`: user/cmd/sh.c). Anyone can read
 // the active policy's name (sched_policy) without a capability.
 //
 // System calls (user/user.h):
@@ -53,9 +53,9 @@
 // capability (CAP_R_WRITE) any weight in range.
 
 // What the adaptive policy knows about each process, updated in O(1)
-// integer arithmetic at every event (kernel/sched_score.c says exactly
+// integer arithmetic at every event (kernel/sched/sched_score.c says exactly
 // how). Times are in rdtime units (100 ns on QEMU virt); "fractions" are
-// out of 1024. The learned policy (S2: kernel/sched_learned.c, trained by
+// out of 1024. The learned policy (S2: kernel/sched/sched_learned.c, trained by
 // tools/sched_learn.py) reads the same struct: bucket each field by log2.
 struct sched_features {
   uint32 run_avg;      // decaying average CPU burst (run time between sleeps)

@@ -2,7 +2,7 @@
 """The crash campaign (`make crashtest`; book 5.18): power cuts at seeded
 random moments, then a check of what the file system promised.
 
-Each trial boots `fuzzcrash SEED WRITERS` (user/fuzzcrash.c) on a copy of
+Each trial boots `fuzzcrash SEED WRITERS` (user/tests/fuzzcrash.c) on a copy of
 the disk the previous trial's kill left (so every boot also recovers from
 a crash), SIGKILLs QEMU a seeded random delay after the writers start, and
 checks the disk with grade/fsck.py and grade/crashcheck.py: consistent,

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The system-call fuzzer's host half (`make fuzz`; user/fuzz.c is the guest).
+"""The system-call fuzzer's host half (`make fuzz`; user/tests/fuzz.c is the guest).
 
 Each run boots with `run=fuzz SEED GENS PROCS BUDGET` on 1 hart (-icount) or
 3 harts (real time) and reads the console until QEMU powers off. A run ends
@@ -31,7 +31,7 @@ import fsck  # noqa: E402
 import zenith  # noqa: E402
 from results_page import write_section  # noqa: E402
 
-BATCH = 50          # user/fuzz.c's BATCH
+BATCH = 50          # user/tests/fuzz.c's BATCH
 HEADER_RE = re.compile(r"^FZ (\d+) (\d+) (\d+) (\d) (\d+)$", re.M)
 REAP_RE = re.compile(r"^FZ-REAP (\d+) (\d+) (\w+)$", re.M)
 DONE_RE = re.compile(r"^FZ-DONE gens=(\d+) done=(\d+) early=(\d+) timeout=(\d+) "
@@ -133,7 +133,7 @@ def results_page(runs, args, path):
 Written by `make fuzz` (tools/fuzz.py); the method is in book section 5.16.
 
 Each run boots Zenith with `run=fuzz SEED {args.gens} {args.procs} {args.budget}`
-(user/fuzz.c): {args.gens} worker generations, {args.procs} at a time, every
+(user/tests/fuzz.c): {args.gens} worker generations, {args.procs} at a time, every
 other one in a cell of its own, {args.budget} raw system calls each with
 arguments drawn from the classes book 5.16 lists. Seeds: {", ".join(map(str, args.seeds))}.
 *Calls* counts a finished generation's budget and, for one that died or was

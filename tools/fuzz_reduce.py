@@ -4,7 +4,7 @@
   tools/fuzz_reduce.py grade/out/fuzz/panic-1h-7.txt    # a file tools/fuzz.py saved
   tools/fuzz_reduce.py --wseed W --cell C --last N [--cpus 1]
 
-A worker's call i depends only on (its seed, i) (user/fuzz.c), so any subset
+A worker's call i depends only on (its seed, i) (user/tests/fuzz.c), so any subset
 of its calls can be replayed alone: `fuzz -r WSEED CELL LIST` on a fresh
 boot. The reducer first finds a candidate worker (of those running at the
 panic) whose calls 0..last panic the kernel alone, then removes calls with

@@ -2,7 +2,7 @@
 tools/sched_trace.py, tools/sched_learn.py). Plain Python, no QEMU: the
 unit tests in tools/tests/test_schedstats.py run in `make test`.
 
-schedbench (user/schedbench.c) prints:
+schedbench (user/tests/schedbench.c) prints:
   SB <workload> <metric> <value>        one figure
   SBS <workload> <series> <v> <v> ...   raw samples (may span many lines,
                                         and several processes may print the
@@ -23,7 +23,7 @@ _ERR = re.compile(r"^SB-ERR (\S+) (.*)$")
 
 def percentile(values, p):
     """Nearest-rank percentile (p in 0..100): the smallest sample with at
-    least p% of the samples at or below it (the rule user/schedbench.c
+    least p% of the samples at or below it (the rule user/tests/schedbench.c
     uses). None for no samples."""
     if not values:
         return None

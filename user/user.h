@@ -76,7 +76,7 @@ int sched_stats(int slot, struct schedstat *st, struct schedproc *procs, int max
 int sched_setpolicy(int slot, const char *name);               // new policy id
 int sched_setweight(int pid, int weight, int slot);            // slot -1: use a process capability
 int sched_policy(char *name, int len);                         // active policy id
-// Directory capabilities, badges, listing (kernel/dircap.h)
+// Directory capabilities, badges, listing (kernel/fs/dircap.h)
 struct capent;
 int openat(int dirslot, const char *path, int omode);  // path below a directory slot
 int setdir(int which, int slot);                   // DIRCAP_CWD/ROOT from slot; -1 drops

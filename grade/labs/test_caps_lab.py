@@ -1,8 +1,8 @@
 """Lab caps: rights checking and attenuation (stage A), revocation (B),
 transfer through channels (C) and the powerbox (D).
 
-The tests run cases of the in-guest capability suites: user/captest.c and
-user/chantest.c print "CT <case> PASS" or "CT <case> FAIL <reason>". Each
+The tests run cases of the in-guest capability suites: user/tests/captest.c and
+user/tests/chantest.c print "CT <case> PASS" or "CT <case> FAIL <reason>". Each
 case checks the kernel's audit before and after (no record, slot or file
 leaked, no inconsistency). Stage D's tests type commands at the shell and
 read what the powerbox says it granted (`grants on`, `sh -v`), what a

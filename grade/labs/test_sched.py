@@ -3,9 +3,9 @@ the adaptive classifier.
 
 Every run is on one hart under QEMU -icount, so tick counts and CPU shares
 repeat exactly; the checks allow tolerances anyway. The behaviour checks run
-inside the guest in user/schedtest.c, which runs each case in its own
+inside the guest in user/tests/schedtest.c, which runs each case in its own
 process and prints "SC <case> PASS" or "SC <case> FAIL <reason>"; the exact
-arithmetic of the classifier is checked by user/schedscore.c ("SS ...").
+arithmetic of the classifier is checked by user/labs/schedscore.c ("SS ...").
 """
 
 import re

@@ -6,7 +6,7 @@ No program that judges links that file. test_policy runs `svcprobe SEED`,
 which calls svc_decide and svc_gen_current on queries drawn from the seed and
 prints each answer; the grader computes the right answers itself
 (svcpolicy_model.py) and compares. The other tests run the in-guest judge
-user/selfheal.c (`selfheal -n NONCE CASE`, stamped lines, grade/guest.py):
+user/tests/selfheal.c (`selfheal -n NONCE CASE`, stamped lines, grade/guest.py):
 it watches the supervisor, which runs the lab's code in a process of its
 own, restart the services. The supervisor runs only when the command line
 says svc=on (run mode). Every wait is counted in guest ticks under -icount,

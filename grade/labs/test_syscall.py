@@ -1,7 +1,7 @@
 """Lab syscall: a system call with argument checks (sysinfo), a kernel
 backtrace (kbacktrace), and a user-level timer callback (alarm/alarmret).
 
-Most checks run inside the guest in user/systest.c, which prints one line
+Most checks run inside the guest in user/tests/systest.c, which prints one line
 per case: "ST <case> PASS" or "ST <case> FAIL <reason>".
 """
 

@@ -1,7 +1,7 @@
 """Lab vm: inspect page tables (pgdump), change them (mprotect), and serve
 page faults (lazymap).
 
-Most checks run inside the guest in user/vmtest.c, which runs each case in
+Most checks run inside the guest in user/tests/vmtest.c, which runs each case in
 its own process and prints "VT <case> PASS" or "VT <case> FAIL <reason>".
 """
 

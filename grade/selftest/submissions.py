@@ -19,7 +19,7 @@ from labs import markers  # noqa: E402
 
 LAB = "syscall"
 LAB_NUMBER = 2
-FILES = ["kernel/sysinfo.c", "kernel/printf.c", "kernel/alarm.c"]
+FILES = ["kernel/trap/sysinfo.c", "kernel/lib/printf.c", "kernel/trap/alarm.c"]
 
 
 def answer(rel):
@@ -29,7 +29,7 @@ def answer(rel):
 
 def stub_with(handout, body):
     """The handout's sysinfo stub with its body replaced."""
-    text = (handout / "kernel/sysinfo.c").read_text()
+    text = (handout / "kernel/trap/sysinfo.c").read_text()
     text = text.replace('#include "sysproc.h"', '#include "sysproc.h"\n#include "printf.h"')
     assert "  return -E_NOSYS;\n" in text
     return text.replace("  return -E_NOSYS;\n", body)
@@ -66,13 +66,13 @@ def make_submissions(folder, handout):
     expected["untouched"] = 0
 
     # A syntax error, as a patch against the handout.
-    broken = (handout / "kernel/sysinfo.c").read_text().replace(
+    broken = (handout / "kernel/trap/sysinfo.c").read_text().replace(
         "return -E_NOSYS;", "return -E_NOSYS  /* forgot the semicolon */")
     old, new = folder / "old.c", folder / "new.c"
-    old.write_text((handout / "kernel/sysinfo.c").read_text())
+    old.write_text((handout / "kernel/trap/sysinfo.c").read_text())
     new.write_text(broken)
-    diff = subprocess.run(["diff", "-u", "--label", "a/kernel/sysinfo.c", "--label",
-                           "b/kernel/sysinfo.c", str(old), str(new)],
+    diff = subprocess.run(["diff", "-u", "--label", "a/kernel/syscall/sysinfo.c", "--label",
+                           "b/kernel/syscall/sysinfo.c", str(old), str(new)],
                           stdout=subprocess.PIPE, text=True).stdout
     old.unlink()
     new.unlink()
@@ -83,23 +83,23 @@ def make_submissions(folder, handout):
     loose = folder / "panics"
     loose.mkdir()
     (loose / "sysinfo.c").write_text(stub_with(handout, '  panic("sysinfo: student bug");\n'))
-    (loose / "printf.c").write_text(answer("kernel/printf.c"))
-    (loose / "alarm.c").write_text(answer("kernel/alarm.c"))
+    (loose / "printf.c").write_text(answer("kernel/lib/printf.c"))
+    (loose / "alarm.c").write_text(answer("kernel/trap/alarm.c"))
     expected["panics"] = 60
 
     # sysinfo never returns; the rest is right. A zip file.
     with zipfile.ZipFile(folder / "hangs.zip", "w") as z:
-        z.writestr("kernel/sysinfo.c", stub_with(handout, "  for (;;)\n    ;\n"))
-        z.writestr("kernel/printf.c", answer("kernel/printf.c"))
-        z.writestr("kernel/alarm.c", answer("kernel/alarm.c"))
+        z.writestr("kernel/trap/sysinfo.c", stub_with(handout, "  for (;;)\n    ;\n"))
+        z.writestr("kernel/lib/printf.c", answer("kernel/lib/printf.c"))
+        z.writestr("kernel/trap/alarm.c", answer("kernel/trap/alarm.c"))
     expected["hangs"] = 60
 
     # Only alarm is done, and the student also "fixed" the tests, tried to
     # write outside the submission and linked printf.c to a host file.
-    link = tarfile.TarInfo("kernel/printf.c")
+    link = tarfile.TarInfo("kernel/lib/printf.c")
     link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
     _tar(folder / "tampered.tgz", {
-        "kernel/alarm.c": answer("kernel/alarm.c"),
+        "kernel/trap/alarm.c": answer("kernel/trap/alarm.c"),
         "grade/labs/test_syscall.py": "def test_sysinfo_program():\n    pass\n",
         "labs/syscall/lab.toml": "# all points mine\n",
         "../kernel/sysinfo.c": "int x;\n",

@@ -3,7 +3,7 @@
 A test program that prints stamped verdicts (it links user/lib/stamp.c) and
 also links a file the student edits can be made to print its own PASS line
 from inside that file: the selfheal lab's svc_decide did exactly that while
-user/selfheal.c linked user/lib/svcpolicy.c. The lab code must run in
+user/tests/selfheal.c linked user/lib/svcpolicy.c. The lab code must run in
 another process (the supervisor, svcprobe) whose output the judge or the
 grader checks. This reads the symbol tables of the built programs."""
 

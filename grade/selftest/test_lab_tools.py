@@ -115,14 +115,14 @@ def util_handout(tmp_path_factory):
 def test_handout_has_readme_stamp_and_no_markers(util_handout):
     out, info = util_handout
     readme = (out / "README.md").read_text()
-    assert "docs/labs/util.md" in readme and "user/find.c" in readme
+    assert "docs/labs/util.md" in readme and "user/labs/find.c" in readme
     assert manifest.handout_lab(out) == "util"
-    assert "kernel/alarm.c" in info["dropped"]            # exists for lab 2 on only
+    assert "kernel/trap/alarm.c" in info["dropped"]            # exists for lab 2 on only
     for rel in handout.tracked_files(REPO):
         p = out / rel
         if p.is_file() and markers.is_source(rel):
             assert not markers.leftover_markers(p.read_text()), rel
-    assert "not implemented" in (out / "user/pause.c").read_text()
+    assert "not implemented" in (out / "user/labs/pause.c").read_text()
 
 
 def test_handout_leaves_out_the_cheat_corpus(util_handout):
@@ -200,37 +200,37 @@ def test_partial_credit_arithmetic():
 
 # ---------------------------------------------------------------- submissions
 
-EDITABLE = ["kernel/sysinfo.c", "kernel/alarm.c", "user/find.c"]
+EDITABLE = ["kernel/trap/sysinfo.c", "kernel/trap/alarm.c", "user/labs/find.c"]
 
 
 def test_find_takes_paths_then_unique_names(tmp_path):
-    (tmp_path / "zenith/kernel").mkdir(parents=True)
-    (tmp_path / "zenith/kernel/sysinfo.c").write_text("k")
+    (tmp_path / "zenith/kernel/trap").mkdir(parents=True)
+    (tmp_path / "zenith/kernel/trap/sysinfo.c").write_text("k")
     (tmp_path / "zenith/user").mkdir()
     (tmp_path / "zenith/user/sysinfo.c").write_text("u")      # same name, wrong place
     (tmp_path / "alarm.c").write_text("a")                    # loose file
     (tmp_path / "find.c").symlink_to("/etc/passwd")           # never followed
     found, notes = submission.find(tmp_path, EDITABLE)
-    assert found["kernel/sysinfo.c"].read_text() == "k"
-    assert found["kernel/alarm.c"].read_text() == "a"
-    assert "user/find.c" not in found and any("user/find.c" in n for n in notes)
+    assert found["kernel/trap/sysinfo.c"].read_text() == "k"
+    assert found["kernel/trap/alarm.c"].read_text() == "a"
+    assert "user/labs/find.c" not in found and any("user/labs/find.c" in n for n in notes)
 
 
 def test_archives_keep_only_safe_regular_files(tmp_path):
     arc = tmp_path / "s.tgz"
     with tarfile.open(arc, "w:gz") as tar:
-        for name, data in (("kernel/alarm.c", b"ok"), ("../kernel/sysinfo.c", b"evil"),
+        for name, data in (("kernel/trap/alarm.c", b"ok"), ("../kernel/sysinfo.c", b"evil"),
                            ("/tmp/find.c", b"evil"), ("grade/conftest.py", b"evil")):
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
-        link = tarfile.TarInfo("user/find.c")
+        link = tarfile.TarInfo("user/labs/find.c")
         link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
         tar.addfile(link)
     dest = batch_grade.unpack(arc, tmp_path / "x", None, EDITABLE)
     got = sorted(str(p.relative_to(dest)) for p in dest.rglob("*") if p.is_file())
     # Other safe files are unpacked too, only to flag them (never graded).
-    assert got == ["grade/conftest.py", "kernel/alarm.c"]
+    assert got == ["grade/conftest.py", "kernel/trap/alarm.c"]
     assert not (tmp_path / "kernel").exists()
 
 
@@ -238,9 +238,9 @@ def test_changes_to_other_files_are_flagged(tmp_path):
     hand, sub = tmp_path / "handout", tmp_path / "sub" / "zenith"
     for root, alarm, test, mk in ((hand, "stub", "real test", "all:"),
                                   (sub, "answer", "def test(): pass", "all:")):
-        (root / "kernel").mkdir(parents=True)
+        (root / "kernel/trap").mkdir(parents=True)
         (root / "grade").mkdir()
-        (root / "kernel/alarm.c").write_text(alarm)
+        (root / "kernel/trap/alarm.c").write_text(alarm)
         (root / "grade/test.py").write_text(test)
         (root / "Makefile").write_text(mk)
     (sub / "build").mkdir()
@@ -251,10 +251,10 @@ def test_changes_to_other_files_are_flagged(tmp_path):
     assert "grade/test.py" in submission.flag_note(changed)
     assert submission.flag_note([]) is None
     patch = tmp_path / "p.patch"
-    patch.write_text("diff --git a/kernel/alarm.c b/kernel/alarm.c\n--- a/kernel/alarm.c\n"
-                     "+++ b/kernel/alarm.c\n@@ -1 +1 @@\n-a\n+b\n"
+    patch.write_text("diff --git a/kernel/trap/alarm.c b/kernel/trap/alarm.c\n"
+                     "--- a/kernel/trap/alarm.c\n+++ b/kernel/trap/alarm.c\n@@ -1 +1 @@\n-a\n+b\n"
                      "--- a/Makefile\t2020\n+++ b/Makefile\t2020\n@@ -1 +1 @@\n-a\n+b\n")
-    assert batch_grade.patched_paths(patch) == {"kernel/alarm.c", "Makefile"}
+    assert batch_grade.patched_paths(patch) == {"kernel/trap/alarm.c", "Makefile"}
 
 
 def test_report_prints_a_shared_message_once(tmp_path):
@@ -279,9 +279,9 @@ def test_patch_applies_only_to_editable_files(tmp_path):
     patch = tmp_path / "s.patch"
     patch.write_text("".join(
         f"--- a/{rel}\n+++ b/{rel}\n@@ -1 +1 @@\n-line\n+changed\n"
-        for rel in ("kernel/alarm.c", "Makefile")))
+        for rel in ("kernel/trap/alarm.c", "Makefile")))
     dest = batch_grade.unpack(patch, tmp_path / "x", hand, EDITABLE)
-    assert (dest / "kernel/alarm.c").read_text() == "changed\n"
+    assert (dest / "kernel/trap/alarm.c").read_text() == "changed\n"
     assert not (dest / "Makefile").exists()
 
 
@@ -298,7 +298,7 @@ def test_gradescope_zip_layout(tmp_path):
         names = set(zf.namelist())
         modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in zf.infolist()}
     assert {"setup.sh", "run_autograder", "handout/labs/HANDOUT",
-            "handout/grade/gradescope/autograde.py", "handout/user/find.c"} <= names
+            "handout/grade/gradescope/autograde.py", "handout/user/labs/find.c"} <= names
     assert modes["run_autograder"] & 0o100 and modes["setup.sh"] & 0o100
     assert modes["handout/tools/deps.sh"] & 0o100
     assert not any(n.startswith("handout/build/") for n in names)

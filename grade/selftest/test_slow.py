@@ -67,7 +67,7 @@ def test_gradescope_bundle_grades_a_fake_autograder_tree(tmp_path):
     sub = root / "submission"
     sub.mkdir()
     for name in ("pause.c", "fanout.c"):          # find.c not done: loses its 35 points
-        (sub / name).write_text(markers.strip(REPO / "user" / name, 1, 1))
+        (sub / name).write_text(markers.strip(REPO / "user" / "labs" / name, 1, 1))
     env = dict(os.environ, AUTOGRADER_ROOT=str(root))
     for var in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
         env.pop(var, None)
@@ -80,6 +80,6 @@ def test_gradescope_bundle_grades_a_fake_autograder_tree(tmp_path):
     by_name = {t["name"]: t for t in results["tests"]}
     assert by_name["util: test_find_tree"]["status"] == "failed"
     assert by_name["util: test_pause_waits"]["status"] == "passed"
-    assert "user/pause.c" in results["output"]
+    assert "user/labs/pause.c" in results["output"]
     for t in results["tests"]:
         assert "def test_" not in t["output"]             # never the test's source

@@ -1,5 +1,5 @@
 """The in-guest suite for directory capabilities, the wait right, badges and
-cap_list (user/dirtest.c): every check passes and the kernel never panics,
+cap_list (user/tests/dirtest.c): every check passes and the kernel never panics,
 on one hart and on three."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""The disk-full campaign (issue 14, item 6; user/fuzzfull.c, book 5.6):
+"""The disk-full campaign (issue 14, item 6; user/tests/fuzzfull.c, book 5.6):
 several processes fill the disk at once until every creation and write
 fails (blocks first, then inodes); each failure must be a clean -E_NOSPC, the parent then removes
 everything and a 100 KB file must fit again. Afterwards the host checks

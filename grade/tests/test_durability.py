@@ -1,6 +1,6 @@
 """What fsync promises survives a crash (issue 17, part 2; book 5.5).
 
-Each round boots with `run=durable SEED` (user/durable.c): with two
+Each round boots with `run=durable SEED` (user/tests/durable.c): with two
 processes keeping the log busy, the guest prints the state its seeded
 writes, links, unlinks and truncating opens will leave in /durSEED, makes
 them, calls fsync, prints a marker line and goes on with unsynced work.

@@ -1,4 +1,4 @@
-"""The system-call fuzzer's short run (issue 14; user/fuzz.c, book 5.16).
+"""The system-call fuzzer's short run (issue 14; user/tests/fuzz.c, book 5.16).
 
 Four workers at a time, two of them in cells, make raw system calls with
 wild arguments; the kernel must not panic, the driver must reap every

@@ -1,5 +1,5 @@
 """The scheduler: its event trace, the scheduler-control capability, and
-(user/schedtest.c) the behaviour of each policy, checked with tolerances on
+(user/tests/schedtest.c) the behaviour of each policy, checked with tolerances on
 shares of CPU time measured by the kernel's exact accounting, never on
 wall-clock time."""
 
@@ -145,7 +145,7 @@ POLICY_CASES = ["switch", "refuse", "fair_equal", "fair_weighted", "fair_vruntim
 @pytest.mark.zenith_timeout(400)
 def test_policies_behave(run_zenith):
     """Shares, levels and classes on one hart under -icount (exactly
-    repeatable): see user/schedtest.c for what each case checks."""
+    repeatable): see user/tests/schedtest.c for what each case checks."""
     res = run_zenith("schedtest " + " ".join(POLICY_CASES), cpus=1, icount=True, timeout=300)
     check_cases(res, "SC", POLICY_CASES)
 

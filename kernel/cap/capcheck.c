@@ -20,9 +20,9 @@
 #include "types.h"
 #include "param.h"
 #include "errno.h"
-#include "spinlock.h"
-#include "capnode.h"
-#include "capcheck.h"
+#include "lib/spinlock.h"
+#include "cap/capnode.h"
+#include "cap/capcheck.h"
 
 int cap_check(const struct capnode *n, uint32 need)
 {

@@ -8,12 +8,12 @@
 // caprevoke.c.
 #include "types.h"
 #include "param.h"
-#include "spinlock.h"
-#include "klib.h"
+#include "lib/spinlock.h"
+#include "lib/klib.h"
 #include "file.h"
-#include "pcap.h"
-#include "cell.h"
-#include "capnode.h"
+#include "cap/pcap.h"
+#include "cell/cell.h"
+#include "cap/capnode.h"
 
 struct spinlock caplock;
 

@@ -13,8 +13,8 @@
 
 #include "types.h"
 #include "param.h"
-#include "spinlock.h"
-#include "cap.h"
+#include "lib/spinlock.h"
+#include "cap/cap.h"
 
 struct file;
 struct proc;

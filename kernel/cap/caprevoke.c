@@ -18,8 +18,8 @@
 // load (the one word another hart may change meanwhile).
 #include "types.h"
 #include "param.h"
-#include "spinlock.h"
-#include "capnode.h"
+#include "lib/spinlock.h"
+#include "cap/capnode.h"
 
 int cap_live(const struct capnode *n)
 {

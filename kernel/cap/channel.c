@@ -12,15 +12,15 @@
 #include "types.h"
 #include "param.h"
 #include "errno.h"
-#include "spinlock.h"
-#include "klib.h"
-#include "kalloc.h"
-#include "proc.h"
-#include "vm.h"
+#include "lib/spinlock.h"
+#include "lib/klib.h"
+#include "mm/kalloc.h"
+#include "proc/proc.h"
+#include "mm/vm.h"
 #include "file.h"
-#include "cap.h"
-#include "captransfer.h"
-#include "channel.h"
+#include "cap/cap.h"
+#include "cap/captransfer.h"
+#include "cap/channel.h"
 
 #define NCHAN (NFILE / 2)
 

@@ -9,11 +9,11 @@
 #include "types.h"
 #include "param.h"
 #include "errno.h"
-#include "spinlock.h"
-#include "proc.h"
-#include "capnode.h"
-#include "capcheck.h"
-#include "pcap.h"
+#include "lib/spinlock.h"
+#include "proc/proc.h"
+#include "cap/capnode.h"
+#include "cap/capcheck.h"
+#include "cap/pcap.h"
 
 static int free_entry(struct proc *p)
 {

@@ -13,7 +13,7 @@
 #define ZENITH_CELL_H
 
 #include "types.h"
-#include "spinlock.h"
+#include "lib/spinlock.h"
 #include "cellinfo.h"
 
 struct proc;

@@ -9,22 +9,22 @@
 #include "param.h"
 #include "riscv.h"
 #include "errno.h"
-#include "spinlock.h"
-#include "klib.h"
-#include "kalloc.h"
-#include "vm.h"
-#include "proc.h"
+#include "lib/spinlock.h"
+#include "lib/klib.h"
+#include "mm/kalloc.h"
+#include "mm/vm.h"
+#include "proc/proc.h"
 #include "file.h"
-#include "cap.h"
-#include "cell.h"
+#include "cap/cap.h"
+#include "cell/cell.h"
 #include "cellinfo.h"
 #include "faultrec.h"
-#include "fault.h"
-#include "channel.h"
+#include "cell/fault.h"
+#include "cap/channel.h"
 #include "spawncap.h"
-#include "spawn.h"
-#include "syscall_args.h"
-#include "syscell.h"
+#include "proc/spawn.h"
+#include "trap/syscall_args.h"
+#include "cell/syscell.h"
 
 // The cell in slot, if the slot holds a live cell capability with `need`:
 // -E_BADCAP, then -E_INVAL for another kind of object, then -E_NORIGHT.
@@ -160,7 +160,7 @@ uint64 sys_cell_info(void)
 // == 0 the process is a copy of the caller's memory (not its lazymap
 // region) and cell_spawn returns 0 in it, like fork. Needs CELL_R_SPAWN.
 // -E_QUOTA (the cell's processes, pages or slots), -E_CELLDEAD, and
-// spawn's errors (kernel/sysspawn.c).
+// spawn's errors (kernel/proc/sysspawn.c).
 uint64 sys_cell_spawn(void)
 {
   int err;

@@ -5,11 +5,11 @@
 #include "types.h"
 #include "riscv.h"
 #include "errno.h"
-#include "spinlock.h"
-#include "proc.h"
+#include "lib/spinlock.h"
+#include "proc/proc.h"
 #include "file.h"
-#include "console.h"
-#include "uart.h"
+#include "dev/console.h"
+#include "dev/uart.h"
 
 #define CTRL(x) ((x) - '@')
 #define BACKSPACE 0x100   // consputc: erase the last character on screen

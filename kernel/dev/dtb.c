@@ -6,8 +6,8 @@
 #include "types.h"
 #include "param.h"
 #include "memlayout.h"
-#include "klib.h"
-#include "dtb.h"
+#include "lib/klib.h"
+#include "dev/dtb.h"
 
 struct platform platform = {
   .ram_base = RAMBASE, .ram_size = 128UL * 1024 * 1024,

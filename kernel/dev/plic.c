@@ -2,10 +2,10 @@
 // Device sources (UART, virtio disk) get priority 1; each hart's S-mode
 // context (number 2*hart+1 on QEMU virt) enables them with threshold 0.
 #include "types.h"
-#include "dtb.h"
-#include "proc.h"
-#include "virtio_blk.h"
-#include "plic.h"
+#include "dev/dtb.h"
+#include "proc/proc.h"
+#include "dev/virtio_blk.h"
+#include "dev/plic.h"
 
 #define PLIC_PRIORITY(irq)  (platform.plic_base + 4 * (irq))
 #define PLIC_SENABLE(ctx)   (platform.plic_base + 0x2000 + 0x80 * (ctx))

@@ -3,9 +3,9 @@
 // means failure with that status. SBI system reset is the fallback, but it
 // always makes QEMU exit 0.
 #include "types.h"
-#include "dtb.h"
-#include "sbi.h"
-#include "power.h"
+#include "dev/dtb.h"
+#include "dev/sbi.h"
+#include "dev/power.h"
 
 #define TEST_PASS 0x5555
 #define TEST_FAIL 0x3333

@@ -1,6 +1,6 @@
 // Calls to the SBI firmware (OpenSBI) by ecall from S-mode. Extension and
 // function ids are from the RISC-V SBI specification v1.0.
-#include "sbi.h"
+#include "dev/sbi.h"
 
 #define SBI_EXT_BASE 0x10
 #define SBI_EXT_TIME 0x54494D45

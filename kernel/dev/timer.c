@@ -5,10 +5,10 @@
 #include "types.h"
 #include "riscv.h"
 #include "param.h"
-#include "dtb.h"
-#include "sbi.h"
-#include "proc.h"
-#include "timer.h"
+#include "dev/dtb.h"
+#include "dev/sbi.h"
+#include "proc/proc.h"
+#include "dev/timer.h"
 
 #define CSR_STIMECMP 0x14d
 

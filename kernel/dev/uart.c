@@ -4,12 +4,12 @@
 // go to the console's line editor.
 #include "types.h"
 #include "errno.h"
-#include "spinlock.h"
-#include "proc.h"
-#include "dtb.h"
-#include "uart.h"
-#include "console.h"
-#include "printf.h"
+#include "lib/spinlock.h"
+#include "proc/proc.h"
+#include "dev/dtb.h"
+#include "dev/uart.h"
+#include "dev/console.h"
+#include "lib/printf.h"
 
 // 16550 registers (byte offsets) and bits, from the 16550 data sheet.
 #define RHR 0   // receive holding (read)

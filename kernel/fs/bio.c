@@ -9,12 +9,12 @@
 // they stay cached until installed.
 #include "types.h"
 #include "param.h"
-#include "spinlock.h"
-#include "sleeplock.h"
-#include "proc.h"
-#include "printf.h"
-#include "virtio_blk.h"
-#include "bio.h"
+#include "lib/spinlock.h"
+#include "lib/sleeplock.h"
+#include "proc/proc.h"
+#include "lib/printf.h"
+#include "dev/virtio_blk.h"
+#include "fs/bio.h"
 
 static struct {
   // Protects the list order and every buf's refcnt, dev and blockno (and

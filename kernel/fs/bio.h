@@ -4,7 +4,7 @@
 #define ZENITH_BIO_H
 
 #include "types.h"
-#include "sleeplock.h"
+#include "lib/sleeplock.h"
 #include "fs_format.h"
 
 struct buf {

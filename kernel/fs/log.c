@@ -26,14 +26,14 @@
 // every operation that had ended before the call is on disk.
 #include "types.h"
 #include "param.h"
-#include "spinlock.h"
-#include "proc.h"
-#include "printf.h"
-#include "klib.h"
+#include "lib/spinlock.h"
+#include "proc/proc.h"
+#include "lib/printf.h"
+#include "lib/klib.h"
 #include "fs_format.h"
-#include "bio.h"
-#include "virtio_blk.h"
-#include "log.h"
+#include "fs/bio.h"
+#include "dev/virtio_blk.h"
+#include "fs/log.h"
 
 // Cache buffers kept out of the log's reach, so readers and running
 // operations always find a free one while the group's blocks are pinned.

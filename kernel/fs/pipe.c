@@ -8,12 +8,12 @@
 #include "types.h"
 #include "param.h"
 #include "errno.h"
-#include "spinlock.h"
-#include "proc.h"
-#include "kalloc.h"
-#include "vm.h"
+#include "lib/spinlock.h"
+#include "proc/proc.h"
+#include "mm/kalloc.h"
+#include "mm/vm.h"
 #include "file.h"
-#include "pipe.h"
+#include "fs/pipe.h"
 
 #define PIPESIZE 512
 

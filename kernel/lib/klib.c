@@ -1,5 +1,5 @@
 // Freestanding memory and string routines for the kernel (no libc here).
-#include "klib.h"
+#include "lib/klib.h"
 
 // memset and memmove go a word at a time when they can: the kernel fills and
 // copies whole pages (kalloc, kfree, fork) with interrupts off in places,

@@ -3,10 +3,10 @@
 #include <stdarg.h>
 #include "types.h"
 #include "riscv.h"
-#include "spinlock.h"
-#include "printf.h"
-#include "console.h"
-#include "power.h"
+#include "lib/spinlock.h"
+#include "lib/printf.h"
+#include "dev/console.h"
+#include "dev/power.h"
 
 volatile int panicked = 0;
 

@@ -1,7 +1,7 @@
 // Sleep locks: a holder may sleep (disk I/O) while holding one; waiters
 // sleep rather than spin.
-#include "sleeplock.h"
-#include "proc.h"
+#include "lib/sleeplock.h"
+#include "proc/proc.h"
 
 void initsleeplock(struct sleeplock *lk, const char *name)
 {

@@ -3,7 +3,7 @@
 #ifndef ZENITH_SLEEPLOCK_H
 #define ZENITH_SLEEPLOCK_H
 
-#include "spinlock.h"
+#include "lib/spinlock.h"
 
 struct sleeplock {
   uint locked;          // held?

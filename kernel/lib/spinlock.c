@@ -1,9 +1,9 @@
 // Spinlocks. acquire() turns interrupts off on this hart first (push_off), so
 // an interrupt handler can never spin on a lock its own hart already holds.
-#include "spinlock.h"
+#include "lib/spinlock.h"
 #include "riscv.h"
-#include "proc.h"
-#include "printf.h"
+#include "proc/proc.h"
+#include "lib/printf.h"
 
 void initlock(struct spinlock *lk, const char *name)
 {

@@ -10,11 +10,11 @@
 #include "types.h"
 #include "riscv.h"
 #include "memlayout.h"
-#include "spinlock.h"
-#include "klib.h"
-#include "printf.h"
-#include "cell.h"
-#include "kalloc.h"
+#include "lib/spinlock.h"
+#include "lib/klib.h"
+#include "lib/printf.h"
+#include "cell/cell.h"
+#include "mm/kalloc.h"
 
 extern char end[];   // first address after the kernel image (kernel.ld)
 

@@ -7,11 +7,11 @@
 #include "types.h"
 #include "riscv.h"
 #include "errno.h"
-#include "vm.h"
-#include "proc.h"
+#include "mm/vm.h"
+#include "proc/proc.h"
 #include "mman.h"
-#include "syscall_args.h"
-#include "sysproc.h"
+#include "trap/syscall_args.h"
+#include "proc/sysproc.h"
 
 #if SOL >= 3
 // PTE rights for prot, or -1 if prot is not allowed. Sv39 has no

@@ -9,9 +9,9 @@
 #include "types.h"
 #include "riscv.h"
 #include "errno.h"
-#include "printf.h"
-#include "proc.h"
-#include "sysproc.h"
+#include "lib/printf.h"
+#include "proc/proc.h"
+#include "proc/sysproc.h"
 
 #if SOL >= 3
 // Leading spaces for an entry at level: one for L2, two for L1, three for L0.

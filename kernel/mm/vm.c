@@ -11,12 +11,12 @@
 #include "riscv.h"
 #include "memlayout.h"
 #include "errno.h"
-#include "klib.h"
-#include "printf.h"
-#include "kalloc.h"
-#include "dtb.h"
-#include "proc.h"
-#include "vm.h"
+#include "lib/klib.h"
+#include "lib/printf.h"
+#include "mm/kalloc.h"
+#include "dev/dtb.h"
+#include "proc/proc.h"
+#include "mm/vm.h"
 
 pagetable_t kernel_pagetable;
 

@@ -12,18 +12,18 @@
 #include "riscv.h"
 #include "memlayout.h"
 #include "errno.h"
-#include "klib.h"
-#include "vm.h"
-#include "proc.h"
+#include "lib/klib.h"
+#include "mm/vm.h"
+#include "proc/proc.h"
 #include "fs.h"
-#include "log.h"
+#include "fs/log.h"
 #include "elf.h"
 #include "stat.h"
-#include "dircap.h"
-#include "exec.h"
-#include "sched.h"
+#include "fs/dircap.h"
+#include "proc/exec.h"
+#include "sched/sched.h"
 #if LAB >= 3
-#include "lazymap.h"
+#include "mm/lazymap.h"
 #endif
 
 #define MAX_PHNUM 64

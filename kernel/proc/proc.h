@@ -8,9 +8,9 @@
 #include "types.h"
 #include "param.h"
 #include "riscv.h"
-#include "spinlock.h"
-#include "cap.h"
-#include "sched.h"
+#include "lib/spinlock.h"
+#include "cap/cap.h"
+#include "sched/sched.h"
 #include "procinfo.h"
 
 // Callee-saved registers saved by swtch() when a kernel thread gives up the hart.

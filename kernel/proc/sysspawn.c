@@ -16,13 +16,13 @@
 #include "types.h"
 #include "param.h"
 #include "errno.h"
-#include "spinlock.h"
-#include "proc.h"
-#include "vm.h"
+#include "lib/spinlock.h"
+#include "proc/proc.h"
+#include "mm/vm.h"
 #include "spawncap.h"
-#include "spawn.h"
-#include "syscall_args.h"
-#include "syscap.h"
+#include "proc/spawn.h"
+#include "trap/syscall_args.h"
+#include "cap/syscap.h"
 
 uint64 sys_spawn(void)
 {

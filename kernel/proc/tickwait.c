@@ -7,10 +7,10 @@
 #include "types.h"
 #include "param.h"
 #include "errno.h"
-#include "spinlock.h"
-#include "proc.h"
-#include "trap.h"
-#include "tickwait.h"
+#include "lib/spinlock.h"
+#include "proc/proc.h"
+#include "trap/trap.h"
+#include "proc/tickwait.h"
 
 static struct {
   struct proc *p;

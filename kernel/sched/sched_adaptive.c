@@ -29,15 +29,15 @@
 #include "types.h"
 #include "param.h"
 #include "riscv.h"
-#include "timer.h"
-#include "printf.h"
-#include "klib.h"
-#include "proc.h"
+#include "dev/timer.h"
+#include "lib/printf.h"
+#include "lib/klib.h"
+#include "proc/proc.h"
 #include "schedtrace.h"
-#include "sched.h"
-#include "sched_fair.h"
-#include "sched_score.h"
-#include "sched_learned.h"
+#include "sched/sched.h"
+#include "sched/sched_fair.h"
+#include "sched/sched_score.h"
+#include "sched/sched_learned.h"
 
 // Slice asked for, per class (microseconds).
 static const uint64 class_slice_us[SCLASS_N] = {

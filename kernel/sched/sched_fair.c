@@ -28,11 +28,11 @@
 #include "types.h"
 #include "param.h"
 #include "riscv.h"
-#include "timer.h"
-#include "printf.h"
-#include "proc.h"
-#include "sched.h"
-#include "sched_fair.h"
+#include "dev/timer.h"
+#include "lib/printf.h"
+#include "proc/proc.h"
+#include "sched/sched.h"
+#include "sched/sched_fair.h"
 
 #define FAIR_SLICE_US 3000   // every process's slice in the fair policy
 

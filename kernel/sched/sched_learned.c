@@ -10,11 +10,11 @@
 //   woken = woken_frac >= 512     2 buckets (woken mostly by processes?)
 // A lookup is a few compares and shifts: well under 200 instructions.
 #include "types.h"
-#include "proc.h"
-#include "sched.h"
+#include "proc/proc.h"
+#include "sched/sched.h"
 #include "schedtrace.h"
-#include "sched_learned.h"
-#include "sched_learned_table.h"
+#include "sched/sched_learned.h"
+#include "sched/sched_learned_table.h"
 
 // floor(log2(x)) for x > 0, 0 for x == 0, by binary search (no clz on rv64gc).
 static int log2_floor(uint32 x)

@@ -14,10 +14,10 @@
 #include "types.h"
 #include "param.h"
 #include "riscv.h"
-#include "timer.h"
-#include "printf.h"
-#include "proc.h"
-#include "sched.h"
+#include "dev/timer.h"
+#include "lib/printf.h"
+#include "proc/proc.h"
+#include "sched/sched.h"
 
 #define MLFQ_LEVELS   4
 #define MLFQ_BOOST_MS 100

@@ -3,10 +3,10 @@
 // This is the baseline every other policy is measured against.
 #include "types.h"
 #include "param.h"
-#include "timer.h"
-#include "printf.h"
-#include "proc.h"
-#include "sched.h"
+#include "dev/timer.h"
+#include "lib/printf.h"
+#include "proc/proc.h"
+#include "sched/sched.h"
 
 #define RR_QUANTUM_MS 10
 

@@ -1,10 +1,10 @@
 // The adaptive policy's arithmetic (sched_score.h says exactly what each
-// function computes). No kernel state and no kernel calls: user/schedscore.c
+// function computes). No kernel state and no kernel calls: user/labs/schedscore.c
 // compiles this same file to check it.
 #include "types.h"
 #include "schedctl.h"
 #include "schedtrace.h"
-#include "sched_score.h"
+#include "sched/sched_score.h"
 
 #if SOL >= 5
 #define SAT32 0xffffffffUL

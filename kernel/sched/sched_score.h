@@ -2,7 +2,7 @@
 // signals (struct sched_features, schedctl.h) and how the signals give a
 // class. Pure integer functions with no kernel state, so the same file is
 // compiled into the kernel (sched_adaptive.c) and into a user test
-// program (user/schedscore.c checks exact values). Every step is O(1).
+// program (user/labs/schedscore.c checks exact values). Every step is O(1).
 //
 // Units: times in rdtime units (100 ns on QEMU virt, 10 MHz); fractions
 // out of 1024. The decaying average of x is

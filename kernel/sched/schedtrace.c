@@ -7,11 +7,11 @@
 #include "param.h"
 #include "riscv.h"
 #include "errno.h"
-#include "spinlock.h"
-#include "proc.h"
-#include "vm.h"
+#include "lib/spinlock.h"
+#include "proc/proc.h"
+#include "mm/vm.h"
 #include "schedtrace.h"
-#include "sched.h"
+#include "sched/sched.h"
 
 struct ring {
   struct spinlock lock;

@@ -9,11 +9,11 @@
 #include "types.h"
 #include "riscv.h"
 #include "errno.h"
-#include "vm.h"
-#include "proc.h"
-#include "syscall_args.h"
-#include "sysproc.h"
-#include "alarm.h"
+#include "mm/vm.h"
+#include "proc/proc.h"
+#include "trap/syscall_args.h"
+#include "proc/sysproc.h"
+#include "trap/alarm.h"
 
 #if SOL >= 2
 // Is va the address of user code (mapped, user, executable, aligned)?

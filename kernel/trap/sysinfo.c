@@ -5,14 +5,14 @@
 #include "types.h"
 #include "param.h"
 #include "errno.h"
-#include "spinlock.h"
-#include "kalloc.h"
-#include "vm.h"
-#include "proc.h"
-#include "trap.h"
-#include "syscall_args.h"
+#include "lib/spinlock.h"
+#include "mm/kalloc.h"
+#include "mm/vm.h"
+#include "proc/proc.h"
+#include "trap/trap.h"
+#include "trap/syscall_args.h"
 #include "sysinfo.h"
-#include "sysproc.h"
+#include "proc/sysproc.h"
 
 #if SOL >= 2
 // Process slots in use. Each p->lock is held just long enough to read state.

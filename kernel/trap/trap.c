@@ -6,24 +6,24 @@
 #include "types.h"
 #include "riscv.h"
 #include "memlayout.h"
-#include "spinlock.h"
-#include "proc.h"
-#include "printf.h"
-#include "plic.h"
-#include "uart.h"
-#include "virtio_blk.h"
-#include "timer.h"
-#include "tickwait.h"
-#include "dtb.h"
-#include "syscall_args.h"
+#include "lib/spinlock.h"
+#include "proc/proc.h"
+#include "lib/printf.h"
+#include "dev/plic.h"
+#include "dev/uart.h"
+#include "dev/virtio_blk.h"
+#include "dev/timer.h"
+#include "proc/tickwait.h"
+#include "dev/dtb.h"
+#include "trap/syscall_args.h"
 #include "faultrec.h"
-#include "fault.h"
-#include "trap.h"
+#include "cell/fault.h"
+#include "trap/trap.h"
 #if LAB >= 2
-#include "alarm.h"
+#include "trap/alarm.h"
 #endif
 #if LAB >= 3
-#include "lazymap.h"
+#include "mm/lazymap.h"
 #endif
 
 struct spinlock tickslock;   // protects ticks

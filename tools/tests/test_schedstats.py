@@ -22,7 +22,7 @@ def test_percentile_nearest_rank():
 
 
 def test_percentile_matches_guest_rule():
-    # user/schedbench.c: rank = ceil(n * permille / 1000), value v[rank-1]
+    # user/tests/schedbench.c: rank = ceil(n * permille / 1000), value v[rank-1]
     v = sorted([10, 20, 30, 40, 50, 60, 70])
     for permille in (500, 990, 999):
         rank = -(-len(v) * permille // 1000)

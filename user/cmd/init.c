@@ -5,7 +5,7 @@
 //
 // With svc=on on the kernel command line (`make qemu` adds it; tests that
 // want services say so, the others see a machine without them), init also
-// starts the supervisor (user/supervisor.c) in a cell of its own, holding
+// starts the supervisor (user/services/supervisor.c) in a cell of its own, holding
 // only the capabilities it needs, and keeps the two through which the rest
 // of the system reaches it (user/lib/svcproto.h): the service directory
 // (SVC_DIR_SLOT) and the control key (SVC_CTL_SLOT); sh passes them on to

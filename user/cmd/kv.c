@@ -1,4 +1,4 @@
-// kv: client of the key-value service (user/kvstore.c).
+// kv: client of the key-value service (user/services/kvstore.c).
 //   kv put KEY VALUE | kv get KEY | kv del KEY | kv list
 //   kv crash | kv hang    test hooks: make the service crash or hang
 // Reaches the service by name through the supervisor. If the service was

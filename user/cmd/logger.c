@@ -1,4 +1,4 @@
-// logger: client of the log service (user/logd.c).
+// logger: client of the log service (user/services/logd.c).
 //   logger TEXT...   append one line
 //   logger -r        print the lines logd keeps ("SEQ TEXT")
 #include "kernel/types.h"

@@ -11,7 +11,7 @@
 //                        kernel= is the mean of the waits the kernel itself
 //                        recorded in those SEV_RUN records (their arg):
 //                        the two must agree.
-// Needs the scheduler-control capability (the shell passes it: user/sh.c).
+// Needs the scheduler-control capability (the shell passes it: user/cmd/sh.c).
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/errno.h"

@@ -1,6 +1,6 @@
 #if LAB >= 5
-// schedscore: checks the adaptive policy's arithmetic (kernel/sched_score.c,
-// specified in kernel/sched_score.h) on exact values. It compiles the very
+// schedscore: checks the adaptive policy's arithmetic (kernel/sched/sched_score.c,
+// specified in kernel/sched/sched_score.h) on exact values. It compiles the very
 // file the kernel uses, so what passes here is what the kernel computes.
 // Lab 5, stage 4 (docs/labs/sched.md). `schedscore all` prints one line per
 // case: "SS <case> PASS" or "SS <case> FAIL <why>".
@@ -12,7 +12,7 @@
 #include "user/manifest.h"
 
 ZENITH_MANIFEST("stdio");
-#include "kernel/sched_score.c"
+#include "kernel/sched/sched_score.c"
 
 static int case_ewma(void)
 {

@@ -1,4 +1,4 @@
-// The key-value store's protocol (user/kvstore.c, client user/kv.c). A
+// The key-value store's protocol (user/services/kvstore.c, client user/cmd/kv.c). A
 // request and its reply are one struct kvmsg; the header's op is one of:
 //   KV_GET key          reply: status 0 and val, or -E_NOENT
 //   KV_PUT key val      reply: status 0, or -E_NOMEM (store full)

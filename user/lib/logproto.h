@@ -1,4 +1,4 @@
-// The log service's protocol (user/logd.c, client user/logger.c). A
+// The log service's protocol (user/services/logd.c, client user/cmd/logger.c). A
 // request and its reply are one struct logmsg; the header's op is one of:
 //   LOG_APPEND text     keep one line; reply: arg = its sequence number
 //   LOG_READ arg=from   reply: the kept lines with sequence >= from, as

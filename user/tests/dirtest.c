@@ -1,5 +1,5 @@
 // dirtest: adversarial in-guest tests of directory capabilities, the wait
-// right, badges and cap_list (kernel/dircap.h, docs/book/06-capabilities.md).
+// right, badges and cap_list (kernel/fs/dircap.h, docs/book/06-capabilities.md).
 // Every path walk must start from a directory capability, need the right
 // for what it does, and never climb above that capability; slot numbers
 // that are forged or stale must fail; badges cannot be changed or faked.

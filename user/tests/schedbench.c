@@ -22,7 +22,7 @@
 //     tools/sched_learn.py)
 //     -t scales every workload's duration (default 100 %)
 //     -c overrides the hart count C (default: harts that booted)
-// Background jobs (W3, W4) are user/schedjob.c, started with fork + exec.
+// Background jobs (W3, W4) are user/tests/schedjob.c, started with fork + exec.
 #include "kernel/types.h"
 #include "kernel/param.h"
 #include "kernel/fcntl.h"

@@ -1,4 +1,4 @@
-// schedjob: one background job of the scheduler benchmark (user/schedbench.c
+// schedjob: one background job of the scheduler benchmark (user/tests/schedbench.c
 // starts it with fork + exec for W3's "package install" and W4's "build").
 //   schedjob <loops> <kbytes> <id>
 // Computes for `loops` iterations of a counting loop (schedbench converts

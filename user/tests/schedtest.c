@@ -1,4 +1,4 @@
-// schedtest: in-guest checks of the scheduling policies (kernel/sched*.c).
+// schedtest: in-guest checks of the scheduling policies (kernel/sched/).
 // `schedtest CASE...` runs the named cases (`all` = every one) and prints
 //   SC <case> PASS
 //   SC <case> FAIL <reason>

@@ -1,4 +1,4 @@
-"""Inline code that names a file of the repository (`kernel/vm.c`,
+"""Inline code that names a file of the repository (`kernel/mm/vm.c`,
 `grade/fsck.py`, `tools/fuzz_reduce.py FILE`) becomes a link: to the page of
 that file on the site when it is one of the site's documents, otherwise to
 its source page (source_pages.py writes those). A path that does not exist
