@@ -10,7 +10,7 @@
 // derived from the sender's (cap_revoke of an ancestor reaches them while
 // they are queued and after they arrive).
 //
-// The calls (kernel/cap/syschan.c says the same, with every error code):
+// The calls (kernel/syscall/syschan.c says the same, with every error code):
 //
 //   int chan_create(int ends[2]);
 //       ends[0] = receive end, ends[1] = send end (like pipe()).

@@ -20,7 +20,7 @@
 // parent's, so the parent can revoke them. The parent gets a process
 // capability for the child (kill, wait), as with fork.
 //
-// Returns the child's pid, or an error and no child (kernel/proc/sysspawn.c
+// Returns the child's pid, or an error and no child (kernel/syscall/sysspawn.c
 // lists them).
 #ifndef ZENITH_SPAWNCAP_H
 #define ZENITH_SPAWNCAP_H

@@ -44,19 +44,19 @@
 #define SYS_mprotect   32   // mprotect(addr, len, prot): change page permissions
 #define SYS_lazymap    33   // lazymap(npages): reserve a demand-zero region
 #endif
-// Capabilities (kernel/cap/syscap.c; docs/book/06-capabilities.md)
+// Capabilities (kernel/syscall/syscap.c; docs/book/06-capabilities.md)
 #define SYS_cap_dup      34   // cap_dup(slot, rights): derive with fewer rights
 #define SYS_cap_restrict 35   // cap_restrict(slot, rights): shrink in place
 #define SYS_cap_delete   36   // cap_delete(slot): empty the slot
 #define SYS_cap_revoke   37   // cap_revoke(slot): revoke all derived from it
 #define SYS_cap_info     38   // cap_info(slot, struct capinfo *)
 #define SYS_cap_audit    39   // cap_audit(struct capaudit *): check everything (sysctl READ)
-// Channels and spawn (kernel/cap/syschan.c, kernel/proc/sysspawn.c; kernel/chan.h)
+// Channels and spawn (kernel/syscall/syschan.c, kernel/syscall/sysspawn.c; kernel/chan.h)
 #define SYS_chan_create  40   // chan_create(int ends[2]): [0] receive, [1] send
 #define SYS_chan_send    41   // chan_send(slot, const struct chanmsg *)
 #define SYS_chan_recv    42   // chan_recv(slot, struct chanmsg *)
 #define SYS_spawn        43   // spawn(path, argv, const struct spawncap *, n)
-// Scheduler (kernel/sched/syssched.c, kernel/schedctl.h)
+// Scheduler (kernel/syscall/syssched.c, kernel/schedctl.h)
 #define SYS_sched_trace     50   // sched_trace(slot, struct sched_event *, max)
 #define SYS_sched_stats     51   // sched_stats(slot, struct schedstat *, struct schedproc *, max)
 #define SYS_sched_setpolicy 52   // sched_setpolicy(slot, name)
@@ -68,16 +68,16 @@
 #define SYS_cap_dropproc 47   // cap_dropproc(pid): drop process capabilities (-1: all)
 #define SYS_cap_badge    48   // cap_badge(slot, badge): derive a badged copy
 #define SYS_cap_list     49   // cap_list(pid, struct capent *, max): what a process holds
-// SandCells (kernel/cell/syscell.c; docs/book/08-sandcells-and-self-healing.md)
+// SandCells (kernel/syscall/syscell.c; docs/book/08-sandcells-and-self-healing.md)
 #define SYS_cell_create  55   // cell_create(slot, struct cellquota *, chanslot): new cell
 #define SYS_cell_destroy 56   // cell_destroy(slot): kill its processes, revoke
 #define SYS_cell_info    57   // cell_info(slot, struct cellinfo *, max): usage
 #define SYS_cell_spawn   58   // cell_spawn(slot, path, argv, caps, ncaps): start in it
 #define SYS_cell_faults  59   // cell_faults(slot, struct faultrec *, max, block)
 
-// Capabilities, more (kernel/cap/syscap.c; docs/book/06-capabilities.md)
+// Capabilities, more (kernel/syscall/syscap.c; docs/book/06-capabilities.md)
 #define SYS_cap_restrictproc 60   // cap_restrictproc(pid, rights): attenuate process capabilities
-// Files, more (kernel/fs/sysfile.c; docs/book/05-file-system.md 5.5)
+// Files, more (kernel/syscall/sysfile.c; docs/book/05-file-system.md 5.5)
 #define SYS_fsync        61   // fsync(fd): wait until every ended operation is on disk
 
 #define NSYSCALL     64   // size of the dispatch table; a number without a handler gives -E_NOSYS

@@ -19,7 +19,7 @@ from labs import markers  # noqa: E402
 
 LAB = "syscall"
 LAB_NUMBER = 2
-FILES = ["kernel/trap/sysinfo.c", "kernel/lib/printf.c", "kernel/trap/alarm.c"]
+FILES = ["kernel/syscall/sysinfo.c", "kernel/lib/printf.c", "kernel/trap/alarm.c"]
 
 
 def answer(rel):
@@ -29,7 +29,7 @@ def answer(rel):
 
 def stub_with(handout, body):
     """The handout's sysinfo stub with its body replaced."""
-    text = (handout / "kernel/trap/sysinfo.c").read_text()
+    text = (handout / "kernel/syscall/sysinfo.c").read_text()
     text = text.replace('#include "sysproc.h"', '#include "sysproc.h"\n#include "printf.h"')
     assert "  return -E_NOSYS;\n" in text
     return text.replace("  return -E_NOSYS;\n", body)
@@ -66,10 +66,10 @@ def make_submissions(folder, handout):
     expected["untouched"] = 0
 
     # A syntax error, as a patch against the handout.
-    broken = (handout / "kernel/trap/sysinfo.c").read_text().replace(
+    broken = (handout / "kernel/syscall/sysinfo.c").read_text().replace(
         "return -E_NOSYS;", "return -E_NOSYS  /* forgot the semicolon */")
     old, new = folder / "old.c", folder / "new.c"
-    old.write_text((handout / "kernel/trap/sysinfo.c").read_text())
+    old.write_text((handout / "kernel/syscall/sysinfo.c").read_text())
     new.write_text(broken)
     diff = subprocess.run(["diff", "-u", "--label", "a/kernel/syscall/sysinfo.c", "--label",
                            "b/kernel/syscall/sysinfo.c", str(old), str(new)],
@@ -89,7 +89,7 @@ def make_submissions(folder, handout):
 
     # sysinfo never returns; the rest is right. A zip file.
     with zipfile.ZipFile(folder / "hangs.zip", "w") as z:
-        z.writestr("kernel/trap/sysinfo.c", stub_with(handout, "  for (;;)\n    ;\n"))
+        z.writestr("kernel/syscall/sysinfo.c", stub_with(handout, "  for (;;)\n    ;\n"))
         z.writestr("kernel/lib/printf.c", answer("kernel/lib/printf.c"))
         z.writestr("kernel/trap/alarm.c", answer("kernel/trap/alarm.c"))
     expected["hangs"] = 60

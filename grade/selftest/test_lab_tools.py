@@ -200,18 +200,18 @@ def test_partial_credit_arithmetic():
 
 # ---------------------------------------------------------------- submissions
 
-EDITABLE = ["kernel/trap/sysinfo.c", "kernel/trap/alarm.c", "user/labs/find.c"]
+EDITABLE = ["kernel/syscall/sysinfo.c", "kernel/trap/alarm.c", "user/labs/find.c"]
 
 
 def test_find_takes_paths_then_unique_names(tmp_path):
-    (tmp_path / "zenith/kernel/trap").mkdir(parents=True)
-    (tmp_path / "zenith/kernel/trap/sysinfo.c").write_text("k")
+    (tmp_path / "zenith/kernel/syscall").mkdir(parents=True)
+    (tmp_path / "zenith/kernel/syscall/sysinfo.c").write_text("k")
     (tmp_path / "zenith/user").mkdir()
     (tmp_path / "zenith/user/sysinfo.c").write_text("u")      # same name, wrong place
     (tmp_path / "alarm.c").write_text("a")                    # loose file
     (tmp_path / "find.c").symlink_to("/etc/passwd")           # never followed
     found, notes = submission.find(tmp_path, EDITABLE)
-    assert found["kernel/trap/sysinfo.c"].read_text() == "k"
+    assert found["kernel/syscall/sysinfo.c"].read_text() == "k"
     assert found["kernel/trap/alarm.c"].read_text() == "a"
     assert "user/labs/find.c" not in found and any("user/labs/find.c" in n for n in notes)
 

@@ -10,8 +10,8 @@
 #include "mm/vm.h"
 #include "proc/proc.h"
 #include "mman.h"
-#include "trap/syscall_args.h"
-#include "proc/sysproc.h"
+#include "syscall/syscall_args.h"
+#include "syscall/sysproc.h"
 
 #if SOL >= 3
 // PTE rights for prot, or -1 if prot is not allowed. Sv39 has no

@@ -11,7 +11,7 @@
 #include "errno.h"
 #include "lib/printf.h"
 #include "proc/proc.h"
-#include "proc/sysproc.h"
+#include "syscall/sysproc.h"
 
 #if SOL >= 3
 // Leading spaces for an entry at level: one for L2, two for L1, three for L0.

@@ -25,7 +25,7 @@
 #include "dev/timer.h"
 #include "proc/proc.h"
 #include "cap/pcap.h"
-#include "sched/syssched.h"
+#include "syscall/syssched.h"
 #include "sysctl.h"
 #include "fs/dircap.h"
 #include "cell/cell.h"

@@ -10,13 +10,13 @@
 #include "mm/vm.h"
 #include "proc/proc.h"
 #include "syscall.h"
-#include "fs/sysfile.h"
-#include "proc/sysproc.h"
-#include "cap/syscap.h"
-#include "sched/syssched.h"
-#include "cell/syscell.h"
+#include "syscall/sysfile.h"
+#include "syscall/sysproc.h"
+#include "syscall/syscap.h"
+#include "syscall/syssched.h"
+#include "syscall/syscell.h"
 #include "cell/cell.h"
-#include "trap/syscall_args.h"
+#include "syscall/syscall_args.h"
 
 static uint64 argraw(int n)
 {

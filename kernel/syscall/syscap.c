@@ -21,9 +21,9 @@
 #include "riscv.h"
 #include "mm/kalloc.h"
 #include "cap/pcap.h"
-#include "trap/syscall_args.h"
+#include "syscall/syscall_args.h"
 #include "sysctl.h"
-#include "cap/syscap.h"
+#include "syscall/syscap.h"
 
 // cap_dup(slot, rights) -> new slot holding a capability derived from slot
 // with exactly `rights`. Needs CAP_R_DUP on slot. -E_BADCAP, -E_NORIGHT,

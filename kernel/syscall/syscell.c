@@ -23,8 +23,8 @@
 #include "cap/channel.h"
 #include "spawncap.h"
 #include "proc/spawn.h"
-#include "trap/syscall_args.h"
-#include "cell/syscell.h"
+#include "syscall/syscall_args.h"
+#include "syscall/syscell.h"
 
 // The cell in slot, if the slot holds a live cell capability with `need`:
 // -E_BADCAP, then -E_INVAL for another kind of object, then -E_NORIGHT.
@@ -160,7 +160,7 @@ uint64 sys_cell_info(void)
 // == 0 the process is a copy of the caller's memory (not its lazymap
 // region) and cell_spawn returns 0 in it, like fork. Needs CELL_R_SPAWN.
 // -E_QUOTA (the cell's processes, pages or slots), -E_CELLDEAD, and
-// spawn's errors (kernel/proc/sysspawn.c).
+// spawn's errors (kernel/syscall/sysspawn.c).
 uint64 sys_cell_spawn(void)
 {
   int err;

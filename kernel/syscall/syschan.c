@@ -39,8 +39,8 @@
 #include "chan.h"
 #include "cap/channel.h"
 #include "cell/cell.h"
-#include "trap/syscall_args.h"
-#include "cap/syscap.h"
+#include "syscall/syscall_args.h"
+#include "syscall/syscap.h"
 
 // chan_create(int ends[2]) -> 0: ends[0] the receive end (CHAN_RECV_RIGHTS),
 // ends[1] the send end (CHAN_SEND_RIGHTS). -E_NFILE, -E_NOMEM, -E_CAPFULL,

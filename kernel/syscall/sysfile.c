@@ -18,8 +18,8 @@
 #include "fs/pipe.h"
 #include "cap/cap.h"
 #include "fs/dircap.h"
-#include "trap/syscall_args.h"
-#include "fs/sysfile.h"
+#include "syscall/syscall_args.h"
+#include "syscall/sysfile.h"
 
 // Rights every descriptor from open() or pipe() carries besides read/write.
 #define BASE_RIGHTS (CAP_R_STAT | CAP_R_DUP | CAP_R_TRANSFER | CAP_R_REVOKE)

@@ -10,9 +10,9 @@
 #include "mm/vm.h"
 #include "proc/proc.h"
 #include "trap/trap.h"
-#include "trap/syscall_args.h"
+#include "syscall/syscall_args.h"
 #include "sysinfo.h"
-#include "proc/sysproc.h"
+#include "syscall/sysproc.h"
 
 #if SOL >= 2
 // Process slots in use. Each p->lock is held just long enough to read state.

@@ -16,8 +16,8 @@
 #include "caprights.h"
 #include "sysctl.h"
 #include "lib/printf.h"
-#include "trap/syscall_args.h"
-#include "proc/sysproc.h"
+#include "syscall/syscall_args.h"
+#include "syscall/sysproc.h"
 #include "proc/tickwait.h"
 
 uint64 sys_fork(void)

@@ -20,8 +20,8 @@
 #include "lib/printf.h"
 #include "schedctl.h"
 #include "sched/sched.h"
-#include "trap/syscall_args.h"
-#include "sched/syssched.h"
+#include "syscall/syscall_args.h"
+#include "syscall/syssched.h"
 
 // Rights init's capability carries.
 #define SCHEDCTL_RIGHTS (CAP_R_READ | CAP_R_WRITE | CAP_R_DUP | CAP_R_TRANSFER | CAP_R_REVOKE)

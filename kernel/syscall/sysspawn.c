@@ -21,8 +21,8 @@
 #include "mm/vm.h"
 #include "spawncap.h"
 #include "proc/spawn.h"
-#include "trap/syscall_args.h"
-#include "cap/syscap.h"
+#include "syscall/syscall_args.h"
+#include "syscall/syscap.h"
 
 uint64 sys_spawn(void)
 {

@@ -11,8 +11,8 @@
 #include "errno.h"
 #include "mm/vm.h"
 #include "proc/proc.h"
-#include "trap/syscall_args.h"
-#include "proc/sysproc.h"
+#include "syscall/syscall_args.h"
+#include "syscall/sysproc.h"
 #include "trap/alarm.h"
 
 #if SOL >= 2

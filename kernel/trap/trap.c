@@ -15,7 +15,7 @@
 #include "dev/timer.h"
 #include "proc/tickwait.h"
 #include "dev/dtb.h"
-#include "trap/syscall_args.h"
+#include "syscall/syscall_args.h"
 #include "faultrec.h"
 #include "cell/fault.h"
 #include "trap/trap.h"
