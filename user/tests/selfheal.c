@@ -509,6 +509,22 @@ static int status_within(const char *name, int ticks, struct svcstatus *st,
   return 0;
 }
 
+// name's status once it runs (a restart by the case before may still be
+// under way: the snapshot an attack is judged against must be a settled
+// one). 0; 1 if it was not running after WAIT_TICKS; or the status error.
+static int running_status(const char *name, struct svcstatus *st, struct supcounters *sup)
+{
+  for (int i = 0; i < WAIT_TICKS / 5; i++) {
+    int r = status_within(name, 300, st, sup);
+    if (r < 0)
+      return r;
+    if (st->state == SVC_RUNNING && st->pid > 0)
+      return 0;
+    sleep(5);
+  }
+  return 1;
+}
+
 // The supervisor answers within 300 ticks, kv runs the generation it ran
 // before (gen) with the same pid, and a call to kv is answered.
 static int still_serving(const char *what, const struct svcstatus *before)
@@ -552,8 +568,10 @@ static int kv_left_alone(int (*attack)(uint32), int settle, const char *what,
 {
   struct svcstatus s0, s1;
   int r;
-  if ((r = status_within("kv", 300, &s0, c0)) < 0)
+  if ((r = running_status("kv", &s0, c0)) < 0)
     return why("kv: %s", errstr(r));
+  if (r > 0)
+    return why("kv not running before the attack (state %s)", svc_state_name(s0.state));
   if ((r = as_attacker(attack, s0.gen)) != 0)
     return why("the attacker could not send (status %d)", r);
   sleep(settle);
