@@ -1,6 +1,6 @@
 """The contract of the supervisor's restart logic (user/lib/svcpolicy.h),
 in Python: what svc_decide and svc_gen_current must answer, and the queries
-svcprobe draws from a seed (user/svcprobe.c: the same generator, the same
+svcprobe draws from a seed (user/tests/svcprobe.c: the same generator, the same
 order). test_selfheal.test_policy compares what the probe printed with
 `expected_lines(seed)`; the lab's code never decides its own verdict."""
 
