@@ -6,7 +6,7 @@
 #include "user/lib/capcase.h"
 #include "user/lib/stamp.h"
 
-char ct_why[128];
+char ct_why[160];
 
 #define MAXKIDS 64
 static int kids[MAXKIDS];   // children of the running case (ct_fork, ct_track)
@@ -61,12 +61,12 @@ static int same_counts(const struct capaudit *a, const struct capaudit *b)
 {
   return a->records == b->records && a->slots == b->slots && a->files == b->files &&
          a->revoked == b->revoked && a->pcaps == b->pcaps && a->inflight == b->inflight &&
-         a->channels == b->channels;
+         a->channels == b->channels && a->dircaps == b->dircaps;
 }
 
 // Runs one case; checks that it left no slot open and that the audit
 // counts are back where they were. Returns 1 if it passed.
-static int run_one(const struct ctcase *c)
+static int run_one(const char *tag, const struct ctcase *c)
 {
   int live_before[NCAP];
   struct capaudit a0, a1;
@@ -75,7 +75,7 @@ static int run_one(const struct ctcase *c)
   int err = cap_audit(&a0);
   if (err < 0) {
     printf("%s %s FAIL cap_audit: %s (the suite needs the system-control capability)\n",
-           stamp("CT"), c->name, errstr(err));
+           stamp(tag), c->name, errstr(err));
     return 0;
   }
   ct_why[0] = 0;
@@ -94,7 +94,7 @@ static int run_one(const struct ctcase *c)
   }
   // An orphan a case left (it belongs to init now) may still be exiting:
   // give the counts a while to settle.
-  for (int tries = 0; tries < 200; tries++) {
+  for (int tries = 0; tries < 300; tries++) {
     cap_audit(&a1);
     if (same_counts(&a0, &a1))
       break;
@@ -103,10 +103,10 @@ static int run_one(const struct ctcase *c)
   if (ok && !same_counts(&a0, &a1)) {
     ok = 0;
     snprintf(ct_why, sizeof(ct_why), "leak: records %d->%d slots %d->%d pcaps %d->%d "
-             "files %d->%d revoked %d->%d inflight %d->%d channels %d->%d",
+             "files %d->%d revoked %d->%d inflight %d->%d channels %d->%d dircaps %d->%d",
              a0.records, a1.records, a0.slots, a1.slots, a0.pcaps, a1.pcaps,
              a0.files, a1.files, a0.revoked, a1.revoked, a0.inflight, a1.inflight,
-             a0.channels, a1.channels);
+             a0.channels, a1.channels, a0.dircaps, a1.dircaps);
   }
   if (ok && a1.bad != 0) {
     ok = 0;
@@ -118,24 +118,26 @@ static int run_one(const struct ctcase *c)
              a1.inflight, a1.queued);
   }
   if (ok)
-    printf("%s %s PASS\n", stamp("CT"), c->name);
+    printf("%s %s PASS\n", stamp(tag), c->name);
   else
-    printf("%s %s FAIL %s\n", stamp("CT"), c->name, ct_why[0] ? ct_why : "(no reason)");
+    printf("%s %s FAIL %s\n", stamp(tag), c->name, ct_why[0] ? ct_why : "(no reason)");
   return ok;
 }
 
-int ct_run(const struct ctcase *cases, int n, int argc, char **argv)
+int ct_run(const char *tag, const struct ctcase *cases, int n, int argc, char **argv)
 {
   int passed = 0, failed = 0;
   argc = stamp_args(argc, argv);
   for (int i = 0; i < n; i++) {
     if (!wanted(cases[i].name, argc, argv))
       continue;
-    if (run_one(&cases[i]))
+    if (run_one(tag, &cases[i]))
       passed++;
     else
       failed++;
   }
-  printf("%s passed=%d failed=%d\n", stamp("CT-SUMMARY"), passed, failed);
+  char summary[24];
+  snprintf(summary, sizeof(summary), "%s-SUMMARY", tag);
+  printf("%s passed=%d failed=%d\n", stamp(summary), passed, failed);
   return failed;
 }

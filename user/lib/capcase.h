@@ -1,10 +1,10 @@
-// The case runner of the capability suites (captest, chantest): a table of
-// named cases, each run with the kernel's audit (cap_audit) taken before
-// and after; a case passes only if it returned 1, left no slot open, left
-// the audit counts where they were and the audit found no inconsistency.
-// Prints "CT <name> PASS" or "CT <name> FAIL <reason>" per case, then
-// "CT-SUMMARY passed=N failed=M" (stamped after a leading "-n NONCE":
-// user/lib/stamp.h).
+// The case runner of the capability suites (captest, chantest, dirtest): a
+// table of named cases, each run with the kernel's audit (cap_audit) taken
+// before and after; a case passes only if it returned 1, left no slot open,
+// left the audit counts where they were and the audit found no
+// inconsistency. Prints "<TAG> <name> PASS" or "<TAG> <name> FAIL <reason>"
+// per case, then "<TAG>-SUMMARY passed=N failed=M" (stamped after a leading
+// "-n NONCE": user/lib/stamp.h).
 #ifndef ZENITH_CAPCASE_H
 #define ZENITH_CAPCASE_H
 
@@ -12,7 +12,7 @@
 
 struct capinfo;
 
-extern char ct_why[128];   // the reason the running case failed
+extern char ct_why[160];   // the reason the running case failed
 
 #define FAILF(...) do { snprintf(ct_why, sizeof(ct_why), __VA_ARGS__); return 0; } while (0)
 #define CHECK(cond, ...) do { if (!(cond)) FAILF(__VA_ARGS__); } while (0)
@@ -24,9 +24,9 @@ struct ctcase {
   int (*fn)(void);   // 1 = pass; on failure FAILF(...)
 };
 
-// Run the cases named in argv[1..] (every case if none) and print the
-// summary. Returns the number that failed.
-int ct_run(const struct ctcase *cases, int n, int argc, char **argv);
+// Run the cases named in argv[1..] (every case if none), each line tagged
+// with tag ("CT", "DT"), and print the summary. Returns the number that failed.
+int ct_run(const char *tag, const struct ctcase *cases, int n, int argc, char **argv);
 
 // Helpers the cases share.
 int ct_info(int slot, struct capinfo *ci);   // cap_info into a zeroed struct

@@ -1191,7 +1191,7 @@ int main(int argc, char **argv)
     exit(1);
   }
   close(fd);
-  int failed = ct_run(cases, NCASES, argc, argv);
+  int failed = ct_run("CT", cases, NCASES, argc, argv);
   unlink(DATA);
   exit(failed ? 1 : 0);
 }

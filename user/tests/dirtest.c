@@ -3,7 +3,8 @@
 // Every path walk must start from a directory capability, need the right
 // for what it does, and never climb above that capability; slot numbers
 // that are forged or stale must fail; badges cannot be changed or faked.
-// After every case the audit must show no leak and no inconsistency.
+// After every case the audit must show no leak and no inconsistency (the
+// runner, user/lib/capcase.c, checks it).
 //
 // Prints "DT <name> PASS" or "DT <name> FAIL <reason>" per case, then
 // "DT-SUMMARY passed=N failed=M"; exits 0 only if nothing failed. A leading
@@ -19,33 +20,19 @@
 #include "kernel/stat.h"
 #include "user/user.h"
 #include "user/manifest.h"
-#include "user/lib/stamp.h"
+#include "user/lib/capcase.h"
 
 ZENITH_MANIFEST("root:all", "cwd:all", "proc:all", "sysctl");   // sysctl: cap_audit
 
 #define TOP "/dt"               // scratch tree: /dt/a/b, /dt/a/f
 #define NENT (NCAP + NPROC + 2)
 
-static char why[160];
-
-#define FAILF(...) do { snprintf(why, sizeof(why), __VA_ARGS__); return 0; } while (0)
-#define CHECK(cond, ...) do { if (!(cond)) FAILF(__VA_ARGS__); } while (0)
-#define EXPECT(label, expr, want) do { long _g = (long)(expr); long _w = (long)(want); \
-    if (_g != _w) FAILF("%s: got %ld want %ld", (label), _g, _w); } while (0)
-
 // ---------------------------------------------------------------- helpers
 
 static uint rights_of(int slot)
 {
   struct capinfo ci;
-  memset(&ci, 0, sizeof(ci));
-  return cap_info(slot, &ci) == 0 ? ci.rights : 0;
-}
-
-static int is_live(int slot)
-{
-  struct capinfo ci;
-  return cap_info(slot, &ci) == 0;
+  return ct_info(slot, &ci) == 0 ? ci.rights : 0;
 }
 
 // This process's entry of the given kind (CAPE_CWD, CAPE_ROOT), or 0.
@@ -98,7 +85,7 @@ static void make_tree(void)
 }
 
 // Runs fn in a child process (so it may change its cwd and root freely);
-// returns 1 if it passed, else 0 with the child's reason in why.
+// returns 1 if it passed, else 0 with the child's reason in ct_why.
 static int in_child(int (*fn)(void))
 {
   int p[2];
@@ -109,14 +96,14 @@ static int in_child(int (*fn)(void))
     FAILF("fork: %d", pid);
   if (pid == 0) {
     close(p[0]);
-    why[0] = 0;
+    ct_why[0] = 0;
     int ok = fn();
     if (!ok)
-      write(p[1], why, strlen(why));
+      write(p[1], ct_why, strlen(ct_why));
     exit(ok ? 0 : 1);
   }
   close(p[1]);
-  char buf[sizeof(why)];
+  char buf[sizeof(ct_why)];
   int n = read(p[0], buf, sizeof(buf) - 1);
   close(p[0]);
   buf[n > 0 ? n : 0] = 0;
@@ -146,44 +133,46 @@ static int t_boot_caps(void)
   return 1;
 }
 
-// openat never climbs above its directory, however the ".." is spelled;
-// inside it, ".." works.
+// How openat(d, path) must end: in -E_ESCAPE, or in an open file.
+#define WALK_OK 1
+struct walk {
+  const char *path;
+  int want;   // -E_ESCAPE or WALK_OK
+};
+
+// Tries every walk of the table from d; 1 if each ended as it must.
+static int walks_end_as_wanted(int d, const struct walk *w, int n)
+{
+  for (int i = 0; i < n; i++) {
+    int r = openat(d, w[i].path, O_RDONLY);
+    if (r >= 0)
+      close(r);
+    if (w[i].want == WALK_OK ? r < 0 : r != w[i].want)
+      FAILF("openat(%s) = %d, want %s", w[i].path, r,
+            w[i].want == WALK_OK ? "success" : "-E_ESCAPE");
+  }
+  return 1;
+}
+
+// openat never climbs above its directory, however the ".." is spelled,
+// and takes no absolute path; inside it, ".." works.
+static const struct walk openat_walks[] = {
+  { "..", -E_ESCAPE }, { "../", -E_ESCAPE }, { "../..", -E_ESCAPE }, { "../../..", -E_ESCAPE },
+  { "./..", -E_ESCAPE }, { "a/../..", -E_ESCAPE }, { "a/../../x", -E_ESCAPE },
+  { "a/b/../../..", -E_ESCAPE }, { "a/b/../../../README", -E_ESCAPE },
+  { "a//..//..", -E_ESCAPE }, { "../dt/top", -E_ESCAPE },
+  { "/", -E_ESCAPE }, { "/README", -E_ESCAPE }, { "/dt/top", -E_ESCAPE },
+  { "top", WALK_OK }, { "a/f", WALK_OK }, { "a/b/../f", WALK_OK }, { "a/b/../../top", WALK_OK },
+  { "a/../a/b/..", WALK_OK }, { ".", WALK_OK }, { "a/b/..", WALK_OK },
+};
+
 static int t_escape_openat(void)
 {
   make_tree();
   int d = open(TOP, O_RDONLY);
   CHECK(d >= 0, "open %s: %d", TOP, d);
-  const char *escapes[] = { "..", "../", "../..", "../../..", "./..", "a/../..",
-                            "a/../../x", "a/b/../../..", "a/b/../../../README",
-                            "a//..//..", "../dt/top" };
-  for (int i = 0; i < (int)(sizeof(escapes) / sizeof(escapes[0])); i++) {
-    int r = openat(d, escapes[i], O_RDONLY);
-    if (r >= 0)
-      close(r);
-    if (r != -E_ESCAPE) {
-      close(d);
-      FAILF("openat(%s) = %d, want -E_ESCAPE", escapes[i], r);
-    }
-  }
-  const char *absolute[] = { "/", "/README", "/dt/top" };
-  for (int i = 0; i < 3; i++) {
-    int r = openat(d, absolute[i], O_RDONLY);
-    if (r >= 0)
-      close(r);
-    if (r != -E_ESCAPE) {
-      close(d);
-      FAILF("openat(%s) = %d, want -E_ESCAPE", absolute[i], r);
-    }
-  }
-  const char *inside[] = { "top", "a/f", "a/b/../f", "a/b/../../top", "a/../a/b/..", ".", "a/b/.." };
-  for (int i = 0; i < (int)(sizeof(inside) / sizeof(inside[0])); i++) {
-    int r = openat(d, inside[i], O_RDONLY);
-    if (r < 0) {
-      close(d);
-      FAILF("openat(%s) = %d, want success", inside[i], r);
-    }
-    close(r);
-  }
+  if (!walks_end_as_wanted(d, openat_walks, sizeof(openat_walks) / sizeof(openat_walks[0])))
+    return 0;   // (the runner closes d)
   // A directory opened through d is bounded at itself, not at d.
   int a = openat(d, "a", O_RDONLY);
   CHECK(a >= 0, "openat a: %d", a);
@@ -507,7 +496,7 @@ static int t_forged_dirslots(void)
   make_tree();
   int tried = 0;
   for (int s = -70; s < NCAP + 70; s++) {
-    if (s >= 0 && s < NCAP && is_live(s))
+    if (s >= 0 && s < NCAP && ct_is_live(s))
       continue;
     int r = openat(s, "top", O_RDONLY);
     if (r != -E_BADCAP)
@@ -563,11 +552,11 @@ static int t_dirslot_from_other_proc(void)
   int n = read(p[0], slots, sizeof(slots));
   int ok = n == sizeof(slots);
   for (int i = 0; ok && i < 4; i++) {
-    if (slots[i] < 0 || is_live(slots[i]))
+    if (slots[i] < 0 || ct_is_live(slots[i]))
       continue;
     int r = openat(slots[i], "top", O_RDONLY);
     if (r != -E_BADCAP) {
-      snprintf(why, sizeof(why), "openat(child's %d) = %d", slots[i], r);
+      snprintf(ct_why, sizeof(ct_why), "openat(child's %d) = %d", slots[i], r);
       ok = 0;
     }
   }
@@ -728,7 +717,7 @@ static int t_cap_list(void)
   int n = cap_list(0, ents, NENT);
   int slots = 0, dirs = 0;
   for (int s = 0; s < NCAP; s++)
-    slots += is_live(s);
+    slots += ct_is_live(s);
   for (int i = 0; i < n && i < NENT; i++)
     dirs += ents[i].kind == CAPE_CWD || ents[i].kind == CAPE_ROOT;
   CHECK(n >= slots + 2, "cap_list(0) = %d with %d slots", n, slots);
@@ -793,13 +782,6 @@ static int t_powerbox_refuses(void)
   return in_child(child_pb_refuse);
 }
 
-// ---------------------------------------------------------------- driver
-
-struct dtcase {
-  const char *name;
-  int (*fn)(void);
-};
-
 // fsync needs WRITE on the capability it is given (a file or a directory):
 // one that can only read cannot force the disk's traffic and close
 // everybody's log group early.
@@ -827,7 +809,9 @@ static int t_fsync_rights(void)
   return 1;
 }
 
-static const struct dtcase cases[] = {
+// ---------------------------------------------------------------- driver
+
+static const struct ctcase cases[] = {
   {"boot_caps", t_boot_caps},
   {"escape_openat", t_escape_openat},
   {"escape_chdir", t_escape_chdir},
@@ -848,64 +832,6 @@ static const struct dtcase cases[] = {
 };
 #define NCASES ((int)(sizeof(cases) / sizeof(cases[0])))
 
-static int wanted(const char *name, int argc, char **argv)
-{
-  if (argc < 2)
-    return 1;
-  for (int i = 1; i < argc; i++)
-    if (strcmp(argv[i], name) == 0)
-      return 1;
-  return 0;
-}
-
-static int same_counts(struct capaudit *a, struct capaudit *b)
-{
-  return a->records == b->records && a->slots == b->slots && a->files == b->files &&
-         a->revoked == b->revoked && a->pcaps == b->pcaps && a->dircaps == b->dircaps;
-}
-
-// Runs one case; checks it left no slot open and the audit counts are back.
-static int run_case(const struct dtcase *c)
-{
-  int live_before[NCAP];
-  struct capaudit a0, a1;
-  for (int s = 0; s < NCAP; s++)
-    live_before[s] = is_live(s);
-  cap_audit(&a0);
-  why[0] = 0;
-  int ok = c->fn();
-  while (wait(0) > 0)
-    ;
-  for (int s = 0; s < NCAP; s++) {
-    if (!live_before[s] && cap_delete(s) == 0 && ok) {
-      ok = 0;
-      snprintf(why, sizeof(why), "left slot %d open", s);
-    }
-  }
-  // Orphans a case left belong to init now and may still be exiting.
-  for (int tries = 0; tries < 300; tries++) {
-    cap_audit(&a1);
-    if (same_counts(&a0, &a1))
-      break;
-    sleep(1);
-  }
-  if (ok && !same_counts(&a0, &a1)) {
-    ok = 0;
-    snprintf(why, sizeof(why), "leak: records %d->%d slots %d->%d dircaps %d->%d pcaps %d->%d "
-             "files %d->%d", a0.records, a1.records, a0.slots, a1.slots, a0.dircaps, a1.dircaps,
-             a0.pcaps, a1.pcaps, a0.files, a1.files);
-  }
-  if (ok && a1.bad != 0) {
-    ok = 0;
-    snprintf(why, sizeof(why), "audit found %d inconsistencies", a1.bad);
-  }
-  if (ok)
-    printf("%s %s PASS\n", stamp("DT"), c->name);
-  else
-    printf("%s %s FAIL %s\n", stamp("DT"), c->name, why[0] ? why : "(no reason)");
-  return ok;
-}
-
 static void remove_tree(void)
 {
   unlink(TOP "/a/f");
@@ -919,17 +845,7 @@ static void remove_tree(void)
 
 int main(int argc, char **argv)
 {
-  int passed = 0, failed = 0;
-  argc = stamp_args(argc, argv);
-  for (int i = 0; i < NCASES; i++) {
-    if (!wanted(cases[i].name, argc, argv))
-      continue;
-    if (run_case(&cases[i]))
-      passed++;
-    else
-      failed++;
-  }
+  int failed = ct_run("DT", cases, NCASES, argc, argv);
   remove_tree();
-  printf("%s passed=%d failed=%d\n", stamp("DT-SUMMARY"), passed, failed);
   exit(failed ? 1 : 0);
 }
