@@ -84,6 +84,27 @@ static int free_slots(void)
   return n;
 }
 
+enum { BLOCK_RECV, BLOCK_SEND };
+
+// Forks a child (ct_fork) that makes one blocking call on slot s: a
+// chan_recv, or a chan_send of "late" (4 bytes) into a full queue. Woken,
+// it sends the call's result on the channel report when report >= 0, and
+// exits 0 if the result was want. Returns the child's pid.
+static int fork_blocked(int s, int call, int want, int report)
+{
+  int pid = ct_fork();
+  if (pid == 0) {
+    char buf[4];
+    struct chanmsg m;
+    int v = call == BLOCK_SEND ? csend(s, "late", 4, 0, 0, 0)
+                               : crecv(s, buf, sizeof(buf), 0, 0, &m);
+    if (report >= 0 && csend(report, &v, sizeof(v), 0, 0, 0) != 0)
+      exit(1);
+    exit(v == want ? 0 : 1);
+  }
+  return pid;
+}
+
 // ---------------------------------------------------------------- cases
 
 // Create, describe, a round trip of bytes, an empty message, -E_AGAIN.
@@ -367,10 +388,8 @@ static int t_blocking(void)
   EXPECT("chan_create", chan_create(e), 0);
   for (int i = 0; i < CHAN_QLEN; i++)
     EXPECT("fill", csend(e[1], "f", 1, 0, 0, 0), 0);
-  int pid = ct_fork();
+  int pid = fork_blocked(e[1], BLOCK_SEND, 0, -1);   // blocks: queue full
   CHECK(pid >= 0, "fork: %d", pid);
-  if (pid == 0)
-    exit(csend(e[1], "late", 4, 0, 0, 0) == 0 ? 0 : 1);   // blocks: queue full
   sleep(3);
   char buf[8];
   struct chanmsg m;
@@ -380,23 +399,15 @@ static int t_blocking(void)
   EXPECT("sender status", ct_wait_for(pid), 0);
 
   // Killed while blocked in recv, and in send.
-  pid = ct_fork();
+  pid = fork_blocked(e[0], BLOCK_RECV, 0, -1);   // empty: blocks until killed
   CHECK(pid >= 0, "fork: %d", pid);
-  if (pid == 0) {
-    crecv(e[0], buf, sizeof(buf), 0, 0, &m);   // empty: blocks until killed
-    exit(5);
-  }
   sleep(3);
   EXPECT("kill the receiver", kill(pid), 0);
   EXPECT("killed receiver status", ct_wait_for(pid), -1);
   for (int i = 0; i < CHAN_QLEN; i++)
     EXPECT("fill", csend(e[1], "f", 1, 0, 0, 0), 0);
-  pid = ct_fork();
+  pid = fork_blocked(e[1], BLOCK_SEND, 0, -1);   // full: blocks until killed
   CHECK(pid >= 0, "fork: %d", pid);
-  if (pid == 0) {
-    csend(e[1], "x", 1, 0, 0, 0);
-    exit(5);
-  }
   sleep(3);
   EXPECT("kill the sender", kill(pid), 0);
   EXPECT("killed sender status", ct_wait_for(pid), -1);
@@ -562,14 +573,8 @@ static int t_revoke_wakes(void)
   EXPECT("chan_create (reports)", chan_create(rep), 0);
   int r = cap_dup(e[0], CAP_R_RECEIVE);
   CHECK(r >= 0, "cap_dup: %d", r);
-  int pid = ct_fork();
+  int pid = fork_blocked(r, BLOCK_RECV, -E_BADCAP, rep[1]);
   CHECK(pid >= 0, "fork: %d", pid);
-  if (pid == 0) {
-    char buf[4];
-    struct chanmsg m;
-    int v = crecv(r, buf, sizeof(buf), 0, 0, &m);
-    exit(csend(rep[1], &v, sizeof(v), 0, 0, 0) == 0 ? 0 : 1);
-  }
   sleep(3);
   CHECK(cap_revoke(e[0]) >= 2, "revoke the receive end");
   EXPECT("blocked receiver's result, no message sent", poll_report(rep[0], 300), -E_BADCAP);
@@ -579,12 +584,8 @@ static int t_revoke_wakes(void)
     EXPECT("fill the queue", csend(e[1], "f", 1, 0, 0, 0), 0);
   int s = cap_dup(e[1], CAP_R_SEND);
   CHECK(s >= 0, "cap_dup: %d", s);
-  pid = ct_fork();
+  pid = fork_blocked(s, BLOCK_SEND, -E_BADCAP, rep[1]);
   CHECK(pid >= 0, "fork: %d", pid);
-  if (pid == 0) {
-    int v = csend(s, "x", 1, 0, 0, 0);
-    exit(csend(rep[1], &v, sizeof(v), 0, 0, 0) == 0 ? 0 : 1);
-  }
   sleep(3);
   CHECK(cap_revoke(e[1]) >= 2, "revoke the send end");
   EXPECT("blocked sender's result, no space made", poll_report(rep[0], 300), -E_BADCAP);
@@ -608,13 +609,8 @@ static int t_revoke_blocked(void)
   EXPECT("chan_create", chan_create(e), 0);
   int r = cap_dup(e[0], CAP_R_RECEIVE);
   CHECK(r >= 0, "cap_dup: %d", r);
-  int pid = ct_fork();
+  int pid = fork_blocked(r, BLOCK_RECV, -E_BADCAP, -1);
   CHECK(pid >= 0, "fork: %d", pid);
-  if (pid == 0) {
-    char buf[4];
-    struct chanmsg m;
-    exit(crecv(r, buf, sizeof(buf), 0, 0, &m) == -E_BADCAP ? 0 : 1);
-  }
   sleep(3);
   // Below e[0]: our r and the child's copy of r (and of e[0]).
   CHECK(cap_revoke(e[0]) >= 2, "revoke");
