@@ -163,3 +163,24 @@ def test_superblock_regions(image, tmp_path):
     struct.pack_into("<I", image.data, BSIZE + 4, image.size + 100)   # size
     rep = check(image, tmp_path)
     assert any("superblock: size" in e for e in rep.errors)
+
+
+def test_command_line(image, tmp_path):
+    """`python3 grade/fsck.py IMAGE` (book 5 exercises): a verdict line per
+    image, status 1 on damage, 2 on a missing file; junk is an error, not a
+    traceback."""
+    import subprocess
+    import sys
+    tool = str(fsck.__file__)
+    clean = subprocess.run([sys.executable, tool, str(FS_IMG)], capture_output=True, text=True)
+    assert clean.returncode == 0 and "consistent" in clean.stdout, clean.stdout + clean.stderr
+    ip = image.inode(fsck.ROOTINO)
+    set_inode(image, fsck.ROOTINO, nlink=ip.nlink + 1)
+    image.write_to(tmp_path / "bad.img")
+    bad = subprocess.run([sys.executable, tool, str(tmp_path / "bad.img")], capture_output=True, text=True)
+    assert bad.returncode == 1 and "nlink" in bad.stdout, bad.stdout + bad.stderr
+    (tmp_path / "junk.img").write_bytes(b"\x01" * 5000)
+    junk = subprocess.run([sys.executable, tool, str(tmp_path / "junk.img")], capture_output=True, text=True)
+    assert junk.returncode == 1 and "magic" in junk.stdout and not junk.stderr, junk.stdout + junk.stderr
+    missing = subprocess.run([sys.executable, tool, str(tmp_path / "none.img")], capture_output=True, text=True)
+    assert missing.returncode == 2 and "no such file" in missing.stdout
