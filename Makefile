@@ -49,7 +49,7 @@ UPROGS := $(patsubst %.c,$(B)/user/_%,$(notdir $(UPROG_SRCS)))
 
 DEPCHECK := $(B)/.deps-ok
 
-.PHONY: all kernel fs qemu qemu-gdb qemu-disk clean-disk test test-host grade bench schedbench sched-trace campaign clean deps \
+.PHONY: all kernel fs qemu qemu-gdb qemu-disk clean-disk test test-host grade bench gradebench schedbench sched-trace campaign clean deps \
 	handout verify-labs gradescope selftest fuzz crashtest race docs
 
 all: $(B)/kernel.elf $(B)/fs.img
@@ -258,6 +258,11 @@ selftest: all
 
 bench: all
 	/usr/bin/python3 tools/bench.py
+
+# How long grading one submission takes, lab by lab (the reference tree, -n 2):
+# tools/gradebench.py; GRADEBENCH_FLAGS=--write puts it in docs/results/grading.md.
+gradebench: all
+	/usr/bin/python3 tools/gradebench.py $(GRADEBENCH_FLAGS)
 
 # The scheduler benchmark (figures, not tests; about 15 minutes): every
 # policy on every workload of user/tests/schedbench.c, written to

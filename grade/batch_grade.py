@@ -6,7 +6,8 @@ For every submission in a folder (a git repository, a plain folder, a
      no absolute or ../ paths, size limits; git: a clone of HEAD; patches:
      `git apply` of the hunks for editable files onto a handout copy),
   2. copy the clean, already built handout to a tree of its own and put only
-     the lab's editable files from the submission on it (grade/submission.py),
+     the lab's editable files and its written answers from the submission on
+     it (grade/submission.py, grade/written.py),
   3. grade that tree in its own process group, with its own pytest temp
      dir, under an overall time limit: run_grade.py --lab <lab>.
 Submissions are graded `jobs` at a time. The output folder gets
@@ -31,6 +32,7 @@ from pathlib import Path
 
 import manifest
 import submission
+import written
 from scoring import fmt, table_lines
 from zenith import scaled
 
@@ -55,9 +57,10 @@ class Outcome:
     score: float = 0
     max_score: int = 0
     note: str = ""                              # why a whole submission got 0
-    taken: list = field(default_factory=list)   # editable files taken
+    taken: list = field(default_factory=list)   # editable files (and answers) taken
     notes: list = field(default_factory=list)
     tests: list = field(default_factory=list)   # details.json entries
+    written: dict = None                        # written.collect(), None if unread
     seconds: float = 0.0
 
 
@@ -268,14 +271,16 @@ def grade_one(source, lab, handout, work_root, workers, timeout, keep):
     work.mkdir(parents=True)
     tree = work / "tree"
     try:
-        files = unpack(source, work / "submission", handout, lab.editable)
-        found, oc.notes = submission.find(files, lab.editable)
+        files = unpack(source, work / "submission", handout, lab.collected)
+        found, oc.notes = submission.find(files, lab.collected)
         flagged = submission.flag_note(ignored_changes(source, files, found, handout,
-                                                       lab.editable))
+                                                       lab.collected))
         if flagged:
             oc.notes.append(flagged)
         shutil.copytree(handout, tree, symlinks=True)
         oc.taken = submission.overlay(found, tree)
+        oc.written = written.collect(tree, lab)
+        code = [f for f in oc.taken if f in lab.editable]
         details, why = grade_tree(tree, lab, work / "results", workers, timeout,
                                   work / "grade.log")
         if details is None:
@@ -287,10 +292,10 @@ def grade_one(source, lab, handout, work_root, workers, timeout, keep):
             kinds = {t["kind"] for t in oc.tests}
             if kinds == {"build failed"}:
                 oc.note = "build failed"
-            elif not oc.taken:
+            elif not code:
                 oc.note = ("no editable file found in the submission: the untouched "
                            "handout was graded")
-            elif all(found[f].read_bytes() == (handout / f).read_bytes() for f in oc.taken):
+            elif all(found[f].read_bytes() == (handout / f).read_bytes() for f in code):
                 oc.note = ("the editable files are the handout's, unchanged: the untouched "
                            "handout was graded")
         # The tree goes away (unless --keep); its logs are kept in work/logs.
@@ -322,6 +327,8 @@ def write_report(oc, lab, reports):
     lines.append("files graded from the submission: " + (", ".join(oc.taken) or "none"))
     lines += [f"  {n}" for n in oc.notes] + [""]
     lines += table_lines(oc.tests, [lab])
+    if oc.written:
+        lines += [written.headline(oc.written), ""]
     failed = [t for t in oc.tests if t["outcome"] != "passed"]
     if failed:
         lines.append("what went wrong:")
@@ -335,22 +342,38 @@ def write_report(oc, lab, reports):
             shown.add(message)
             lines += ["    " + x for x in message.splitlines()]
             lines.append("")
+    if oc.written and oc.written["pairs"]:
+        lines += [f"written answers, for an instructor to grade ({written.NEEDS_MANUAL}):", ""]
+        lines += ["    " + x if x else "" for x in written.transcript(oc.written).splitlines()]
     (reports / f"{oc.student}.txt").write_text("\n".join(lines) + "\n")
     gradescope = {"score": oc.score, "max_score": oc.max_score, "tests": [
         {"name": f"{t['lab']}: {t['test']}", "score": t["points"], "max_score": t["max_points"],
          "status": "passed" if t["outcome"] == "passed" else "failed",
          "output": t.get("message") or "", "visibility": "visible"} for t in oc.tests]}
+    if oc.written:
+        gradescope["tests"].append(written.gradescope_test(oc.written))
     (reports / f"{oc.student}.json").write_text(json.dumps(gradescope, indent=2) + "\n")
 
 
 def write_gradebook(outcomes, lab, path):
     with open(path, "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["student", "score", "max", "note"] + [t.short for t in lab.tests])
+        w.writerow(["student", "score", "max", "note"] + [t.short for t in lab.tests] +
+                   ["written answers"])
         for oc in outcomes:
             by_id = {t["nodeid"]: t["points"] for t in oc.tests}
             w.writerow([oc.student, fmt(oc.score), oc.max_score, oc.note] +
-                       [fmt(by_id.get(t.nodeid, 0)) for t in lab.tests])
+                       [fmt(by_id.get(t.nodeid, 0)) for t in lab.tests] +
+                       [_written_cell(oc.written)])
+
+
+def _written_cell(entry):
+    """The gradebook's column for the written answers (graded by hand)."""
+    if entry is None:
+        return "not collected"
+    if entry["status"] in ("answered", "partly answered"):
+        return f"{entry['answered']}/{entry['questions']} answered"
+    return entry["status"]
 
 
 # ---------------------------------------------------------------- the class

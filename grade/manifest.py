@@ -49,6 +49,17 @@ class Lab:
     path: Path       # the lab.toml
 
     @property
+    def answers(self):
+        """The written questions' file (grade/written.py): collected with
+        the editable files, graded by hand, never scored."""
+        return f"labs/{self.name}/answers-{self.name}.txt"
+
+    @property
+    def collected(self):
+        """Every file taken from a submission: the editable ones and the answers."""
+        return tuple(self.editable) + (self.answers,)
+
+    @property
     def max_points(self):
         return sum(t.points for t in self.tests)
 

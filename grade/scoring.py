@@ -37,6 +37,7 @@ from pathlib import Path
 import pytest
 
 import manifest
+import written
 
 REPO = Path(__file__).resolve().parent.parent
 FRACTION_KEY = "zenith_score_fraction"
@@ -229,6 +230,7 @@ class _Grader:
         self.results = {}       # nodeid -> dict
         self.started = time.monotonic()
         self.summary = None
+        self.written = []
 
     def pytest_runtest_logreport(self, report):
         r = self.results.setdefault(report.nodeid, {
@@ -276,6 +278,7 @@ class _Grader:
     def pytest_sessionfinish(self, session, exitstatus):
         entries = self._entries()
         self.summary = entries
+        self.written = [written.collect(REPO, lab) for lab in self.labs]
         total = sum(e["points"] for e in entries)
         possible = sum(e["max_points"] for e in entries)
         self.out.mkdir(parents=True, exist_ok=True)
@@ -291,13 +294,14 @@ class _Grader:
                 "status": "passed" if e["outcome"] == "passed" else "failed",
                 "output": e["message"] if e["outcome"] != "passed" else "",
                 "visibility": "visible",
-            } for e in entries],
+            } for e in entries] + [written.gradescope_test(w) for w in self.written],
         }
         (self.out / "results.json").write_text(json.dumps(gradescope, indent=2) + "\n")
         details = {"labs": [{"name": lab.name, "title": lab.title,
                              "points": sum(e["points"] for e in entries if e["lab"] == lab.name),
                              "max_points": lab.max_points} for lab in self.labs],
-                   "score": total, "max_score": possible, "tests": entries}
+                   "score": total, "max_score": possible, "tests": entries,
+                   "written": self.written}
         (self.out / "details.json").write_text(json.dumps(details, indent=2) + "\n")
         if total < possible and session.exitstatus == 0:
             session.exitstatus = 1      # a test that never ran lost points
@@ -318,6 +322,10 @@ class _Grader:
         tr.section("points", sep="=")
         for line in table_lines(self.summary, self.labs):
             tr.write_line(line)
+        for w in self.written:
+            tr.write_line(written.headline(w))
+        tr.write_line(f"graded in {time.monotonic() - self.started:.0f} s "
+                      "(`make gradebench`: the reference's time per lab)")
         tr.write_line(f"(results: {self.out / 'results.json'}; console logs: grade/out/logs/)")
 
 

@@ -1,7 +1,9 @@
 """Gradescope's side of grading one submission (called by run_autograder).
 
-Puts only the lab's editable files from the submission onto the handout copy
-at --tree (grade/submission.py), grades the lab (grade/run_grade.py), and
+Puts only the lab's editable files and its written answers from the
+submission onto the handout copy at --tree (grade/submission.py), grades the
+lab (grade/run_grade.py: its results.json shows the written answers as a
+0-point entry that needs manual grading, grade/written.py), and
 leaves results.json in --results; if anything goes wrong it still writes a
 results.json that says what, so Gradescope never shows a bare error.
 """
@@ -53,7 +55,7 @@ def main():
     lab = None
     try:
         lab = manifest.find_lab(tree, manifest.handout_lab(tree))
-        found, notes = submission.find(args.submission, lab.editable)
+        found, notes = submission.find(args.submission, lab.collected)
         flagged = submission.flag_note(submission.changed_elsewhere(args.submission, tree,
                                                                     found))
         notes += [flagged] if flagged else []

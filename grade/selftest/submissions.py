@@ -20,6 +20,7 @@ from labs import markers  # noqa: E402
 LAB = "syscall"
 LAB_NUMBER = 2
 FILES = ["kernel/syscall/sysinfo.c", "kernel/lib/printf.c", "kernel/trap/alarm.c"]
+ANSWERS = f"labs/{LAB}/answers-{LAB}.txt"   # the written questions (grade/written.py)
 
 
 def answer(rel):
@@ -51,8 +52,13 @@ def make_submissions(folder, handout):
     folder.mkdir(parents=True, exist_ok=True)
     expected = {}
 
-    # A correct solution, as a tarball of the repository one level down.
-    _tar(folder / "correct.tar.gz", {f"zenith/{f}": answer(f) for f in FILES})
+    # A correct solution, as a tarball of the repository one level down,
+    # with every written question answered.
+    files = {f"zenith/{f}": answer(f) for f in FILES}
+    files[f"zenith/{ANSWERS}"] = "".join(
+        line + "\n" + (f"My answer {line[4]}.\n" if line.startswith("## Q") else "")
+        for line in (handout / ANSWERS).read_text().splitlines())
+    _tar(folder / "correct.tar.gz", files)
     expected["correct"] = 100
 
     # The untouched handout, as a git repository.

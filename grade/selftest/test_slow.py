@@ -57,7 +57,14 @@ def test_batch_grades_a_varied_class(tmp_path):
     assert "timeout" in (out / "reports" / "hangs.txt").read_text()
     assert not (tmp_path / "kernel").exists()         # the ../ path went nowhere
     report = json.loads((out / "reports" / "correct.json").read_text())
-    assert report["score"] == 100 and len(report["tests"]) == 12
+    assert report["score"] == 100 and len(report["tests"]) == 13
+    essay = report["tests"][-1]
+    assert "written answers" in essay["name"] and (essay["score"], essay["max_score"]) == (0, 0)
+    assert "My answer 4." in essay["output"]
+    assert rows["correct"]["written answers"] == "4/4 answered"
+    assert rows["untouched"]["written answers"] == "unanswered"
+    assert "My answer 2." in (out / "reports" / "correct.txt").read_text()
+    assert "UNANSWERED" in (out / "reports" / "untouched.txt").read_text()
 
 
 def test_gradescope_bundle_grades_a_fake_autograder_tree(tmp_path):
@@ -81,5 +88,8 @@ def test_gradescope_bundle_grades_a_fake_autograder_tree(tmp_path):
     assert by_name["util: test_find_tree"]["status"] == "failed"
     assert by_name["util: test_pause_waits"]["status"] == "passed"
     assert "user/labs/pause.c" in results["output"]
+    essay = by_name["util: written answers (needs manual grading (0 automatic points))"]
+    assert (essay["score"], essay["max_score"], essay["status"]) == (0, 0, "failed")
+    assert "UNANSWERED" in essay["output"]
     for t in results["tests"]:
         assert "def test_" not in t["output"]             # never the test's source

@@ -30,8 +30,10 @@ class HandoutError(Exception):
 
 
 # Never in a handout: the cheat corpus (grade/selftest/cheats/) is made of
-# patches against the reference, so it carries the answers.
-INSTRUCTOR_ONLY = ("grade/selftest/cheats/",)
+# patches against the reference, so it carries the answers; the reference
+# answers to the written questions (labs/reference-answers/) are the
+# instructors'.
+INSTRUCTOR_ONLY = ("grade/selftest/cheats/", "labs/reference-answers/")
 
 
 def tracked_files(repo):
@@ -62,6 +64,8 @@ to read, exactly what is graded, and hints.
 The files you edit (the grader takes only these from your submission):
 
 {files}
+- `{lab.answers}`: the written questions; answer them in the file (an
+  instructor grades them by hand)
 
     make qemu                  # build and boot; type 'halt' to leave
     make grade LAB={lab.name}   # grade this lab (build/, grade/out/results.json)
@@ -102,9 +106,10 @@ def make_handout(repo, lab_name, out):
             dst.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dst)
         written.append(rel)
-    for f in lab.editable:
+    for f in lab.collected:
         if not (out / f).is_file():
-            raise HandoutError(f"lab {lab.name}: editable file {f} is not in the handout")
+            raise HandoutError(f"lab {lab.name}: file {f} (editable, or the written "
+                               "questions) is not in the handout")
     original = (out / "README.md").read_text() if (out / "README.md").exists() else ""
     (out / "README.md").write_text(_readme(lab, original))
     check_handout(out, written, parsed, sol, labnum)
