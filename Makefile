@@ -210,7 +210,7 @@ LAB_TESTS := $(if $(HANDOUT_LAB),,$(wildcard grade/labs))
 # leaves the website out: a student's `make test` needs no browser.
 test: all $(if $(HANDOUT_LAB),,docs)
 	$(PYTEST) -q -p no:cacheprovider mkfs/tests tools/tests grade/tests grade/selftest $(LAB_TESTS) \
-		-n $(or $(JOBS),auto)
+		-n $(or $(JOBS),auto) --durations=25
 	$(if $(HANDOUT_LAB),,@$(MAKE) --no-print-directory verify-labs VERIFY_FLAGS=--skip-reference)
 
 # The course website: the book, the lab handouts, the guides and the results
@@ -298,8 +298,8 @@ crashtest: all
 
 # Repeat one in-guest suite N times on CPUS harts (default 3) in real time,
 # where interleavings change from boot to boot: `make race SUITE=celltest
-# N=20`. Suites: usertests captest chantest celltest killtest selfheal fuzz
-# crash (tools/race.py). A failing run is named with its seed; its console
+# N=20`. Suites: usertests captest chantest dirtest celltest killtest
+# selfheal xv6tests schedtest fuzz crash, or all (tools/race.py). A failing run is named with its seed; its console
 # log stays in grade/out/logs/race-SUITE-RUN.log.
 SUITE ?= usertests
 N ?= 10

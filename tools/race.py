@@ -11,7 +11,8 @@ fuzzer's seed is derived from it) and its console log, kept in
 grade/out/logs/race-<suite>-<run>.log; the others' logs are removed.
 
   tools/race.py SUITE [-n N] [--cpus 3] [--seed S]
-  suites: usertests captest chantest celltest killtest selfheal fuzz crash
+  suites: usertests captest chantest dirtest celltest killtest selfheal
+          xv6tests schedtest fuzz crash, or all (each of them N times)
 """
 
 import argparse
@@ -27,16 +28,22 @@ import fsck  # noqa: E402
 import guest  # noqa: E402
 import zenith  # noqa: E402
 
-# suite -> (command, tag, kernel command line before run=)
+# suite -> (command, tag, kernel command line before run=). A suite with a
+# tag prints "<TAG> <case> PASS|FAIL" lines and a summary; one without must
+# exit 0 after printing its DONE_LINE, if it has one.
 SUITES = {
     "usertests": ("usertests", "UT", ""),
     "captest": ("captest", "CT", ""),
     "chantest": ("chantest", "CT", ""),
+    "dirtest": ("dirtest", "DT", ""),
     "celltest": ("celltest", "CL", ""),
     "killtest": ("killtest all", "KT", ""),
     "selfheal": ("selfheal all", "SH", "svc=on"),
+    "xv6tests": ("xv6tests", None, ""),
+    "schedtest": ("schedtest sleep_wakes_once switch refuse switch_load", None, ""),
     "fuzz": ("fuzz {seed} 24 4 300", None, ""),
 }
+DONE_LINE = {"xv6tests": "ALL TESTS PASSED", "fuzz": "FZ-DONE"}
 
 
 def one_run(suite, seed, cpus, tmp, log, timeout):
@@ -50,28 +57,38 @@ def one_run(suite, seed, cpus, tmp, log, timeout):
     res = zenith.run_to_exit(cmd.format(seed=seed), opts, tmp, log, timeout, name="race")
     if tag:
         guest.check_suite(res, suite, tag, 1)
-    elif "FZ-DONE" not in res.output or res.status != 0:
-        return f"the fuzzer did not finish (status {res.status})"
+    elif DONE_LINE.get(suite, "") not in res.output or res.status != 0:
+        return f"{suite} did not finish cleanly (QEMU exit status {res.status})"
     errors = fsck.check(Path(tmp) / "race-fs.img").errors
     return "disk: " + "; ".join(errors[:5]) if errors else None
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("suite", choices=sorted(list(SUITES) + ["crash"]))
+    ap.add_argument("suite", choices=sorted(list(SUITES) + ["crash", "all"]))
     ap.add_argument("-n", type=int, default=10)
     ap.add_argument("--cpus", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=900)
     args = ap.parse_args()
+    suites = sorted(list(SUITES) + ["crash"]) if args.suite == "all" else [args.suite]
+    bad = [suite for suite in suites if race(suite, args)]
+    if len(suites) > 1:
+        print(f"all suites on {args.cpus} hart(s): " +
+              (f"failures in {', '.join(bad)}" if bad else f"{args.n} runs of each passed"))
+    return 1 if bad else 0
+
+
+def race(suite, args):
+    """Run suite args.n times; 1 if any run failed."""
     failed = []
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="zenith-race-") as tmp:
         for i in range(args.n):
             seed = args.seed * 1000 + i
-            log = zenith.LOG_DIR / f"race-{args.suite}-{i}.log"
+            log = zenith.LOG_DIR / f"race-{suite}-{i}.log"
             try:
-                what = one_run(args.suite, seed, args.cpus, tmp, log, args.timeout)
+                what = one_run(suite, seed, args.cpus, tmp, log, args.timeout)
             except AssertionError as e:   # zenith's failures and check_suite's
                 what = str(e).splitlines()[0]
             if what:
@@ -80,7 +97,7 @@ def main():
             else:
                 log.unlink(missing_ok=True)
                 print(f"run {i} (seed {seed}): pass", flush=True)
-    print(f"{args.suite} on {args.cpus} hart(s): {args.n - len(failed)}/{args.n} runs passed "
+    print(f"{suite} on {args.cpus} hart(s): {args.n - len(failed)}/{args.n} runs passed "
           f"({time.monotonic() - t0:.0f} s)" + (f"; failed: {failed}" if failed else ""))
     return 1 if failed else 0
 
