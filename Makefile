@@ -49,7 +49,7 @@ UPROGS := $(patsubst %.c,$(B)/user/_%,$(notdir $(UPROG_SRCS)))
 
 DEPCHECK := $(B)/.deps-ok
 
-.PHONY: all kernel fs qemu qemu-gdb qemu-disk clean-disk test test-host grade bench gradebench schedbench sched-trace campaign clean deps \
+.PHONY: all kernel fs qemu qemu-gdb qemu-disk clean-disk test test-host grade bench gradebench replay replay-gdb schedbench sched-trace campaign clean deps \
 	handout verify-labs gradescope selftest fuzz crashtest race docs
 
 all: $(B)/kernel.elf $(B)/fs.img
@@ -258,6 +258,16 @@ selftest: all
 
 bench: all
 	/usr/bin/python3 tools/bench.py
+
+# Replay a boot the grader recorded (ZENITH_RECORD=1: one-hart tests under
+# -icount, with QEMU's record/replay; grade/replay.py): `make replay TEST=NAME`
+# replays it and compares the console, `make replay-gdb TEST=NAME` replays it
+# waiting for GDB. NAME: a folder of grade/out/replay/ (a failure names it).
+replay:
+	/usr/bin/python3 tools/replay.py $(TEST)
+
+replay-gdb:
+	/usr/bin/python3 tools/replay.py --gdb $(TEST)
 
 # How long grading one submission takes, lab by lab (the reference tree, -n 2):
 # tools/gradebench.py; GRADEBENCH_FLAGS=--write puts it in docs/results/grading.md.

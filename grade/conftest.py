@@ -25,12 +25,14 @@ Console logs: grade/out/logs/<test>.log, one per VM, kept after the run.
 """
 
 import filecmp
+import os
 import re
 
 import pytest
 
 import fsck
 import manifest
+import replay
 import zenith
 from scoring import score  # noqa: F401  (partial-credit fixture, grade/scoring.py)
 
@@ -194,7 +196,10 @@ def run_zenith(_machines):
         name, log = _machines.next_name()
         opts = zenith.BootOptions(cpus=cpus, append=append, icount=icount, extra=list(extra))
         _machines.disks.append((_machines.tmp / f"{name}-fs.img", zenith.FS_IMG))
-        return zenith.run_to_exit(command, opts, _machines.tmp, log, timeout, name)
+        # ZENITH_RECORD=1: record every boot QEMU can replay (grade/replay.py).
+        record = replay.REPLAY_DIR / log.stem if os.environ.get("ZENITH_RECORD") == "1" \
+            and replay.recordable(opts) else None
+        return zenith.run_to_exit(command, opts, _machines.tmp, log, timeout, name, record)
     return _run
 
 

@@ -289,8 +289,9 @@ class _Transcript:
 class VM:
     """One QEMU running Zenith with its own copy of the disk image."""
 
-    def __init__(self, name, opts, workdir, log_path=None, image=None):
+    def __init__(self, name, opts, workdir, log_path=None, image=None, record=None):
         self.name = name
+        self.record = Path(record) if record else None   # a folder: grade/replay.py
         self.image = Path(image) if image else FS_IMG   # copied, never used in place
         self.opts = opts
         self.workdir = Path(workdir)
@@ -316,7 +317,11 @@ class VM:
         if self.log_path:
             self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.transcript = _Transcript(self.log_path)
-        argv = qemu_command(self.opts, disk)
+        argv = self.plain_argv = qemu_command(self.opts, disk)
+        if self.record:
+            import replay   # (it imports this module)
+            replay.prepare(self.record, disk)
+            argv = replay.rr_argv(argv, self.record, "record")
         self.started_at = time.monotonic()
         self.child = pexpect.spawn(argv[0], argv[1:], cwd=str(REPO), encoding="utf-8",
                                    codec_errors="replace", timeout=scaled(COMMAND_TIMEOUT),
@@ -494,6 +499,7 @@ class RunResult:
     status: int        # QEMU exit status (the command's exit status)
     output: str        # the whole console, CRs removed
     log_path: Path = None
+    record: Path = None   # the recording of this boot (grade/replay.py), if any
 
     def tail(self, n=TAIL_LINES):
         return tail_of(self.output, n)
@@ -501,21 +507,30 @@ class RunResult:
     def fail(self, what):
         """Raise WrongAnswer with `what` (what ran, what was expected, what
         came), the log path and the console tail: the shape of every failure."""
+        if self.record:
+            what += (f"\n(recorded: `make replay TEST={self.record.name}` replays this boot "
+                     f"exactly, `make replay-gdb TEST={self.record.name}` under GDB)")
         raise WrongAnswer(what, self.tail(), self.log_path)
 
 
-def run_to_exit(command, opts, workdir, log_path=None, timeout=EXIT_TIMEOUT, name="run"):
+def run_to_exit(command, opts, workdir, log_path=None, timeout=EXIT_TIMEOUT, name="run",
+                record=None):
     """Boot with `run=<command>` appended to the kernel command line: init runs
     it through `sh -c` and powers off with its status. Waits for QEMU to exit.
-    A panic raises KernelPanic; no exit within the timeout raises WrongAnswer."""
+    A panic raises KernelPanic; no exit within the timeout raises WrongAnswer.
+    With `record` (a folder; one hart under -icount only) QEMU records the
+    boot there for grade/replay.py."""
     append = (opts.append + " " if opts.append else "") + f"run={command}"
     run_opts = BootOptions(cpus=opts.cpus, append=append, icount=opts.icount,
                            extra=list(opts.extra))
-    vm = VM(name, run_opts, workdir, log_path)
+    vm = VM(name, run_opts, workdir, log_path, record=record)
     try:
         vm.spawn()
         status = vm.wait_exit(timeout)
-        return RunResult(status, vm.console, vm.log_path)
+        if record:
+            import replay
+            replay.finish(record, vm.plain_argv, vm.console)
+        return RunResult(status, vm.console, vm.log_path, vm.record)
     finally:
         vm.close()
 
