@@ -12,6 +12,8 @@ pipe, cannot pass either.
 
 import re
 
+import zenith
+
 
 def _numbers(text):
     return [int(x) for x in re.findall(r"^\s*(\d+)\s*$", text, re.M)]
@@ -91,15 +93,22 @@ def _ps_tally(vm, what):
     return int(mine[0][0]), tally, out
 
 
-def _fanout_counted(vm, k, n, timeout=30):
-    """Run `fanout k n` between two `ps -t`; return (output, processes
-    fanout created, what its tree did with pipes {column: count}, the second
-    listing): the pids between the two ps are fanout's and its workers';
-    the shell's tally grew by what fanout's tree (and the first ps) did."""
-    before, t0, _ = _ps_tally(vm, "before fanout")
-    out = vm.run(f"fanout {k} {n}", timeout=timeout)
-    after, t1, listing = _ps_tally(vm, "after fanout")
+def _counted(vm, cmd, timeout=30):
+    """Run `cmd` (one program the shell forks) between two `ps -t`; return
+    (output, processes the program created, what its tree did with pipes
+    {column: count}, the second listing): the pids between the two ps are
+    the program's and its children's; the shell's tally grew by what the
+    program's tree (and the first ps) did."""
+    name = cmd.split()[0]
+    before, t0, _ = _ps_tally(vm, f"before {name}")
+    out = vm.run(cmd, timeout=timeout)
+    after, t1, listing = _ps_tally(vm, f"after {name}")
     return out, after - before - 2, {c: t1[c] - t0[c] for c in t0}, listing
+
+
+def _fanout_counted(vm, k, n, timeout=30):
+    """`fanout k n` run by _counted."""
+    return _counted(vm, f"fanout {k} {n}", timeout)
 
 
 def _workers_problem(k, n, created, pipes):
@@ -292,3 +301,266 @@ def test_find_error_status(run_zenith, rng):
     if f"find: {missing}" not in res.output or res.status != 1:
         res.fail(f"run=`find {missing} x` exited with status {res.status}; expected an "
                  f"error line 'find: {missing}: ...' and status 1")
+
+
+# ---------------------------------------------------------------- shared: files typed in
+
+def _word(rng, lo=3, hi=7):
+    return "".join(rng.choice("abcdefghijkmnpqrstuvwxyz") for _ in range(rng.randint(lo, hi)))
+
+
+def _write_file(vm, path, lines):
+    """Make `path` hold `lines`, one `echo` per line (an empty string is an
+    empty line); the lines must need no quoting beyond double quotes."""
+    for i, line in enumerate(lines):
+        arg = f' "{line}"' if line else ""
+        cmd = f"echo{arg} {'>' if i == 0 else '>>'} {path}"
+        out = vm.run(cmd)
+        if out.strip():
+            vm.fail(f"setting up the test's input: `{cmd}` printed {out!r}")
+
+
+# ---------------------------------------------------------------- pipesort
+
+MAXSORT = 32   # user/labs/pipesort.c: at most this many numbers
+
+
+def _sort_input(rng, n):
+    """n numbers of 1 to 9 digits with some repeated: a sort by text, or
+    one that drops duplicates, gets them wrong."""
+    values = []
+    while len(values) < n:
+        if values and rng.random() < 0.2:
+            values.append(rng.choice(values))
+        else:
+            values.append(rng.randrange(10 ** rng.randint(1, 9)))
+    return values
+
+
+def _pipesort_file(vm, values, path="nums"):
+    """Write `values` to `path`, a few to a line, and return the path."""
+    rows = [values[i:i + 6] for i in range(0, len(values), 6)] or [[]]
+    _write_file(vm, path, [" ".join(map(str, row)) for row in rows])
+    return path
+
+
+def _pipesort_counted(vm, path, n, timeout=20):
+    """`pipesort < path` between two `ps -t`, as _counted; a run that does
+    not come back fails with what usually causes it."""
+    cmd = f"pipesort < {path}"
+    try:
+        return _counted(vm, cmd, timeout)
+    except zenith.WrongAnswer as e:
+        if "timed out" not in str(e):
+            raise
+        vm.fail(f"`{cmd}` ({n} numbers) did not finish within {timeout} s: a stage only "
+                "sees the end of its input when every write end of its pipe is closed, "
+                "in every process (a forked stage inherits its parent's ends)")
+
+
+def _stages_problem(n, created, pipes, listing):
+    """Why pipesort's n numbers did not go through a chain of n stages
+    talking through pipes (None if they did)."""
+    if created != n:
+        return (f"`pipesort` of {n} numbers created {created} process(es) besides itself "
+                f"(counted from the process ids the kernel handed out); expected {n} "
+                "stages, one per number: a stage forks the next when it first has a "
+                "number to pass on")
+    if pipes["pipe_writers"] < n or pipes["pipe_reads"] < n:
+        return (f"`pipesort` of {n} numbers printed them in order, but the kernel saw "
+                f"{pipes['pipe_writers']} of its processes write to a pipe and "
+                f"{pipes['pipe_reads']} pipe read(s) that got data (`ps -t`: the shell's "
+                f"tally of its reaped children); expected {n} writers (pipesort and every "
+                "stage but the last pass numbers on through a pipe) and every stage to "
+                "read its numbers from one. (A stage that does not wait for the one it "
+                "started leaves an orphan, whose tally goes to init.)")
+    if "pipesort" in listing:
+        return f"after `pipesort` returned, ps still lists pipesort processes: {listing!r}"
+    return None
+
+
+def _sorted_lines(values):
+    return "".join(f"{v}\n" for v in sorted(values))
+
+
+def _sort_hint(out, values):
+    """What a wrong pipesort output most likely means."""
+    got = out.splitlines()
+    if got == sorted(map(str, values)):
+        return "; they are sorted as text, not by value"
+    if got == [str(v) for v in sorted(set(values))]:
+        return "; repeated numbers are missing"
+    if _sorted_lines(values).startswith(out):
+        return ("; the output stops early: the shell prints its prompt once pipesort "
+                "exits, so each stage must wait for the stage it started")
+    return ""
+
+
+def test_pipesort_sorts(vm, rng):
+    values = _sort_input(rng, rng.randint(12, 24))
+    path = _pipesort_file(vm, values)
+    out, _, _, _ = _pipesort_counted(vm, path, len(values))
+    want = _sorted_lines(values)
+    if out != want:
+        vm.fail(f"`pipesort < {path}` with {path} holding {values} printed {out!r}; "
+                f"expected {want!r} (ascending by value, duplicates kept, one per line)"
+                f"{_sort_hint(out, values)}")
+
+
+def test_pipesort_stages(vm, rng):
+    values = _sort_input(rng, rng.randint(5, 16))
+    path = _pipesort_file(vm, values)
+    out, created, pipes, listing = _pipesort_counted(vm, path, len(values))
+    want = _sorted_lines(values)
+    if out != want:
+        vm.fail(f"`pipesort < {path}` with {path} holding {values} printed {out!r}; "
+                f"expected {want!r}{_sort_hint(out, values)}")
+    problem = _stages_problem(len(values), created, pipes, listing)
+    if problem:
+        vm.fail(problem)
+
+
+def test_pipesort_sizes(vm, score, rng):
+    # Partial credit: one number, no number, and the most it takes.
+    cases = [[rng.randrange(10 ** 9)], [], _sort_input(rng, MAXSORT)]
+    score.expect(len(cases))
+    for i, values in enumerate(cases):
+        path = _pipesort_file(vm, values, f"in{i}")
+        out, created, pipes, listing = _pipesort_counted(vm, path, len(values))
+        want = _sorted_lines(values)
+        if out != want:
+            score.check(False, f"`pipesort < {path}` with {len(values)} number(s) {values} "
+                        f"printed {out!r}; expected {want!r}{_sort_hint(out, values)}")
+        else:
+            score.check(*_check_of(_stages_problem(len(values), created, pipes, listing)))
+    score.finish()
+
+
+def _check_of(problem):
+    return problem is None, problem
+
+
+def test_pipesort_errors(vm, rng):
+    _usage_error(vm, "pipesort extra", "pipesort")
+    good = _sort_input(rng, 4)
+    bad = [f"{good[0]}", f"{rng.randrange(100)}{_word(rng, 1, 2)}", f"{good[1]}"]
+    too_many = _sort_input(rng, MAXSORT + 1)
+    long = 10 ** 9 + good[2]
+    for what, values, shown in (("a word that is not a number", bad, bad[1]),
+                                ("a number of 10 digits", good[:2] + [long], str(long)),
+                                (f"{MAXSORT + 1} numbers", too_many, "")):
+        path = _pipesort_file(vm, values, "bad")
+        out, created, _, _ = _pipesort_counted(vm, path, len(values))
+        if ("pipesort:" not in out or shown not in out
+                or re.search(r"^\d+$", out, re.M)):
+            vm.fail(f"`pipesort < {path}` with {what} in its input ({values}) printed "
+                    f"{out!r}; expected an error line 'pipesort: ...'"
+                    + (f" that shows {shown!r}" if shown else "") + " and no number")
+        if created != 0:
+            vm.fail(f"`pipesort < {path}` with {what} in its input started {created} "
+                    "process(es); expected it to check the whole input before it starts "
+                    "any stage")
+
+
+def test_pipesort_error_status(run_zenith, rng):
+    word = _word(rng, 2, 4)
+    res = run_zenith(f"echo 7 {word} 3 > n; pipesort < n", cpus=1)
+    errors = [line for line in res.output.splitlines()
+              if line.startswith("pipesort:") and word in line]
+    if not errors or res.status != 1:
+        res.fail(f"run=`pipesort < n`, n holding '7 {word} 3', exited with status "
+                 f"{res.status}; expected an error line 'pipesort: ...' that shows "
+                 f"{word!r} and status 1")
+
+
+# ---------------------------------------------------------------- xargs
+
+XARGS_MAXARG = 32   # kernel/param.h MAXARG: the command, its arguments and the lines
+
+
+def _batches(prefix_args, lines, per_run):
+    """What `xargs ... echo PREFIX...` prints: one line per run."""
+    lines = [x for x in lines if x]
+    runs = [lines[i:i + per_run] for i in range(0, len(lines), per_run)]
+    return "".join(" ".join(prefix_args + run) + "\n" for run in runs), len(runs)
+
+
+def _xargs_check(vm, cmd, want, runs):
+    out, created, _, _ = _counted(vm, cmd)
+    if out != want:
+        vm.fail(f"`{cmd}` printed {out!r}; expected {want!r} (one line per run of echo)")
+    if created != runs:
+        vm.fail(f"`{cmd}` printed the right lines but created {created} process(es) "
+                f"(counted from the process ids the kernel handed out); expected {runs}, "
+                "one child per run of the command, each waited for")
+
+
+def test_xargs_batches(vm, rng):
+    lines = [_word(rng) for _ in range(rng.randint(5, 12))]
+    lines.insert(rng.randrange(1, len(lines)), "")     # an empty line is skipped
+    _write_file(vm, "in", lines)
+    per_run = rng.randint(2, 4)
+    prefix = _word(rng)
+    want, runs = _batches(["x" + prefix], lines, per_run)
+    _xargs_check(vm, f"xargs -n {per_run} echo x{prefix} < in", want, runs)
+    _write_file(vm, "blank", [""])
+    out, created, _, _ = _counted(vm, "xargs echo nothing < blank")
+    if out or created:
+        vm.fail(f"`xargs echo nothing < blank` (a file of one empty line) printed {out!r} "
+                f"and created {created} process(es); expected no run at all")
+
+
+def test_xargs_default_batch(vm, rng):
+    # Without -n, a run takes as many lines as MAXARG arguments hold.
+    lines = [_word(rng, 2, 4) for _ in range(rng.randint(XARGS_MAXARG - 1, XARGS_MAXARG + 8))]
+    _write_file(vm, "in", lines)
+    prefix = _word(rng)
+    want, runs = _batches(["x" + prefix], lines, XARGS_MAXARG - 2)
+    _xargs_check(vm, f"xargs echo x{prefix} < in", want, runs)
+
+
+def test_xargs_line_is_one_argument(vm, rng):
+    words = [[_word(rng) for _ in range(rng.randint(2, 3))] for _ in range(3)]
+    lines = [f"echo {' '.join(w)}" for w in words]
+    _write_file(vm, "cmds", lines)
+    cmd = "xargs -n 1 sh -c < cmds"
+    out = vm.run(cmd)
+    want = "".join(" ".join(w) + "\n" for w in words)
+    if out != want:
+        vm.fail(f"`{cmd}` with cmds holding {lines} printed {out!r}; expected {want!r}: "
+                "each line is one argument, spaces and all, so sh -c gets the whole line")
+
+
+def test_xargs_failed_run_status(run_zenith, rng):
+    code, word = rng.randint(2, 99), _word(rng)
+    cmd = f'echo "exit {code}" > c; echo "echo {word}" >> c; xargs -n 1 sh -c < c'
+    res = run_zenith(cmd, cpus=1)
+    if res.status != 1 or word not in res.output.splitlines():
+        res.fail(f"run=`{cmd}` exited with status {res.status}; expected the second run to "
+                 f"print {word!r} (a failed run does not stop xargs) and status 1 "
+                 f"(a run exited {code})")
+
+
+def test_xargs_cannot_run(run_zenith, rng):
+    name = _word(rng, 5, 8)
+    cmd = f"echo a > c; echo b >> c; xargs -n 1 {name} < c"
+    res = run_zenith(cmd, cpus=1)
+    errors = [line for line in res.output.splitlines() if line.startswith("xargs") and name in line]
+    if res.status != 127 or len(errors) != 1:
+        res.fail(f"run=`{cmd}` ({name} does not exist) exited with status {res.status} and "
+                 f"printed {len(errors)} error line(s) 'xargs: {name}: ...'; expected "
+                 "exactly one and status 127 (no further run once the command cannot run)")
+
+
+def test_xargs_usage(vm):
+    for cmd in ("xargs", "xargs -n", "xargs -n 2", "xargs -n 0 echo", "xargs -n x echo",
+                f"xargs -n {XARGS_MAXARG} echo"):
+        _usage_error(vm, cmd, "xargs")
+    vm.check("echo alive", "alive")
+
+
+def test_xargs_usage_status(run_zenith):
+    res = run_zenith("xargs -n 0 echo", cpus=1)
+    if "usage: xargs" not in res.output or res.status != 2:
+        res.fail(f"run=`xargs -n 0 echo` exited with status {res.status}; expected a line "
+                 "starting with 'usage: xargs' and status 2")
