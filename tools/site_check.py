@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Open the built course website (`make docs`: build/docs) in headless
-Chromium and check that it renders: the start page, a book chapter, a lab
+Chromium and check that it renders: the start page, two book chapters
+(7, with its diagrams; 1, with the map of the kernel's folders), a lab
 handout and a results page each have their title and headings, a search
 box, and every image on them loaded (an <img> with a natural size, a
 Graphviz <object> whose SVG document has drawn nodes); the start page's
 navigation follows the course order; every link in a page's body leads to
 a file of the site (the source pages of `kernel/...` included); and the
-search page finds chapter 7 by a word in it. Screenshots of each page go to build/docs-screenshots/. Exits 1 and lists the problems if any.
+search page finds chapter 7 by a word in it. Screenshots of each page go
+to build/docs-screenshots/. Exits 1 and lists the problems if any.
 
     tools/site_check.py [--site DIR] [--shots DIR | --no-shots]
 
@@ -52,6 +54,8 @@ PAGES = [
     Page("start", "index.html", "Zenith", 5),
     Page("chapter", "docs/book/07-scheduling.html", "Chapter 7", 10, min_svg=2,
          min_sources=10, shot_at="the-fair-policy"),
+    Page("structure", "docs/book/01-boot-and-structure.html", "Chapter 1", 4, min_svg=1,
+         shot_at="the-kernel-s-structure"),
     Page("handout", "docs/labs/sched.html", "Lab 5 (sched)", 3),
     Page("results", "docs/results/scheduler.html", "Scheduler benchmark", 3, min_img=5,
          shot_at="plots"),

@@ -24,6 +24,7 @@ extensions = [
     "source_links",
     "source_pages",
     "start_page",
+    "kernel_map",
 ]
 
 # Headings of levels 1-3 get GitHub-style anchors, so [x](page.md#a-heading)
