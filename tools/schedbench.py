@@ -569,9 +569,12 @@ def write_report(res, args, outdir, elapsed):
   sleeps last far longer than asked (latencies of seconds, hogs that never start in
   their window): such figures say nothing about the policies.
 - W3: the video task needs 4 ms of every 16.7 ms (24 % of a hart) while 4
-  background jobs compete; an equal share is 1/5 or less, so a policy that shares
-  strictly by weight (fair) cannot meet its deadlines whatever the order. The
-  adaptive policy doubles the weight of a task asleep at least half the time.
+  background jobs, an audio task and a UI compete: its max-min fair share is 18.5 %,
+  so no policy that keeps the fairness floor can meet its deadlines by watching it.
+  The workload gives it weight 3072 (sched_setweight), as a media player would be
+  given a higher priority, for every policy (rr and mlfq ignore weights); before
+  issue 15 it ran at the default weight and adaptive doubled the weight of any task
+  asleep half the time, which could be gamed (book 7.8.2).
 """)
     L.append("## Plots\n")
     if isinstance(plots, str):

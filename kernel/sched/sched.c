@@ -158,8 +158,6 @@ int sched_switch(int id)
   active->init();
   for (p = proc; p < &proc[NPROC]; p++) {
     p->se.cls = SCLASS_NONE;
-    p->se.weight = sched_base_weight(p);   // the adaptive policy's boost ends
-    p->se.boosted = 0;
     active->attach(p);
   }
   for (int i = 0; i < n; i++) {
@@ -171,11 +169,6 @@ int sched_switch(int id)
   release(&rq_lock);
   strace_emit(SEV_POLICY, myproc(), old, id);
   return id;
-}
-
-int sched_base_weight(struct proc *p)
-{
-  return p->se.boosted ? p->se.weight / 2 : p->se.weight;
 }
 
 void sched_set_weight(struct proc *p, int weight)
@@ -191,8 +184,7 @@ void sched_set_weight(struct proc *p, int weight)
 void sched_fork(struct proc *parent, struct proc *child)
 {
   uint64 i0 = hook_begin();
-  child->se.weight = parent ? sched_base_weight(parent) : SCHED_WEIGHT_DEFAULT;
-  child->se.boosted = 0;   // a boost is earned by sleeping, never inherited
+  child->se.weight = parent ? parent->se.weight : SCHED_WEIGHT_DEFAULT;
   child->se.cls = parent ? parent->se.cls : SCLASS_NONE;
   active->fork(parent, child);
   hook_end(i0);
@@ -452,7 +444,7 @@ void sched_fill_proc(struct proc *p, struct schedproc *sp)
   safestrcpy(sp->name, p->name, sizeof(sp->name));
   acquire(&rq_lock);
   sp->cls = p->se.cls;
-  sp->weight = sched_base_weight(p);
+  sp->weight = p->se.weight;
   sp->level = p->se.level;
   sp->vruntime = p->se.vruntime;
   sp->feat = p->se.feat;

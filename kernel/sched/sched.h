@@ -43,7 +43,7 @@ struct sched_entity {
   // adaptive: competing for the CPU (runnable or running)? and the signals
   // (schedctl.h; S2's learned policy reuses them)
   int competing;
-  int boosted;             // weight doubled while it sleeps half the time (adaptive)
+  int asleep_in_debt;      // asleep with a debt to repay (adaptive)
   struct sched_features feat;
 };
 
@@ -78,8 +78,6 @@ int sched_policy_lookup(const char *name);
 int sched_switch(int id);
 // Set p's weight (p->lock held).
 void sched_set_weight(struct proc *p, int weight);
-// p's weight as set, without the adaptive policy's boost (rq_lock held).
-int sched_base_weight(struct proc *p);
 
 // Hooks called by proc.c; each takes the run-queue lock itself. The caller
 // holds p->lock.

@@ -15,11 +15,14 @@
 // The fairness floor is the virtual-time core (sched_fair.h): only an
 // eligible process (one that has not had more than its share) can be
 // picked or preempt, so the class changes who goes *first*, not who gets
-// *how much*, and nobody starves. The one exception is bounded: a process
-// asleep at least half the time competes with double weight (update_boost),
-// which leaves anyone else at least half its fair share. CPU time is charged exactly (the rdtime
-// `ran` the hooks get), so running between ticks and sleeping across tick
-// edges earns nothing. A forked child inherits its parent's signals, but a
+// *how much*, and nobody starves. No class changes a weight: a process
+// gets more than an equal share only if someone with the right to (the
+// scheduler-control capability) gave it a larger weight. CPU time is
+// charged exactly (the rdtime `ran` the hooks get), so running between
+// ticks and sleeping across tick edges earns nothing, and a sleeper keeps
+// its debt (keep_debt, repay_debt): no sleep/run pattern gets more than
+// its weighted share while the CPU is contended (book 7.8.2). A forked
+// child inherits its parent's signals, but a
 // burst in progress counts at once (score_classify), so a child (or any
 // process) that stops sleeping loses an interactive class within
 // SCORE_RUN_INTERACTIVE of CPU time and is batch after SCORE_RUN_BATCH.
@@ -57,7 +60,10 @@ static int rank(int cls)
 // Processes competing for the CPU (runnable or running) under this policy,
 // in all and by rank (so a pick need not look for an urgent one that is
 // not there).
+// competing_w is the sum of their weights and debtors_w that of the
+// sleepers in debt (repay_debt).
 static int ncompeting, ncompeting_rank[SCLASS_N];
+static int64 competing_w, debtors_w;
 
 static void compete(struct proc *p, int on)
 {
@@ -65,6 +71,7 @@ static void compete(struct proc *p, int on)
     p->se.competing = on;
     ncompeting += on ? 1 : -1;
     ncompeting_rank[rank(p->se.cls)] += on ? 1 : -1;
+    competing_w += on ? p->se.weight : -p->se.weight;
   }
 }
 
@@ -84,9 +91,22 @@ static int urgent_than(int r)
 #define BATCH_ROUND_US 48000
 #define BATCH_MIN_US 3000
 
-static uint64 slice_us(int cls)
+// Any other class asks for its class's slice, or for its usual burst and
+// a quarter if that is longer (below 8 ms, a batch burst): a video frame
+// of 4 ms (I/O class, 4 ms slice) was otherwise cut just before its end
+// and, in debt, waited for the others before its last instructions. The
+// slice sets the order (a later deadline) and how long a turn lasts, not
+// the share: eligibility and the kept debt bound that.
+static uint64 slice_us(int cls, uint32 run_avg)
 {
-  if (cls != SCLASS_BATCH || ncompeting <= 1)
+  if (cls != SCLASS_BATCH) {
+    uint64 per_us = timebase_hz() / 1000000;   // rdtime units per us
+    uint64 us = (uint64)run_avg * 5 / 4 / per_us;
+    uint64 cap = SCORE_RUN_BATCH / per_us;
+    us = us > cap ? cap : us;
+    return us > class_slice_us[cls] ? us : class_slice_us[cls];
+  }
+  if (ncompeting <= 1)
     return class_slice_us[cls];
   uint64 us = BATCH_ROUND_US / (uint64)ncompeting;
   return us < BATCH_MIN_US ? BATCH_MIN_US : us > class_slice_us[cls] ? class_slice_us[cls] : us;
@@ -99,47 +119,69 @@ static void set_class(struct proc *p, int cls)
     ncompeting_rank[rank(cls)]++;
   }
   p->se.cls = cls;
-  p->se.slice = timebase_hz() / 1000000 * slice_us(cls);
+  p->se.slice = timebase_hz() / 1000000 * slice_us(cls, p->se.feat.run_avg);
 }
 
 // The classifier the hooks use: score_classify, or the learned policy's
 // table while that policy is active (sched_learned.c sets it in its init).
 int (*adaptive_classify)(const struct sched_features *f) = score_classify;
 
-// A process asleep at least half the time (and not batch now: a burst in
-// progress counts) competes with double weight: a periodic task needing
-// more than an equal share while it runs (video: 4 ms of every 16.7 ms
-// amid 4 jobs, whose equal share is 1/5) gets it, and can still use at
-// most what it does not sleep. N boosted tasks leave a hog 1/(2N+1) of
-// the CPU against a fair 1/(N+1): never less than half its fair share.
-// A boosted process also comes back from a sleep without its debt (the
-// fair core keeps a sleeper's debt, up to one slice, so that sleeping
-// across tick edges earns nothing): otherwise a video frame's 4 ms left
-// a debt that kept the next frame waiting several ms, and 2 to 15 % of the
-// frames missed. Its share is still bounded by the time it sleeps.
-#define BOOST_SLEEP_FRAC SCORE_SLEEP_INTERACTIVE   // 50 %
-
-static void update_boost(struct proc *p)
+// A sleeper's debt. The fair core keeps a sleeper's debt (negative lag)
+// but only up to one slice, and the slice grows with the class as a burst
+// goes on, so some debt would be forgiven at each sleep; here a sleeper
+// keeps all of it, and repays it while it sleeps at the rate it would have
+// by waiting (repay_debt). Credit (positive lag) is still dropped.
+//
+// Before (issue 15): a process asleep at least half the time competed
+// with double weight and came back from each sleep without its debt, so
+// a task working 3 ms and sleeping 3 ticks amid 3 hogs got 1.44x its
+// share (1.5 ms + 2 ticks of spinning on the clock: 1.52x).
+static void keep_debt(struct proc *p)
 {
-  int want = p->se.cls != SCLASS_BATCH && p->se.feat.sleep_frac >= BOOST_SLEEP_FRAC;
-  if (want == p->se.boosted)
+  if (!p->se.in_avg)
     return;
-  int base = sched_base_weight(p);
-  p->se.boosted = want;
-  vt_reweight(p, want ? 2 * base : base);
+  int64 lag = vt_lag(p) * SCHED_WEIGHT_DEFAULT / p->se.weight;   // virtual, V - v
+  vt_leave(p);
+  if (lag < 0) {
+    p->se.vlag = lag;
+    p->se.asleep_in_debt = 1;
+    debtors_w += p->se.weight;
+  }
+}
+
+// Had p stayed in the competition while asleep, the average virtual time
+// would have moved by slept * 1024 / (W + w), and p's debt would have
+// shrunk by as much (EEVDF's "delayed dequeue", Linux 6.12): W is the
+// weight competing now plus that of the other sleepers in debt (they
+// would have stayed in the competition too), and the rate is one hart's
+// (on more harts V moves faster): both err towards keeping debt. So a
+// process that uses less than its share (an echo: 50 us every 10 ms)
+// comes back owing nothing, eligible, and can preempt at once; one that
+// uses more comes back still in debt and waits its turn. Nothing is
+// repaid beyond the debt.
+static void repay_debt(struct proc *p, uint64 slept)
+{
+  if (!p->se.asleep_in_debt)
+    return;
+  p->se.asleep_in_debt = 0;
+  debtors_w -= p->se.weight;
+  uint64 w = (uint64)(competing_w + debtors_w + p->se.weight);
+  uint64 repaid = slept * SCHED_WEIGHT_DEFAULT / w;
+  p->se.vlag = repaid >= (uint64)-p->se.vlag ? 0 : p->se.vlag + (int64)repaid;
 }
 
 static void reclassify(struct proc *p)
 {
-  int cls = adaptive_classify(&p->se.feat);
-  if (cls != p->se.cls || cls == SCLASS_BATCH)   // a batch slice follows ncompeting
-    set_class(p, cls);
-  update_boost(p);
+  set_class(p, adaptive_classify(&p->se.feat));   // the slice follows the signals
 }
 
 static void adaptive_reweight(struct proc *p, int w)
 {
-  vt_reweight(p, p->se.boosted ? 2 * w : w);
+  if (p->se.competing)
+    competing_w += w - p->se.weight;
+  if (p->se.asleep_in_debt)
+    debtors_w += w - p->se.weight;
+  vt_reweight(p, w);
 }
 
 static void charge(struct proc *p, uint64 ran)
@@ -153,6 +195,7 @@ static void adaptive_init(void)
 {
   adaptive_classify = score_classify;
   ncompeting = 0;
+  competing_w = debtors_w = 0;
   memset(ncompeting_rank, 0, sizeof(ncompeting_rank));
   vt_init();
 }
@@ -161,6 +204,7 @@ static void adaptive_attach(struct proc *p)
 {
   memset(&p->se.feat, 0, sizeof(p->se.feat));
   p->se.competing = 0;
+  p->se.asleep_in_debt = 0;
   set_class(p, adaptive_classify(&p->se.feat));
   vt_attach(p);
 }
@@ -178,6 +222,7 @@ static void adaptive_fork(struct proc *parent, struct proc *child)
     memset(&child->se.feat, 0, sizeof(child->se.feat));
   }
   child->se.competing = 0;
+  child->se.asleep_in_debt = 0;
   set_class(child, adaptive_classify(&child->se.feat));
   vt_fork(child);
 }
@@ -237,13 +282,22 @@ static int adaptive_tick(struct proc *p, uint64 ran)
 
 static void adaptive_wake(struct proc *p, struct proc *waker)
 {
-  score_wake(&p->se.feat, r_time() - p->se.slept_at, waker != 0);
+  // Bring the average up to date before placing p: the process running on
+  // this hart (the one the timer interrupt found, when a tick wakes p) has
+  // run since its last charge. Placed against the stale average, a task
+  // woken by a tick gained a quarter of that tick amid 3 hogs at every
+  // wake (1 ms + 2 ticks got 1.20x its share). Other harts' running
+  // processes are charged at their own ticks (at most one tick behind).
+  struct proc *cur = myproc();
+  if (cur && cur != p && cur->state == RUNNING && cur->se.competing)
+    charge(cur, r_time() - cur->run_start);
+  uint64 slept = r_time() - p->se.slept_at;
+  score_wake(&p->se.feat, slept, waker != 0);
   if (waker)
     score_woke_other(&waker->se.feat);
+  repay_debt(p, slept);
   compete(p, 1);
   reclassify(p);
-  if (p->se.boosted)
-    p->se.vlag = 0;   // comes back at the average: see update_boost
   vt_wake(p);
   vt_enqueue(p);
   p->se.feat.lag = vt_lag(p);
@@ -254,7 +308,7 @@ static void adaptive_block(struct proc *p, uint64 ran)
   charge(p, ran);
   score_block(&p->se.feat);
   compete(p, 0);
-  vt_leave(p);
+  keep_debt(p);
   p->se.feat.lag = vt_lag(p);
 }
 

@@ -13,6 +13,9 @@
 #include "kernel/caprights.h"
 #include "kernel/schedctl.h"
 #include "kernel/schedtrace.h"
+#if LAB >= 2
+#include "kernel/sysinfo.h"
+#endif
 #include "user/user.h"
 #include "user/lib/casekit.h"
 #include "user/manifest.h"
@@ -686,6 +689,129 @@ static int case_sleep_wakes_once(void)
   return 1;
 }
 
+// ---------------------------------------------------------------- gaming
+
+// No sleep/run pattern buys more than a weighted share while the CPU is
+// contended (issue 15). Each pattern works `gw_work_us` of CPU time (its
+// own CPU time, not wall time) and sleeps `gw_sleep` ticks, forever, amid
+// 3 hogs per hart; its share of the CPU the hogs and it got over 120 ticks
+// (the kernel's exact accounting) must stay within 1.1x of 1/(hogs + 1) on
+// one hart. Before the fix, adaptive gave 1.5 ms + 2 ticks 1.52x.
+#define GAME_WARM 20
+#define GAME_TICKS 120
+#define GAME_MAXHOGS 12
+static uint64 gw_work_us;
+static int gw_sleep;
+
+static void cpu_us(uint64 us)
+{
+  uint64 c0 = cputime();
+  while (cputime() - c0 < us * US)
+    ;
+}
+
+static void work_sleep(void)
+{
+  for (;;) {
+    cpu_us(gw_work_us);
+    sleep(gw_sleep);
+  }
+}
+
+static int harts(void)
+{
+#if LAB >= 2
+  struct sysinfo si;
+  if (sysinfo(&si) == 0 && si.harts > 0)
+    return si.harts;
+#endif
+  return 1;
+}
+
+// The grid: short and long bursts, each sleeping about as long as it works
+// or longer (asleep half the time or more: the old boost's condition).
+static const struct { uint32 work_us; int sleep; } game[] = {
+  { 500, 1 }, { 1000, 2 }, { 1500, 2 }, { 1500, 3 }, { 3000, 3 }, { 3000, 8 }, { 6000, 6 },
+  { 8000, 8 },
+};
+#define NGAME ((int)(sizeof(game) / sizeof(game[0])))
+
+// Runs the grid under `policy`; tolerance in percent of the fair share
+// (110 = 1.1x). Prints every pattern's share as "# game ..." lines.
+static int gaming_grid(const char *policy, int tol_pct)
+{
+  int nh = 3 * harts();
+  if (nh > GAME_MAXHOGS)
+    nh = GAME_MAXHOGS;
+  int pids[GAME_MAXHOGS + 1] = { 0 };
+  if (!use_policy(policy))
+    return 0;
+  for (int i = 1; i <= nh; i++)
+    if (!(pids[i] = start_child(hog)))
+      return reap(pids, i), 0;
+  int worst = 0, unmeasured = 0;
+  char bad[64] = "";
+  for (int g = 0; g < NGAME; g++) {
+    gw_work_us = game[g].work_us;
+    gw_sleep = game[g].sleep;
+    uint64 got[GAME_MAXHOGS + 1];
+    if (!(pids[0] = start_child(work_sleep)))
+      return reap(pids, nh + 1), 0;
+    int ok = shares(pids, nh + 1, GAME_WARM, GAME_TICKS, got);
+    kill(pids[0]);
+    wait(0);
+    pids[0] = 0;
+    if (!ok)
+      return reap(pids + 1, nh), 0;
+    int64 total = 0;
+    for (int i = 0; i <= nh; i++)
+      total += (int64)got[i];
+    // The hogs keep every hart busy: the window holds harts x GAME_TICKS ms
+    // of CPU time. Far less (or a negative sum) means the host stopped the
+    // harts (real time on a busy host): nothing was measured.
+    int64 span = (int64)harts() * GAME_TICKS * 1000 * US;
+    if (total * 4 < span * 3 || total > span + span / 10) {
+      printf("# game %s %d harts: %lu us + %d ticks: not measured (%ld of %ld us of CPU)\n",
+             policy, harts(), gw_work_us, gw_sleep, total / (int64)US, span / (int64)US);
+      unmeasured++;
+      continue;
+    }
+    // share as a multiple of the fair share 1/(nh+1), in percent
+    int x = (int)(got[0] * (uint64)(nh + 1) * 100 / (uint64)total);
+    printf("# game %s %d harts: %lu us + %d ticks amid %d hogs: %d.%02d x fair\n", policy,
+           harts(), gw_work_us, gw_sleep, nh, x / 100, x % 100);
+    if (x > worst) {
+      worst = x;
+      snprintf(bad, sizeof(bad), "%lu us + %d ticks", gw_work_us, gw_sleep);
+    }
+  }
+  reap(pids + 1, nh);
+  if (unmeasured > NGAME / 2)
+    return why("%d of %d patterns not measured: the harts did not get the CPU", unmeasured,
+               NGAME);
+  if (worst > tol_pct)
+    return why("%s under %s got %d.%02dx its fair share (at most %d.%02dx allowed)", bad,
+               policy, worst / 100, worst % 100, tol_pct / 100, tol_pct % 100);
+  return 1;
+}
+
+// On more harts in real time a wake sees the other harts' running processes
+// up to a tick late, and the host steals time: 1.25x there.
+static int game_tolerance(void)
+{
+  return harts() > 1 ? 125 : 110;
+}
+
+static int case_adaptive_nogaming(void)
+{
+  return gaming_grid("adaptive", game_tolerance());
+}
+
+static int case_fair_nogaming(void)
+{
+  return gaming_grid("fair", game_tolerance());
+}
+
 static const struct testcase cases[] = {
   { "switch", case_switch },
   { "refuse", case_refuse },
@@ -702,6 +828,8 @@ static const struct testcase cases[] = {
   { "adaptive_fork", case_adaptive_fork },
   { "adaptive_wake_on_time", case_adaptive_wake_on_time },
   { "sleep_wakes_once", case_sleep_wakes_once },
+  { "adaptive_nogaming", case_adaptive_nogaming },
+  { "fair_nogaming", case_fair_nogaming },
 };
 
 int main(int argc, char **argv)
