@@ -62,9 +62,10 @@ PAGES = [
 ]
 
 # The start page's navigation must list these in this order (course order):
-# guides, the book's chapters, the labs, the results.
+# guides, the book's chapters, the code's folders, the labs, the results.
 COURSE_ORDER = (["docs/student-guide", "docs/instructor-guide", "docs/gdb-guide"]
                 + ["docs/book/0%d-" % n for n in range(1, 9)]
+                + ["kernel/README", "user/README"]
                 + ["docs/labs/" + lab for lab in
                    ("util", "syscall", "vm", "caps", "sched", "selfheal")]
                 + ["docs/results/scheduler"])

@@ -14,7 +14,8 @@ copyright = "the Zenith course"
 
 root_doc = "README"
 source_suffix = {".md": "markdown"}
-include_patterns = ["README.md", "docs/**.md", "labs/README.md"]
+include_patterns = ["README.md", "docs/**.md", "labs/README.md", "kernel/README.md",
+                    "kernel/*/README.md", "user/README.md"]
 exclude_patterns = ["build", "grade/out", ".git", "docs/site"]
 
 extensions = [
