@@ -8,7 +8,9 @@ still names a file after it moved.
 Configuration (conf.py): source_link_roots, the top-level folders whose
 paths are recognised; source_link_not_files, fnmatch patterns of paths that
 stand for a family of files or are made at run time (neither checked nor
-linked). A path with a * must match at least one file; it is not linked."""
+linked); source_link_check_missing, False in a lab handout (which leaves
+out later labs' files), makes a missing path plain text instead of a
+warning. A path with a * must match at least one file; it is not linked."""
 import fnmatch
 import glob
 import os
@@ -59,14 +61,15 @@ def link_paths(app, doctree, docname):
         if any(fnmatch.fnmatch(path, pat) for pat in cfg.source_link_not_files):
             continue
         if "*" in path:
-            if not glob.glob(os.path.join(root, path)):
+            if cfg.source_link_check_missing and not glob.glob(os.path.join(root, path)):
                 logger.warning("no file matches %s", path, location=lit,
                                type="source_links", subtype="missing")
             continue
         full = os.path.join(root, path)
         if not os.path.exists(full):
-            logger.warning("%s names a file that does not exist", path,
-                           location=lit, type="source_links", subtype="missing")
+            if cfg.source_link_check_missing:
+                logger.warning("%s names a file that does not exist", path,
+                               location=lit, type="source_links", subtype="missing")
             continue
         doc = path[:-3] if path.endswith(".md") else None
         if doc in app.env.found_docs:
@@ -88,6 +91,7 @@ def init_set(app):
 def setup(app):
     app.add_config_value("source_link_roots", [], "env")
     app.add_config_value("source_link_not_files", [], "env")
+    app.add_config_value("source_link_check_missing", True, "env")
     app.connect("builder-inited", init_set)
     app.connect("doctree-resolved", link_paths)
     return {"parallel_read_safe": True, "parallel_write_safe": False}
