@@ -43,6 +43,7 @@ struct sched_entity {
   // adaptive: competing for the CPU (runnable or running)? and the signals
   // (schedctl.h; S2's learned policy reuses them)
   int competing;
+  int woken;               // woke and has not run since (adaptive)
   int asleep_in_debt;      // asleep with a debt to repay (adaptive)
   struct sched_features feat;
 };

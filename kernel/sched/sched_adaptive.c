@@ -61,9 +61,19 @@ static int rank(int cls)
 // in all and by rank (so a pick need not look for an urgent one that is
 // not there).
 // competing_w is the sum of their weights and debtors_w that of the
-// sleepers in debt (repay_debt).
+// sleepers in debt (repay_debt); nwoken counts the queued processes that
+// woke and have not run since (adaptive_tick).
 static int ncompeting, ncompeting_rank[SCLASS_N];
 static int64 competing_w, debtors_w;
+static int nwoken;
+
+static void mark_woken(struct proc *p, int on)
+{
+  if (p->se.woken != on) {
+    p->se.woken = on;
+    nwoken += on ? 1 : -1;
+  }
+}
 
 static void compete(struct proc *p, int on)
 {
@@ -196,6 +206,7 @@ static void adaptive_init(void)
   adaptive_classify = score_classify;
   ncompeting = 0;
   competing_w = debtors_w = 0;
+  nwoken = 0;
   memset(ncompeting_rank, 0, sizeof(ncompeting_rank));
   vt_init();
 }
@@ -204,6 +215,7 @@ static void adaptive_attach(struct proc *p)
 {
   memset(&p->se.feat, 0, sizeof(p->se.feat));
   p->se.competing = 0;
+  p->se.woken = 0;
   p->se.asleep_in_debt = 0;
   set_class(p, adaptive_classify(&p->se.feat));
   vt_attach(p);
@@ -222,6 +234,7 @@ static void adaptive_fork(struct proc *parent, struct proc *child)
     memset(&child->se.feat, 0, sizeof(child->se.feat));
   }
   child->se.competing = 0;
+  child->se.woken = 0;
   child->se.asleep_in_debt = 0;
   set_class(child, adaptive_classify(&child->se.feat));
   vt_fork(child);
@@ -235,6 +248,13 @@ static void adaptive_enqueue(struct proc *p, uint64 ran)
   vt_slice_done(p);
   vt_enqueue(p);
   p->se.feat.lag = vt_lag(p);
+}
+
+// p is about to run: it is no longer a woken process waiting.
+static struct proc *ran_now(struct proc *p)
+{
+  mark_woken(p, 0);
+  return p;
 }
 
 // Queued processes looked at per decision for a more urgent one (O(1)).
@@ -257,7 +277,7 @@ static struct proc *adaptive_pick_next(int cpu)
     return p;
   int r = rank(p->se.cls);
   if (!urgent_than(r))
-    return p;
+    return ran_now(p);
   // Those queued before p (earlier deadlines) were not eligible: skip them.
   struct proc *q = vt_head();
   while (q && q->se.deadline <= p->se.deadline)
@@ -267,17 +287,32 @@ static struct proc *adaptive_pick_next(int cpu)
     if (rank(q->se.cls) < r && vt_eligible(q))
       break;
   if (!q || n == PICK_SCAN)
-    return p;
+    return ran_now(p);
   vt_dequeue(q);
   vt_enqueue(p);   // back in its place
-  return q;
+  return ran_now(q);
 }
 
+static void adaptive_dequeue(struct proc *p)
+{
+  mark_woken(p, 0);
+  vt_dequeue(p);
+}
+
+// A batch slice is long only while no woken process waits: then it is
+// cut to the fair policy's 3 ms. Otherwise a task that needs more than
+// its share, once late, runs frames back to back, is classed batch, and
+// after each short sleep waits out a hog's whole 10-12 ms slice: amid 4
+// hogs a periodic task needing 1.6x its share met fewer deadlines than
+// under fair (issue 15, "overload collapse"; schedtest adaptive_overload).
 static int adaptive_tick(struct proc *p, uint64 ran)
 {
   charge(p, ran);
   reclassify(p);
-  return vt_slice_done(p) && vt_queued();
+  if (vt_slice_done(p))
+    return vt_queued();
+  uint64 min_slice = timebase_hz() / 1000000 * BATCH_MIN_US;
+  return p->se.cls == SCLASS_BATCH && nwoken > 0 && p->se.slice_used >= min_slice;
 }
 
 static void adaptive_wake(struct proc *p, struct proc *waker)
@@ -297,6 +332,7 @@ static void adaptive_wake(struct proc *p, struct proc *waker)
     score_woke_other(&waker->se.feat);
   repay_debt(p, slept);
   compete(p, 1);
+  mark_woken(p, 1);
   reclassify(p);
   vt_wake(p);
   vt_enqueue(p);
@@ -335,7 +371,7 @@ const struct sched_policy sched_adaptive = {
   .attach = adaptive_attach,
   .fork = adaptive_fork,
   .enqueue = adaptive_enqueue,
-  .dequeue = vt_dequeue,
+  .dequeue = adaptive_dequeue,
   .pick_next = adaptive_pick_next,
   .tick = adaptive_tick,
   .wake = adaptive_wake,
