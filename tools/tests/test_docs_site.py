@@ -21,7 +21,7 @@ SITE = REPO / "build" / "docs"
 pytestmark = [
     pytest.mark.skipif((REPO / "labs" / "HANDOUT").exists(),
                        reason="a lab handout's `make test` builds no website"),
-    pytest.mark.timeout(300),
+    pytest.mark.timeout(600),
 ]
 
 
