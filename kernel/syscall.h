@@ -33,7 +33,9 @@
 #define SYS_nfree    26   // nfree(): free physical pages (leak checks)
 // Lab additions (docs/labs/)
 #if LAB >= 2
+#if SOL >= 2
 #define SYS_sysinfo    27   // sysinfo(struct sysinfo *): memory, processes, time, harts
+#endif
 #define SYS_kbacktrace 28   // kbacktrace(depth): print the kernel stack of this call
 #define KBT_MAXDEPTH 8      //   from up to this many extra nested frames
 #define SYS_alarm      29   // alarm(ticks, handler): call handler every ticks ticks

@@ -41,7 +41,9 @@ uint64 cputime(void);
 int nfree(void);
 #if LAB >= 2
 struct sysinfo;
+#if SOL >= 2
 int sysinfo(struct sysinfo *info);                 // kernel/sysinfo.h
+#endif
 int kbacktrace(int depth);
 int alarm(int ticks, void (*handler)(void));
 int alarmret(void);

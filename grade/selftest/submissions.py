@@ -1,6 +1,6 @@
 """Fake student submissions for the syscall lab, one of each kind grade/batch
-must handle, with the score each must get (lab syscall: sysinfo tests 40
-points, the kernel backtrace 20, alarm 40).
+must handle, with the score each must get (lab syscall: sysinfo tests 50
+points with its plumbing, the kernel backtrace 20, alarm 40).
 
     make_submissions(folder, handout_tree) -> {student: expected score}
 """
@@ -20,6 +20,9 @@ from labs import markers  # noqa: E402
 LAB = "syscall"
 LAB_NUMBER = 2
 FILES = ["kernel/syscall/sysinfo.c", "kernel/lib/printf.c", "kernel/trap/alarm.c"]
+# sysinfo's number, table entry, stub and declaration (the student's too)
+PLUMBING = ["kernel/syscall.h", "kernel/syscall/syscall.c", "user/lib/syscalls.txt",
+            "user/user.h"]
 ANSWERS = f"labs/{LAB}/answers-{LAB}.txt"   # the written questions (grade/written.py)
 
 
@@ -54,12 +57,12 @@ def make_submissions(folder, handout):
 
     # A correct solution, as a tarball of the repository one level down,
     # with every written question answered.
-    files = {f"zenith/{f}": answer(f) for f in FILES}
+    files = {f"zenith/{f}": answer(f) for f in FILES + PLUMBING}
     files[f"zenith/{ANSWERS}"] = "".join(
         line + "\n" + (f"My answer {line[4]}.\n" if line.startswith("## Q") else "")
         for line in (handout / ANSWERS).read_text().splitlines())
     _tar(folder / "correct.tar.gz", files)
-    expected["correct"] = 100
+    expected["correct"] = 110
 
     # The untouched handout, as a git repository.
     repo = folder / "untouched"
@@ -91,6 +94,8 @@ def make_submissions(folder, handout):
     (loose / "sysinfo.c").write_text(stub_with(handout, '  panic("sysinfo: student bug");\n'))
     (loose / "printf.c").write_text(answer("kernel/lib/printf.c"))
     (loose / "alarm.c").write_text(answer("kernel/trap/alarm.c"))
+    for f in PLUMBING:
+        (loose / Path(f).name).write_text(answer(f))
     expected["panics"] = 60
 
     # sysinfo never returns; the rest is right. A zip file.
@@ -98,6 +103,8 @@ def make_submissions(folder, handout):
         z.writestr("kernel/syscall/sysinfo.c", stub_with(handout, "  for (;;)\n    ;\n"))
         z.writestr("kernel/lib/printf.c", answer("kernel/lib/printf.c"))
         z.writestr("kernel/trap/alarm.c", answer("kernel/trap/alarm.c"))
+        for f in PLUMBING:
+            z.writestr(f, answer(f))
     expected["hangs"] = 60
 
     # Only alarm is done, and the student also "fixed" the tests, tried to

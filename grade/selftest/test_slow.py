@@ -57,7 +57,7 @@ def test_batch_grades_a_varied_class(tmp_path):
     assert "timeout" in (out / "reports" / "hangs.txt").read_text()
     assert not (tmp_path / "kernel").exists()         # the ../ path went nowhere
     report = json.loads((out / "reports" / "correct.json").read_text())
-    assert report["score"] == 100 and len(report["tests"]) == 13
+    assert report["score"] == 110 and len(report["tests"]) == 14
     essay = report["tests"][-1]
     assert "written answers" in essay["name"] and (essay["score"], essay["max_score"]) == (0, 0)
     assert "My answer 4." in essay["output"]

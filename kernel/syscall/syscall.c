@@ -60,7 +60,10 @@ static uint64 (*const handlers[NSYSCALL])(void) = {
   [SYS_halt] = sys_halt,     [SYS_procinfo] = sys_procinfo, [SYS_bootargs] = sys_bootargs,
   [SYS_cputime] = sys_cputime, [SYS_nfree] = sys_nfree,
 #if LAB >= 2
-  [SYS_sysinfo] = sys_sysinfo, [SYS_kbacktrace] = sys_kbacktrace,
+#if SOL >= 2
+  [SYS_sysinfo] = sys_sysinfo,
+#endif
+  [SYS_kbacktrace] = sys_kbacktrace,
   [SYS_alarm] = sys_alarm,     [SYS_alarmret] = sys_alarmret,
 #endif
 #if LAB >= 3

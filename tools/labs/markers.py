@@ -15,8 +15,13 @@ the markers itself, independently of unifdef, for two checks:
 import re
 import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 SOURCE_SUFFIXES = {".c", ".h", ".S", ".s"}
+# Other files with markers: the list the user system-call stubs are made
+# from, so that a lab can leave a call's stub for the student to add
+# (user/lib/gen_usys.sh reads marker lines as comments). Read as plain text.
+MARKED_TEXT = {"user/lib/syscalls.txt"}
 
 DIRECTIVE = re.compile(r"^\s*#\s*(\w+)\b(.*)$")
 MARKER = re.compile(r"^#if (SOL|LAB) >= (\d+)$")
@@ -32,7 +37,7 @@ class MarkerError(ValueError):
 
 
 def is_source(path):
-    return path.suffix in SOURCE_SUFFIXES
+    return path.suffix in SOURCE_SUFFIXES or Path(path).as_posix() in MARKED_TEXT
 
 
 @dataclass
@@ -139,7 +144,7 @@ def strip(path, sol, lab):
     squeezes the blank lines around removed blocks."""
     # Assembly comments may hold a lone quote, which unifdef's C parser
     # rejects: -t reads .S/.s files as plain text.
-    plain = ["-t"] if path.suffix in (".S", ".s") else []
+    plain = ["-t"] if path.suffix in (".S", ".s") or path.suffix == ".txt" else []
     proc = subprocess.run(["unifdef", "-B", *plain, f"-DSOL={sol}", f"-DLAB={lab}", str(path)],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if proc.returncode not in (0, 1):   # 0 unchanged, 1 changed, 2 trouble
