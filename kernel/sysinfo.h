@@ -11,6 +11,14 @@ struct sysinfo {
   uint64 nproc;       // process slots in use (any state but UNUSED)
   uint64 uptime;      // timer ticks since boot (what uptime() returns)
   uint64 harts;       // harts that have finished booting
+#if LAB >= 7
+  // Since boot (lab 7, copy-on-write fork; kernel/cow.h):
+  uint64 forks;        // fork() calls
+  uint64 fork_copies;  // pages fork copied (0 per fork with copy-on-write)
+  uint64 fork_insns;   // instructions fork spent giving children memory
+                       // (uvmcopy; exact under -icount shift=0)
+  uint64 cow_faults;   // stores to copy-on-write pages the kernel served
+#endif
 };
 
 #endif

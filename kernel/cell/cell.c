@@ -147,6 +147,15 @@ int cell_page_charge(struct cell *c)
   return (int)(c - cells) + 1;
 }
 
+#if LAB >= 7
+int cell_page_charge_index(int index)
+{
+  if (index <= 0 || index > NCELL)
+    panic("cell_page_charge_index: bad index");
+  return cell_page_charge(&cells[index - 1]) < 0 ? -E_QUOTA : 0;
+}
+#endif
+
 void cell_page_uncharge(int index)
 {
   if (index <= 0 || index > NCELL)

@@ -65,6 +65,10 @@ struct cell *cell_current_charge(void);
 // 0 when c is 0, or -E_QUOTA.
 int cell_page_charge(struct cell *c);
 void cell_page_uncharge(int index);   // the page remembered index is free
+#if LAB >= 7
+// One more holder of a shared page charged to index (kalloc.c): 0 or -E_QUOTA.
+int cell_page_charge_index(int index);
+#endif
 
 // Processes (proc.c). Charge a new process to c, with its kernel stack
 // (CELL_PROC_KPAGES pages, preallocated per process slot, so kalloc() does

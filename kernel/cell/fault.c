@@ -34,6 +34,14 @@ void faultinit(void)
 
 static void queue_record(struct cell *c, const struct faultrec *r);
 
+void fault_report_nomem(struct proc *p, uint64 scause, uint64 addr)
+{
+  if (p->page_refused)
+    fault_report(p, FAULT_QUOTA, scause, addr, "out of memory (cell page quota)");
+  else
+    fault_report(p, FAULT_NOMEM, scause, addr, "out of memory");
+}
+
 void fault_report(struct proc *p, int cause, uint64 scause, uint64 addr, const char *text)
 {
   struct faultrec r;

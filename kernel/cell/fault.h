@@ -20,6 +20,10 @@ struct faultrec;
 // (cell C)", count it, queue the record and wake readers. p is marked
 // killed; it exits on its way back to user mode.
 void fault_report(struct proc *p, int cause, uint64 scause, uint64 addr, const char *text);
+// Kill p for a page fault at addr that found no page: its cell's quota
+// refused it (p->page_refused, FAULT_QUOTA) or the machine had none
+// (FAULT_NOMEM). The message says "out of memory".
+void fault_report_nomem(struct proc *p, uint64 scause, uint64 addr);
 // Take the oldest queued record of a cell in top's subtree. 1 or 0.
 int fault_take(struct cell *top, struct faultrec *out);
 void faultinit(void);

@@ -94,11 +94,7 @@ int lazy_fault(struct proc *p, uint64 scause, uint64 va)
       return 0;
     kfree(mem);
   }
-  // Out of memory, in the machine or in the process's cell: it dies.
-  if (p->page_refused)
-    fault_report(p, FAULT_QUOTA, scause, va, "out of memory (cell page quota)");
-  else
-    fault_report(p, FAULT_NOMEM, scause, va, "out of memory");
+  fault_report_nomem(p, scause, va);   // in the machine or in its cell: it dies
   return 0;
 #else
   return -1;

@@ -12,6 +12,9 @@
 #include "mman.h"
 #include "syscall/syscall_args.h"
 #include "syscall/sysproc.h"
+#if LAB >= 7
+#include "mm/cow.h"
+#endif
 
 #if SOL >= 3
 // PTE rights for prot, or -1 if prot is not allowed. Sv39 has no
@@ -48,7 +51,11 @@ uint64 sys_mprotect(void)
   }
   for (uint64 va = addr; va < end; va += PGSIZE) {
     pte_t *pte = walk(p->pagetable, va, 0);
+#if LAB >= 7
+    cow_protect(pte, perm);   // a page shared copy-on-write stays shared
+#else
     *pte = (*pte & ~(uint64)(PTE_R | PTE_W | PTE_X)) | perm;
+#endif
   }
   // No TLB flush needed here: userret flushes when it switches to p's table.
   return 0;

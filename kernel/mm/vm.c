@@ -7,6 +7,10 @@
 // walk the process's page table in software and refuse any address that is
 // not mapped, not user-accessible or (for copyout) not writable, so a bad
 // pointer from a system call becomes -E_FAULT and never a kernel fault.
+#if LAB >= 7
+// copyout gives a copy-on-write page its own copy before writing to it
+// (cow_unshare), exactly as a store from user mode would.
+#endif
 #include "types.h"
 #include "riscv.h"
 #include "memlayout.h"
@@ -17,6 +21,9 @@
 #include "dev/dtb.h"
 #include "proc/proc.h"
 #include "mm/vm.h"
+#if LAB >= 7
+#include "mm/cow.h"
+#endif
 
 pagetable_t kernel_pagetable;
 
@@ -194,28 +201,66 @@ void uvmfree(pagetable_t pt, uint64 sz)
   freewalk(pt);
 }
 
-// Copy a parent's memory into a child's page table (fork).
-// 0, or -E_NOMEM with the child's partial copy freed.
-int uvmcopy(pagetable_t old, pagetable_t new, uint64 sz)
+// Give a child a private copy of the parent's page va, whose PTE is pte.
+// 0 or -E_NOMEM.
+int uvmcopy_page(pagetable_t child, uint64 va, pte_t pte)
 {
-  for (uint64 a = 0; a < sz; a += PGSIZE) {
+  char *mem = kalloc();
+  if (!mem)
+    return -E_NOMEM;
+  memmove(mem, (void *)PTE2PA(pte), PGSIZE);
+  uint64 flags = PTE_FLAGS(pte) & ~(PTE_A | PTE_D | PTE_V);
+#if LAB >= 7
+  if (flags & PTE_COW)
+    flags = (flags & ~PTE_COW) | PTE_W;   // a private copy may be written
+#endif
+  if (mappages(child, va, PGSIZE, (uint64)mem, flags) != 0) {
+    kfree(mem);
+    return -E_NOMEM;
+  }
+#if LAB >= 7
+  __atomic_add_fetch(&cowstat.fork_copies, 1, __ATOMIC_RELAXED);
+#endif
+  return 0;
+}
+
+#if LAB >= 7
+// Give a child the parent's memory: shared copy-on-write (cow.c) when
+// `share`, else a copy of every page. 0, or -E_NOMEM with the child's
+// partial copy freed.
+#else
+// Give a child a copy of the parent's memory (`share`: from lab 7). 0, or
+// -E_NOMEM with the child's partial copy freed.
+#endif
+static int copy_space(pagetable_t old, pagetable_t new, uint64 sz, int share)
+{
+  int err = 0;
+  for (uint64 a = 0; a < sz && err == 0; a += PGSIZE) {
     pte_t *pte = walk(old, a, 0);
     if (!pte || !(*pte & PTE_V))
       continue;
-    char *mem = kalloc();
-    if (!mem)
-      goto fail;
-    memmove(mem, (void *)PTE2PA(*pte), PGSIZE);
-    if (mappages(new, a, PGSIZE, (uint64)mem, PTE_FLAGS(*pte) & ~(PTE_A | PTE_D | PTE_V)) != 0) {
-      kfree(mem);
-      goto fail;
-    }
+#if LAB >= 7
+    err = share ? cow_fork_page(new, a, pte) : uvmcopy_page(new, a, *pte);
+#else
+    err = uvmcopy_page(new, a, *pte);
+#endif
   }
-  return 0;
-fail:
-  uvmunmap(new, 0, PGROUNDUP(sz) / PGSIZE, 1);
-  return -E_NOMEM;
+  if (err)
+    uvmunmap(new, 0, PGROUNDUP(sz) / PGSIZE, 1);
+  return err;
 }
+
+int uvmcopy(pagetable_t old, pagetable_t new, uint64 sz)
+{
+  return copy_space(old, new, sz, 1);
+}
+
+#if LAB >= 7
+int uvmcopy_private(pagetable_t old, pagetable_t new, uint64 sz)
+{
+  return copy_space(old, new, sz, 0);
+}
+#endif
 
 // Make a page inaccessible to user mode (the stack guard page).
 void uvmclear(pagetable_t pt, uint64 va)
@@ -241,6 +286,11 @@ int copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len)
     return -E_FAULT;
   while (len > 0) {
     uint64 va0 = PGROUNDDOWN(dstva);
+#if LAB >= 7
+    int err = cow_unshare(pt, va0);   // never write through a shared page
+    if (err < 0)
+      return err;
+#endif
     uint64 pa0 = user_page(pt, va0, PTE_W);
     if (!pa0)
       return -E_FAULT;

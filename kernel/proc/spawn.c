@@ -83,8 +83,17 @@ static int give_dirs(struct proc *np, struct proc *p, const struct spawncap *lis
 // registers and returns 0 from the call, like fork's child. 0 or -E_NOMEM.
 static int copy_image(struct proc *np, struct proc *p)
 {
+#if LAB >= 7
+  // A copy in another cell gets pages of its own (charged to its cell), even
+  // with copy-on-write fork: a page shared across a cell boundary would stay
+  // charged to the parent's cell while the child holds it (book 3.9).
+  int share = np->cell == p->cell;
+  if ((share ? uvmcopy : uvmcopy_private)(p->pagetable, np->pagetable, p->sz) < 0)
+    return -E_NOMEM;
+#else
   if (uvmcopy(p->pagetable, np->pagetable, p->sz) < 0)
     return -E_NOMEM;
+#endif
   np->sz = p->sz;
   *np->trapframe = *p->trapframe;
   np->trapframe->regs[REG_A0] = 0;

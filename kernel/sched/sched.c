@@ -56,6 +56,13 @@ static inline uint64 r_instret(void)
 // the shift); a rough host ratio otherwise. sched_stats divides by it.
 static uint64 instret_per_insn = 1;
 
+// Instructions retired so far on this hart (exact under -icount): for the
+// cost figures of other subsystems (fork, vm.c).
+uint64 instret_insns(void)
+{
+  return r_instret() / instret_per_insn;
+}
+
 static void calibrate_instret(void)
 {
   uint64 a = r_instret();

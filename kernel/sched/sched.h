@@ -70,6 +70,7 @@ struct sched_policy {
 };
 
 void sched_init(void);   // reads sched=<name> from the boot arguments
+uint64 instret_insns(void);   // instructions retired on this hart (exact under -icount)
 const char *sched_policy_name(void);
 int sched_policy_id(void);
 // Policy id for a name, or -E_NOPOLICY.

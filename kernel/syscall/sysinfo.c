@@ -13,6 +13,9 @@
 #include "syscall/syscall_args.h"
 #include "sysinfo.h"
 #include "syscall/sysproc.h"
+#if LAB >= 7
+#include "mm/cow.h"
+#endif
 
 #if SOL >= 2
 // Process slots in use. Each p->lock is held just long enough to read state.
@@ -48,6 +51,12 @@ uint64 sys_sysinfo(void)
   info.uptime = ticks;
   release(&tickslock);
   info.harts = count_harts();
+#if LAB >= 7
+  info.forks = __atomic_load_n(&cowstat.forks, __ATOMIC_RELAXED);
+  info.fork_copies = __atomic_load_n(&cowstat.fork_copies, __ATOMIC_RELAXED);
+  info.fork_insns = __atomic_load_n(&cowstat.fork_insns, __ATOMIC_RELAXED);
+  info.cow_faults = __atomic_load_n(&cowstat.cow_faults, __ATOMIC_RELAXED);
+#endif
   return copyout(myproc()->pagetable, argaddr(0), &info, sizeof(info));
 #else
   return -E_NOSYS;

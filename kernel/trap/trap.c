@@ -25,6 +25,9 @@
 #if LAB >= 3
 #include "mm/lazymap.h"
 #endif
+#if LAB >= 7
+#include "mm/cow.h"
+#endif
 
 struct spinlock tickslock;   // protects ticks
 uint64 ticks;
@@ -128,14 +131,21 @@ static void tick_running(struct proc *p)
 }
 
 // An exception in user code. A page fault that the lazymap() region
-// serves is fixed up; anything else kills the process, with a message and
-// a fault record for its cell's supervisor (fault.h).
+// serves (or, from lab 7, a store to a copy-on-write page) is fixed up;
+// anything else kills the process, with a message and a fault record for
+// its cell's supervisor (fault.h).
 static void user_exception(struct proc *p, uint64 scause)
 {
   uint64 stval = csr_read(stval);
 #if LAB >= 3
   if (lazy_fault(p, scause, stval) == 0)
     return;   // the instruction runs again
+#endif
+#if LAB >= 7
+  if (cow_fault(p, scause, stval) == 0) {
+    __atomic_add_fetch(&cowstat.cow_faults, 1, __ATOMIC_RELAXED);
+    return;
+  }
 #endif
   fault_report(p, FAULT_EXCEPTION, scause, stval, cause_name(scause));
 }
