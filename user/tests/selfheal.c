@@ -49,6 +49,13 @@ static int gone(int r)
   return r == -E_PEER || r == -E_RESTARTED;
 }
 
+// name's status into *st: 1, or 0 with the reason.
+static int status_of(const char *name, struct svcstatus *st)
+{
+  int r = svc_status(name, st);
+  return r < 0 ? why("%s: %s", name, errstr(r)) : 1;
+}
+
 // Send a raw hook request (arg) to name on a connection of its own.
 // Returns the call's result (reply length, or the error that woke it).
 static int hook(const char *name, uint32 op, uint32 arg, struct svchdr *rep)
@@ -62,6 +69,18 @@ static int hook(const char *name, uint32 op, uint32 arg, struct svchdr *rep)
   r = svc_rpc(c.req, &req, sizeof(req), 0, 0, rep ? rep : &dummy, sizeof(dummy), 0);
   svc_disconnect(&c);
   return r;
+}
+
+// The start of a case that breaks a service on purpose: name's status
+// into *before, then the hook op(arg) sent to it (its reply in *rep if
+// given), the hook call's result in *res. 1, or 0 with the reason.
+static int status_then_hook(const char *name, struct svcstatus *before, uint32 op, uint32 arg,
+                            struct svchdr *rep, int *res)
+{
+  if (!status_of(name, before))
+    return 0;
+  *res = hook(name, op, arg, rep);
+  return 1;
 }
 
 static int kv(struct svcconn *c, uint32 op, const char *key, const char *val, struct kvmsg *rep)
@@ -160,9 +179,8 @@ static int t_hang(void)
 {
   struct svcstatus s0, s1;
   int r;
-  if ((r = svc_status("kv", &s0)) < 0)
-    return why("kv: %s", errstr(r));
-  r = hook("kv", SVC_HOOK_HANG, 0, 0);
+  if (!status_then_hook("kv", &s0, SVC_HOOK_HANG, 0, 0, &r))
+    return 0;
   if (!gone(r))
     return why("a call to the hung service returned %d, want -E_PEER or -E_RESTARTED", r);
   if (wait_running_after("kv", s0.gen, &s1) < 0)
@@ -178,13 +196,12 @@ static int t_slow(void)
   struct svcstatus s0, s1;
   struct svchdr rep;
   int r;
-  if ((r = svc_status("kv", &s0)) < 0)
-    return why("kv: %s", errstr(r));
-  r = hook("kv", SVC_HOOK_SLOW, 600, &rep);
+  if (!status_then_hook("kv", &s0, SVC_HOOK_SLOW, 600, &rep, &r))
+    return 0;
   if (r < 0 || rep.status != 0)
     return why("the slow call failed: %d", r < 0 ? r : rep.status);
-  if ((r = svc_status("kv", &s1)) < 0)
-    return why("status: %s", errstr(r));
+  if (!status_of("kv", &s1))
+    return 0;
   if (s1.gen != s0.gen || s1.hangs != s0.hangs || s1.anomalies != s0.anomalies)
     return why("false alarm: gen %d->%d hangs %d->%d anomalies %d->%d", (int)s0.gen,
                (int)s1.gen, (int)s0.hangs, (int)s1.hangs, (int)s0.anomalies,
@@ -251,9 +268,9 @@ static int anomaly_restarts(const char *name, uint32 op, uint32 arg, uint32 kind
   struct svcstatus s0, s1;
   struct svchdr rep;
   int r;
-  if ((r = svc_status("kv", &s0)) < 0)
-    return why("kv: %s", errstr(r));
-  if ((r = hook("kv", op, arg, &rep)) < 0 && !gone(r))
+  if (!status_then_hook("kv", &s0, op, arg, &rep, &r))
+    return 0;
+  if (r < 0 && !gone(r))
     return why("%s hook: %s", name, errstr(r));
   if (wait_running_after("kv", s0.gen, &s1) < 0)
     return why("%s anomaly: kv not restarted", name);
@@ -296,9 +313,9 @@ static int t_quarantine(void)
   struct svcstatus s0, s1;
   struct svchdr rep;
   int r;
-  if ((r = svc_status("kv", &s0)) < 0)
-    return why("kv: %s", errstr(r));
-  if ((r = hook("kv", SVC_HOOK_CAPERR, 400, &rep)) < 0)
+  if (!status_then_hook("kv", &s0, SVC_HOOK_CAPERR, 400, &rep, &r))
+    return 0;
+  if (r < 0)
     return why("hook: %s", errstr(r));
   for (int i = 0; i < WAIT_TICKS / 5 && (svc_status("kv", &s1) < 0 || s1.state != SVC_QUARANTINED);
        i++)
@@ -387,9 +404,8 @@ static int t_flood(void)
 static int t_refuse(void)
 {
   struct svcstatus s0, s1;
-  int r;
-  if ((r = svc_status("kv", &s0)) < 0)
-    return why("kv: %s", errstr(r));
+  if (!status_of("kv", &s0))
+    return 0;
   int pid = fork();
   if (pid == 0) {
     close(SVC_CTL_SLOT);
@@ -400,7 +416,7 @@ static int t_refuse(void)
     chan_create(fake);
     struct svchdr h;
     svc_header(&h, SUP_CTL_RESTART, "kv", 0, 0);
-    r = svc_rpc(SVC_DIR_SLOT, &h, sizeof(h), &fake[1], 1, &rep, sizeof(rep), 0);
+    int r = svc_rpc(SVC_DIR_SLOT, &h, sizeof(h), &fake[1], 1, &rep, sizeof(rep), 0);
     if (r < 0 || rep.status != -E_NORIGHT)
       exit(3);
     char *argv[] = {"svc", "restart", "kv", 0};
@@ -411,8 +427,8 @@ static int t_refuse(void)
   wait(&status);
   if (status != 1)
     return why("without the key: child status %d, want 1 (svc refused)", status);
-  if ((r = svc_status("kv", &s1)) < 0)
-    return why("status: %s", errstr(r));
+  if (!status_of("kv", &s1))
+    return 0;
   if (s1.gen != s0.gen)
     return why("a refused restart happened anyway (gen %d->%d)", (int)s0.gen, (int)s1.gen);
   return 1;
@@ -795,12 +811,11 @@ static int t_corestop(void)
 {
   struct svcstatus s0, s1;
   struct svchdr rep;
-  int r;
-  if ((r = svc_status("log", &s0)) < 0)
-    return why("log: %s", errstr(r));
+  if (!status_of("log", &s0))
+    return 0;
   int stop = svc_control(SUP_CTL_STOP, "log", &rep, sizeof(rep));
-  if ((r = svc_status("log", &s1)) < 0)
-    return why("log: %s", errstr(r));
+  if (!status_of("log", &s1))
+    return 0;
   if (s1.state != SVC_RUNNING || s1.gen != s0.gen) {
     svc_control(SUP_CTL_START, "log", &rep, sizeof(rep));   // put it back
     return why("svc stop of the core service log: state %s gen %d->%d, want refused",
