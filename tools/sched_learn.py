@@ -2,6 +2,7 @@
 """Train the learned scheduling policy's class table (kernel/sched/sched_learned.c).
 
   tools/sched_learn.py [--seeds 3] [--out kernel/sched/sched_learned_table.h]
+  tools/sched_learn.py --check     exit 1 if the committed table is stale
 
 How it works (and how to retrain after changing the workloads or signals):
  1. Boot Zenith on 1 hart under -icount with sched=adaptive (whose hooks keep
@@ -20,6 +21,11 @@ How it works (and how to retrain after changing the workloads or signals):
     accuracy and sample counts in its comment. Rebuild (`make`), then
     `make schedbench` measures `learned` next to the other policies.
 
+The table records a digest of its inputs (INPUTS: the signals and their
+arithmetic, the buckets, schedbench's training section and this trainer). When any of them changes the table
+is stale: `--check` and tools/tests/test_sched_learn.py fail until it is
+retrained.
+
 The samples are the kernel's own signals read through sched_stats while
 the labelled workloads run, not rebuilt from the event trace: the trace
 rings keep only the last 8192 events per hart, the stats call sees every
@@ -27,6 +33,7 @@ process at any time. Plain Python; no scikit-learn needed.
 """
 
 import argparse
+import hashlib
 import re
 import sys
 import tempfile
@@ -41,6 +48,50 @@ SLEEP_LOW, SLEEP_B = 4, 8       # log2(sleep_frac)+1 from 4 over 8 buckets
 CLASSES = ["NONE", "LATENCY", "INTERACTIVE", "IO", "BATCH"]
 SBL = re.compile(r"^SBL (\d+) (\d+) (\d+) (\d+)\s*$", re.M)
 ICOUNT = ["-icount", "shift=1,align=off,sleep=off"]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+# What the table is learned from: the signals and their arithmetic, the
+# buckets, the labelled workload (schedbench's training section only: the
+# rest of the benchmark changes often and does not feed the samples) and
+# this trainer. Change one and the table must be retrained.
+INPUTS = ["kernel/schedctl.h", "kernel/sched/sched_score.h", "kernel/sched/sched_score.c",
+          "kernel/sched/sched_learned.c", "user/tests/schedbench.c", "tools/sched_learn.py"]
+RULE = "// " + "-" * 64 + " "
+SECTION = {"user/tests/schedbench.c": (RULE + "training data", RULE + "clock check")}
+DIGEST = re.compile(r"^// Inputs digest: ([0-9a-f]{16})$", re.M)
+
+
+def input_text(root, name):
+    """The part of input `name` the table depends on (all of it, or SECTION's)."""
+    data = (root / name).read_bytes()
+    if name in SECTION:
+        start, end = (m.encode() for m in SECTION[name])
+        a, b = data.find(start), data.find(end)
+        if a < 0 or b < a:
+            raise ValueError(f"{name}: the training section's markers are gone")
+        data = data[a:b]
+    return data
+
+
+def inputs_digest(root=ROOT):
+    """sha256 (first 16 hex digits) over INPUTS' names and contents."""
+    h = hashlib.sha256()
+    for name in INPUTS:
+        h.update(name.encode() + b"\0" + input_text(root, name) + b"\0")
+    return h.hexdigest()[:16]
+
+
+def stale_reason(table_path, root=ROOT):
+    """None if the table at table_path was trained from today's inputs, else why not."""
+    m = DIGEST.search(Path(table_path).read_text())
+    if not m:
+        return f"{table_path} records no inputs digest: it predates the check; retrain"
+    now = inputs_digest(root)
+    if m.group(1) != now:
+        return (f"{table_path} was trained from inputs {m.group(1)}, today's are {now} "
+                f"(one of {', '.join(INPUTS)} changed): rerun tools/sched_learn.py")
+    return None
 
 
 def bucket(x, low, n):
@@ -101,6 +152,7 @@ def header(table, votes, acc, hand_acc, n, seeds):
          f"// {cells} cells had samples (the rest follow score_classify at their lower corner).",
          f"// Training accuracy {acc * 100:.1f}% (score_classify on the same samples: "
          f"{hand_acc * 100:.1f}%).",
+         f"// Inputs digest: {inputs_digest()}",
          "#ifndef ZENITH_SCHED_LEARNED_TABLE_H",
          "#define ZENITH_SCHED_LEARNED_TABLE_H",
          "",
@@ -142,9 +194,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--timeout", type=float, default=600)
-    ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "kernel"
-                                         / "sched" / "sched_learned_table.h"))
+    ap.add_argument("--out", default=str(ROOT / "kernel" / "sched" / "sched_learned_table.h"))
+    ap.add_argument("--check", action="store_true",
+                    help="only say whether the table at --out is stale (exit 1 if so)")
     args = ap.parse_args()
+    if args.check:
+        why = stale_reason(args.out)
+        print(why or f"{args.out} is up to date (inputs {inputs_digest()})")
+        return 1 if why else 0
     seeds = list(range(1, args.seeds + 1))
     samples = collect(seeds, args.timeout)
     table, votes, acc, hand_acc = train(samples)

@@ -173,13 +173,13 @@ def test_switch_under_load_smp(run_zenith):
 @pytest.mark.zenith_timeout(900)
 def test_no_gaming(run_zenith):
     """No sleep/run pattern (0.5-8 ms of work, 1-8 ticks of sleep) amid 3
-    hogs gets more than 1.1x its fair share under adaptive or fair, on one
+    hogs gets more than 1.1x its fair share under adaptive, learned or fair, on one
     hart under -icount (user/schedtest.c, gaming_grid). Before the fix
     adaptive gave 1.5 ms + 3 ticks 1.50x (a double weight for sleeping half
     the time, and the debt forgiven at each wake)."""
-    res = run_zenith("schedtest adaptive_nogaming fair_nogaming", cpus=1, icount=True,
-                     timeout=800)
-    check_cases(res, "SC", ["adaptive_nogaming", "fair_nogaming"])
+    res = run_zenith("schedtest adaptive_nogaming learned_nogaming fair_nogaming", cpus=1,
+                     icount=True, timeout=800)
+    check_cases(res, "SC", ["adaptive_nogaming", "learned_nogaming", "fair_nogaming"])
 
 
 @needs_policies

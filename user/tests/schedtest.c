@@ -812,6 +812,12 @@ static int case_fair_nogaming(void)
   return gaming_grid("fair", game_tolerance());
 }
 
+// The learned policy is the adaptive one with another classifier.
+static int case_learned_nogaming(void)
+{
+  return gaming_grid("learned", game_tolerance());
+}
+
 // ---------------------------------------------------------------- overload
 
 // A periodic task that needs more than its share (1.6 ms of CPU every
@@ -918,6 +924,7 @@ static const struct testcase cases[] = {
   { "sleep_wakes_once", case_sleep_wakes_once },
   { "adaptive_nogaming", case_adaptive_nogaming },
   { "fair_nogaming", case_fair_nogaming },
+  { "learned_nogaming", case_learned_nogaming },
   { "adaptive_overload", case_adaptive_overload },
 };
 
