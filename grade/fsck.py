@@ -70,10 +70,19 @@ class Report:
         /console, a device node (an inode, no blocks)."""
         return {"console"} - set(self.image.entries_of("/"))
 
-    def free_after_a_clean_run(self):
+    def free_after_a_clean_run(self, after):
         """(free inodes, free blocks) a disk booted from this fresh image
-        must be back to once a run has removed everything it made."""
-        return self.free_inodes - len(self.made_at_boot()), self.free_blocks
+        must be back to once a run has removed everything it made; `after`
+        is that disk's Report. Directories never shrink (as in xv6, removing
+        an entry leaves an empty slot), so the blocks a directory of the
+        fresh image gained while the run made entries in it stay its own."""
+        grown = 0
+        for inum in range(ROOTINO, self.image.ninodes):
+            ip = self.image.inode(inum)
+            if ip.type == T_DIR and after.image.inode(inum).type == T_DIR:
+                grown += max(0, len(after.image.blocks_of(after.image.inode(inum))[0])
+                             - len(self.image.blocks_of(ip)[0]))
+        return self.free_inodes - len(self.made_at_boot()), self.free_blocks - grown
 
     def read(self, path):
         return self.image.read(path)

