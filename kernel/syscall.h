@@ -82,6 +82,6 @@
 // Files, more (kernel/syscall/sysfile.c; docs/book/05-file-system.md 5.5)
 #define SYS_fsync        61   // fsync(fd): wait until every ended operation is on disk
 
-#define NSYSCALL     64   // size of the dispatch table; a number without a handler gives -E_NOSYS
+#define NSYSCALL     80   // size of the dispatch table; a number without a handler gives -E_NOSYS
 
 #endif
