@@ -211,7 +211,7 @@ LAB_TESTS := $(if $(HANDOUT_LAB),,$(wildcard grade/labs))
 test: all $(if $(HANDOUT_LAB),,docs)
 	$(PYTEST) -q -p no:cacheprovider mkfs/tests tools/tests grade/tests grade/selftest $(LAB_TESTS) \
 		-n $(or $(JOBS),auto) --durations=25
-	$(if $(HANDOUT_LAB),,@$(MAKE) --no-print-directory verify-labs VERIFY_FLAGS=--skip-reference)
+	$(if $(HANDOUT_LAB),,@$(MAKE) --no-print-directory verify-labs VERIFY_FLAGS="--skip-reference --quick")
 
 # The course website: the book, the lab handouts, the guides and the results
 # pages as static HTML in build/docs (open build/docs/index.html), built by
@@ -232,7 +232,8 @@ docs: $(DOCS_DEPS)
 # `make handout LAB=name [OUT=dir]` writes a student tree (build/handout/name);
 # `make verify-labs` checks every handout against its lab's tests, and that
 # the reference passes them all (reference tree only; `make test` skips the
-# reference part, its pytest run just did it; LAB=name: that lab only); `make gradescope LAB=name`
+# reference part, its pytest run just did it, and grades on each handout only
+# the lab before it and its own: --quick; LAB=name: that lab only); `make gradescope LAB=name`
 # builds build/gradescope-name.zip.
 PYTHON ?= /usr/bin/python3
 

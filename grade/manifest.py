@@ -152,9 +152,10 @@ def handout_lab(repo):
 
 
 def labs_to_grade(repo, name=None):
-    """The labs `make grade [LAB=name]` grades in the tree at `repo`."""
+    """The labs `make grade [LAB=name]` grades in the tree at `repo`; name
+    may list several labs, comma-separated ("vm,caps")."""
     if name:
-        return [find_lab(repo, name)]
+        return [find_lab(repo, n) for n in name.split(",") if n]
     labs = load_labs(repo)
     current = handout_lab(repo)
     if current:

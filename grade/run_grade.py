@@ -3,7 +3,7 @@
 
     grade/run_grade.py                 every lab (in a handout: its lab and
                                        the earlier ones)
-    grade/run_grade.py --lab util      one lab
+    grade/run_grade.py --lab util      one lab (--lab vm,caps: these labs)
     grade/run_grade.py -n 4            pytest-xdist workers (default: one per core)
     grade/run_grade.py --out DIR       results.json, details.json, junit.xml
                                        (default grade/out/)
@@ -57,7 +57,7 @@ def grade(labs, out, jobs="auto", extra=(), stdout=None):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--lab", help="grade only this lab")
+    ap.add_argument("--lab", help="grade only this lab (or these, comma-separated)")
     ap.add_argument("--out", default=str(GRADE / "out"), help="output directory")
     ap.add_argument("-n", "--jobs", default="auto", help="parallel workers (0: none)")
     args, extra = ap.parse_known_args()

@@ -6,6 +6,8 @@ See tools/labs/verify.py for the rules and labs/README.md for why.
     tools/verify_labs.py [-j TREES]      TREES graded at a time (default: cores)
     tools/verify_labs.py --skip-reference  only the handouts (what `make test` runs)
     tools/verify_labs.py --lab util [--lab syscall]   only these labs
+    tools/verify_labs.py --quick       on each handout grade only the lab before
+                                       it and its own (what `make test` runs)
 """
 
 import argparse
@@ -30,13 +32,16 @@ def main():
     ap.add_argument("--lab", action="append", default=[], metavar="NAME",
                     help="check only this lab's handout, and grade only this lab on the "
                          "reference (repeatable)")
+    ap.add_argument("--quick", action="store_true",
+                    help="on each handout grade only the lab just before it and its own")
     args = ap.parse_args()
     if manifest.handout_lab(REPO):
         print("verify-labs: this tree is a handout; verify-labs runs in the reference tree")
         return
     start = time.monotonic()
     problems = verify.verify(REPO, args.parallel, log=lambda s: print(s, flush=True),
-                             reference=not args.skip_reference, only=args.lab)
+                             reference=not args.skip_reference, only=args.lab,
+                             quick=args.quick)
     took = time.monotonic() - start
     if problems:
         print(f"verify-labs: {len(problems)} problem(s) [{took:.0f} s]:", file=sys.stderr)

@@ -86,6 +86,23 @@ def test_manifests_name_tests_that_exist():
             assert f"def {t.short.split('[')[0]}(" in src, t.nodeid
 
 
+def test_quick_verify_grades_the_lab_before_and_its_own():
+    from labs import verify
+    labs = manifest.load_labs(REPO)
+    for lab in labs:
+        full = verify.labs_for_handout(labs, lab, quick=False)
+        quick = verify.labs_for_handout(labs, lab, quick=True)
+        assert [x.number for x in full] == list(range(1, lab.number + 1))
+        assert [x.number for x in quick] == list(range(max(1, lab.number - 1), lab.number + 1))
+
+
+def test_grade_takes_a_list_of_labs():
+    names = [lab.name for lab in manifest.load_labs(REPO)[:2]]
+    assert [lab.name for lab in manifest.labs_to_grade(REPO, ",".join(names))] == names
+    with pytest.raises(manifest.ManifestError):
+        manifest.labs_to_grade(REPO, names[0] + ",no-such-lab")
+
+
 def points_table(doc):
     """{test: points} from the rows "| `test_x` | N | ..." of a handout document."""
     rows = re.finditer(r"^\|\s*`(test_\w+)`\s*\|\s*(\d+(?:\.\d+)?)\s*\|", doc, re.M)
