@@ -311,11 +311,12 @@ crashtest: all
 # where interleavings change from boot to boot: `make race SUITE=celltest
 # N=20`. Suites: usertests captest chantest dirtest celltest killtest
 # selfheal xv6tests schedtest fuzz crash, or all (tools/race.py). A failing run is named with its seed; its console
-# log stays in grade/out/logs/race-SUITE-RUN.log.
+# log stays in grade/out/logs/race-SUITE-RUN.log. RACE_FLAGS passes options,
+# e.g. RACE_FLAGS="--results docs/results/reliability.md" writes the figures.
 SUITE ?= usertests
 N ?= 10
 race: all
-	/usr/bin/python3 tools/race.py $(SUITE) -n $(N) --cpus $(CPUS)
+	/usr/bin/python3 tools/race.py $(SUITE) -n $(N) --cpus $(CPUS) $(RACE_FLAGS)
 
 # The self-healing campaign alone (part of make bench): 200 injections.
 campaign: all

@@ -10,7 +10,7 @@ grade/fsck.py accepts. A failing run is reported with its run number (the
 fuzzer's seed is derived from it) and its console log, kept in
 grade/out/logs/race-<suite>-<run>.log; the others' logs are removed.
 
-  tools/race.py SUITE [-n N] [--cpus 3] [--seed S]
+  tools/race.py SUITE [-n N] [--cpus 3] [--seed S] [--results PAGE]
   suites: usertests captest chantest dirtest celltest killtest selfheal
           xv6tests schedtest fuzz crash, or all (each of them N times)
 """
@@ -20,13 +20,16 @@ import random
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "grade"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 import crashcheck  # noqa: E402
 import fsck  # noqa: E402
 import guest  # noqa: E402
 import zenith  # noqa: E402
+from results_page import write_section  # noqa: E402
 
 # suite -> (command, tag, kernel command line before run=). A suite with a
 # tag prints "<TAG> <case> PASS|FAIL" lines and a summary; one without must
@@ -87,17 +90,54 @@ def main():
     ap.add_argument("--cpus", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--results", type=Path, default=None,
+                    help="write the figures as the 'race' section of this page "
+                         "(docs/results/reliability.md)")
     args = ap.parse_args()
     suites = sorted(list(SUITES) + ["crash"]) if args.suite == "all" else [args.suite]
-    bad = [suite for suite in suites if race(suite, args)]
+    rows = [race(suite, args) for suite in suites]
+    bad = [r.suite for r in rows if r.failed]
+    if args.results:
+        results_page(rows, args)
+        print(f"wrote {args.results}")
     if len(suites) > 1:
         print(f"all suites on {args.cpus} hart(s): " +
               (f"failures in {', '.join(bad)}" if bad else f"{args.n} runs of each passed"))
     return 1 if bad else 0
 
 
+@dataclass
+class Outcome:
+    suite: str
+    runs: int
+    failed: list          # (run number, seed, what went wrong)
+    seconds: float
+
+
+def results_page(rows, args):
+    table = "\n".join(
+        f"| {r.suite} | {r.runs} | {r.runs - len(r.failed)} | "
+        f"{'; '.join(f'run {i} (seed {s}): {w}' for i, s, w in r.failed) or '-'} | "
+        f"{r.seconds:.0f} s |" for r in rows)
+    where = "1 hart under -icount" if args.cpus == 1 else f"{args.cpus} harts in real time"
+    text = f"""## The suites on several harts
+
+Written by `make race` (tools/race.py, `-n {args.n} --cpus {args.cpus} --seed {args.seed}`).
+Each run boots on {where} and must pass every case of the suite, power
+off cleanly and leave a disk grade/fsck.py accepts. celltest and selfheal
+leave out the cases that measure a CPU share against real time (they run on
+one hart under -icount in `make test`); selfheal adds its attacks. *fuzz* is
+a short fuzzer run (seed from the run number), *crash* one crash trial.
+
+| suite | runs | passed | failures (run, seed: what) | wall time |
+|---|---|---|---|---|
+{table}
+"""
+    write_section(args.results, "race", text)
+
+
 def race(suite, args):
-    """Run suite args.n times; 1 if any run failed."""
+    """Run suite args.n times; returns its Outcome."""
     failed = []
     t0 = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="zenith-race-") as tmp:
@@ -109,14 +149,15 @@ def race(suite, args):
             except AssertionError as e:   # zenith's failures and check_suite's
                 what = str(e).splitlines()[0]
             if what:
-                failed.append(i)
+                failed.append((i, seed, what))
                 print(f"run {i} (seed {seed}): FAIL: {what}\n  console: {log}", flush=True)
             else:
                 log.unlink(missing_ok=True)
                 print(f"run {i} (seed {seed}): pass", flush=True)
+    took = time.monotonic() - t0
     print(f"{suite} on {args.cpus} hart(s): {args.n - len(failed)}/{args.n} runs passed "
-          f"({time.monotonic() - t0:.0f} s)" + (f"; failed: {failed}" if failed else ""))
-    return 1 if failed else 0
+          f"({took:.0f} s)" + (f"; failed runs: {[i for i, _, _ in failed]}" if failed else ""))
+    return Outcome(suite, args.n, failed, took)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """docs/results/reliability.md is written by several tools (make fuzz,
-make crashtest): each owns one section, between <!-- NAME --> and
+make crashtest, make race): each owns one section, between <!-- NAME --> and
 <!-- /NAME --> lines, and rewrites only that one."""
 
 from pathlib import Path
