@@ -182,6 +182,18 @@ def test_no_gaming(run_zenith):
     check_cases(res, "SC", ["adaptive_nogaming", "learned_nogaming", "fair_nogaming"])
 
 
+@pytest.mark.parametrize("cpus", [1, 3])
+@pytest.mark.zenith_timeout(300)
+def test_cputime_monotonic(run_zenith, cpus):
+    """Every process's CPU time read through sched_stats never goes back,
+    and all of them together grow by at most harts x the time sampled,
+    under each policy while hogs and sleepers move between harts
+    (schedtest cputime_monotonic); one hart under -icount, three in real
+    time."""
+    res = run_zenith("schedtest cputime_monotonic", cpus=cpus, icount=cpus == 1, timeout=200)
+    check_cases(res, "SC", ["cputime_monotonic"])
+
+
 @needs_policies
 @pytest.mark.slow
 @pytest.mark.zenith_timeout(900)

@@ -580,6 +580,14 @@ int either_copyin(void *dst, int user_src, uint64 src, uint64 len)
   return 0;
 }
 
+uint64 proc_cputime(struct proc *p)
+{
+  uint64 t = p->cputime;
+  if (p->state == RUNNING)
+    t += r_time() - p->run_start;
+  return t;
+}
+
 static void fill_procinfo(struct proc *p, struct procinfo *pi)
 {
   pi->pid = p->pid;
@@ -587,9 +595,7 @@ static void fill_procinfo(struct proc *p, struct procinfo *pi)
   pi->state = p->state;
   pi->cpu = p->last_cpu;
   pi->size = p->sz;
-  pi->cputime = p->cputime;
-  if (p->state == RUNNING)
-    pi->cputime += r_time() - p->run_start;
+  pi->cputime = proc_cputime(p);
   safestrcpy(pi->name, p->name, sizeof(pi->name));
   pi->tally = p->tally;
 }

@@ -153,6 +153,10 @@ pagetable_t proc_pagetable(struct proc *p);
 void proc_freepagetable(pagetable_t pt, uint64 sz);
 void procdump(void);
 int procinfo_collect(uint64 user_buf, int max);
+// CPU time p has used up to now, its current run included (rdtime units).
+// The caller holds p->lock, or is p with interrupts off: cputime(), ps and
+// sched_stats all read it here, so they agree.
+uint64 proc_cputime(struct proc *p);
 int either_copyout(int user_dst, uint64 dst, void *src, uint64 len);
 int either_copyin(void *dst, int user_src, uint64 src, uint64 len);
 

@@ -445,9 +445,7 @@ void sched_fill_proc(struct proc *p, struct schedproc *sp)
   memset(sp, 0, sizeof(*sp));
   sp->pid = p->pid;
   sp->state = p->state;
-  sp->cputime = p->cputime;
-  if (p->state == RUNNING)
-    sp->cputime += r_time() - p->run_start;
+  sp->cputime = proc_cputime(p);
   safestrcpy(sp->name, p->name, sizeof(sp->name));
   acquire(&rq_lock);
   sp->cls = p->se.cls;

@@ -154,9 +154,8 @@ uint64 sys_bootargs(void)
 // last run twice.
 uint64 sys_cputime(void)
 {
-  struct proc *p = myproc();
   push_off();
-  uint64 t = p->cputime + (r_time() - p->run_start);
+  uint64 t = proc_cputime(myproc());
   pop_off();
   return t;
 }

@@ -25,7 +25,7 @@ ZENITH_MANIFEST("schedctl");
 
 #define SLOT SCHEDCTL_SLOT
 #define US 10ul                // rdtime units per microsecond (10 MHz)
-#define MAXKIDS 8
+#define MAXKIDS 32              // children a case measures at once (shares)
 
 static struct schedproc procs[NPROC];
 static const char *const class_names[] = SCLASS_NAMES;
@@ -90,6 +90,8 @@ static struct schedproc *find(int pid)
 // CPU time of each of n pids into out; 0 if one is missing.
 static int cputimes(int *pids, int n, uint64 *out)
 {
+  if (n > MAXKIDS)   // the callers' arrays hold MAXKIDS
+    return why("%d processes to measure, at most %d", n, MAXKIDS);
   int m = sched_stats(SLOT, 0, procs, NPROC);
   for (int i = 0; i < n; i++) {
     out[i] = ~0ul;
@@ -102,19 +104,44 @@ static int cputimes(int *pids, int n, uint64 *out)
   return 1;
 }
 
-// CPU time each pid gets during `ticks` ticks (after `warm` ticks).
-static int shares(int *pids, int n, int warm, int ticks, uint64 *got)
+// What a measurement window saw besides each process's CPU time: its length
+// in rdtime units and in ticks (a loaded host makes real-time ticks late).
+struct window {
+  uint64 span;
+  int ticks;
+};
+
+// CPU time each of n pids (at most MAXKIDS) gets during `ticks` ticks
+// (after `warm` ticks); w (may be 0) gets the window's length. A CPU time
+// that went back between the two reads fails: the kernel's accounting only
+// ever adds.
+static int shares_window(int *pids, int n, int warm, int ticks, uint64 *got, struct window *w)
 {
   uint64 a[MAXKIDS], b[MAXKIDS];
   sleep(warm);
+  uint64 t0 = rdtime();
+  int u0 = uptime();
   if (!cputimes(pids, n, a))
     return 0;
   sleep(ticks);
   if (!cputimes(pids, n, b))
     return 0;
-  for (int i = 0; i < n; i++)
+  if (w) {
+    w->span = rdtime() - t0;
+    w->ticks = uptime() - u0;
+  }
+  for (int i = 0; i < n; i++) {
+    if (b[i] < a[i])
+      return why("pid %d's CPU time went back %lu us (%lu -> %lu)", pids[i], (a[i] - b[i]) / US,
+                 a[i], b[i]);
     got[i] = b[i] - a[i];
+  }
   return 1;
+}
+
+static int shares(int *pids, int n, int warm, int ticks, uint64 *got)
+{
+  return shares_window(pids, n, warm, ticks, got, 0);
 }
 
 // Is got[i] / sum within tol_pct percent (of the expected share) of
@@ -819,6 +846,101 @@ static int case_learned_nogaming(void)
   return gaming_grid("learned", game_tolerance());
 }
 
+// ---------------------------------------------------------------- accounting
+
+// Every process's CPU time, as sched_stats reports it, never decreases, and
+// over any span all processes together used at most harts x the span
+// (measured in rdtime: on a loaded host real-time ticks are lost, so a span
+// of ticks can be far longer than it says). Hogs that keep every hart busy
+// and work/sleep tasks that wake on whichever hart is free make processes
+// migrate between harts; each policy runs for CT_SAMPLES back-to-back
+// samples with a tick of sleep every few.
+#define CT_SAMPLES 300
+#define CT_HOGS 4
+#define CT_SLEEPERS 2
+#define CT_SLACK_US 2000   // a sample's own length and the last reads' skew
+
+struct ct_seen {
+  int pid;
+  uint64 cpu;
+};
+
+static void ct_worker(void)
+{
+  for (;;) {
+    spin_us(700);
+    sleep(1);
+  }
+}
+
+// One sample of every process into seen[] (n entries, matched by pid),
+// checking nobody's CPU time went back; adds what each grew by to *grew.
+static int ct_sample(struct ct_seen *seen, int *n, uint64 *grew, const char *policy)
+{
+  int m = sched_stats(SLOT, 0, procs, NPROC);
+  if (m < 0)
+    return why("sched_stats: %s", errstr(m));
+  for (int j = 0; j < m; j++) {
+    int k = 0;
+    while (k < *n && seen[k].pid != procs[j].pid)
+      k++;
+    if (k == *n) {
+      if (*n == NPROC)
+        continue;
+      seen[(*n)++] = (struct ct_seen){ procs[j].pid, procs[j].cputime };
+      continue;
+    }
+    if (procs[j].cputime < seen[k].cpu)
+      return why("under %s pid %d (%s, state %d): CPU time went back %lu us (%lu -> %lu)",
+                 policy, procs[j].pid, procs[j].name, procs[j].state,
+                 (seen[k].cpu - procs[j].cputime) / US, seen[k].cpu, procs[j].cputime);
+    *grew += procs[j].cputime - seen[k].cpu;
+    seen[k].cpu = procs[j].cputime;
+  }
+  return 1;
+}
+
+static int case_cputime_monotonic(void)
+{
+  int pids[CT_HOGS + CT_SLEEPERS] = { 0 };
+  int nk = CT_HOGS + CT_SLEEPERS;
+  for (int i = 0; i < nk; i++)
+    if (!(pids[i] = start_child(i < CT_HOGS ? hog : ct_worker)))
+      return reap(pids, i), 0;
+  // Without the syscall lab's sysinfo the hart count is unknown: NCPU is a
+  // looser bound, still sound.
+  int nharts = harts();
+#ifndef SYS_sysinfo
+  nharts = NCPU;
+#endif
+  int ok = 1;
+  for (int pol = 0; pol < 4 && ok; pol++) {
+    if (!(ok = use_policy(names[pol])))
+      break;
+    static struct ct_seen seen[NPROC];
+    int n = 0;
+    uint64 grew = 0;
+    uint64 t0 = rdtime();
+    if (!(ok = ct_sample(seen, &n, &grew, names[pol])))
+      break;
+    grew = 0;   // the first sample only names the processes
+    for (int s = 1; s < CT_SAMPLES && ok; s++) {
+      if (s % 8 == 0)
+        sleep(1);
+      ok = ct_sample(seen, &n, &grew, names[pol]);
+    }
+    uint64 span = rdtime() - t0;
+    uint64 most = (uint64)nharts * span + CT_SLACK_US * US;
+    printf("# cputime %s %d harts: %lu us of CPU time in %lu us\n", names[pol], nharts,
+           grew / US, span / US);
+    if (ok && grew > most)
+      ok = why("under %s the processes' CPU time grew %lu us in %lu us on %d harts "
+               "(at most %lu)", names[pol], grew / US, span / US, nharts, most / US);
+  }
+  reap(pids, nk);
+  return ok;
+}
+
 // ---------------------------------------------------------------- overload
 
 // A periodic task that needs more than its share (1.6 ms of CPU every
@@ -927,6 +1049,7 @@ static const struct testcase cases[] = {
   { "fair_nogaming", case_fair_nogaming },
   { "learned_nogaming", case_learned_nogaming },
   { "adaptive_overload", case_adaptive_overload },
+  { "cputime_monotonic", case_cputime_monotonic },
 };
 
 int main(int argc, char **argv)
