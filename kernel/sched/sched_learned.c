@@ -4,9 +4,11 @@
 // (tools/sched_learn.py -> sched_learned_table.h) instead of the
 // hand-written thresholds of score_classify.
 //
-// The table is indexed by log2 buckets of three signals:
+// The table is indexed by buckets of three signals:
 //   run   = max(run_avg, burst)   LEARN_RUN_B buckets of log2(run)
-//   sleep = sleep_frac (/1024)    LEARN_SLEEP_B buckets of log2(sleep_frac)
+//   sleep = sleep_frac (/1024)    LEARN_SLEEP_B equal buckets of 128 (linear: log2
+//                                 buckets put 512-1023 in one, across the 768
+//                                 that parts latency from interactive)
 //   woken = woken_frac >= 512     2 buckets (woken mostly by processes?)
 // A lookup is a few compares and shifts: well under 200 instructions.
 #include "types.h"
@@ -38,7 +40,9 @@ int learned_classify(const struct sched_features *f)
 {
   uint32 run = f->run_avg > f->burst ? f->run_avg : f->burst;
   int r = bucket(run, LEARN_RUN_LOW, LEARN_RUN_B);
-  int s = bucket(f->sleep_frac, LEARN_SLEEP_LOW, LEARN_SLEEP_B);
+  int s = (int)(f->sleep_frac >> LEARN_SLEEP_SHIFT);
+  if (s >= LEARN_SLEEP_B)
+    s = LEARN_SLEEP_B - 1;
   int w = f->woken_frac >= 512;
   return learned_table[r][s][w];
 }

@@ -18,8 +18,8 @@
 //
 //   schedbench [-s seed] [-t percent] [-c harts] workload...
 //     workloads: w1 w2 w3 w4 w5 w6 w7 all, and clock (does the tick
-//     counter keep up with rdtime?) and learn (training samples for
-//     tools/sched_learn.py)
+//     counter keep up with rdtime?), learn and learnheld (training and
+//     held-out samples for tools/sched_learn.py)
 //     -t scales every workload's duration (default 100 %)
 //     -c overrides the hart count C (default: harts that booted)
 // Background jobs (W3, W4) are user/tests/schedjob.c, started with fork + exec.
@@ -1300,12 +1300,17 @@ static void w7(void)
 // while the parent samples, every 10 ms, the signals the kernel keeps for
 // each of them (sched_stats: struct sched_features) and prints them for
 // tools/sched_learn.py, which trains the learned policy's class table:
-//   SBL <class> <run> <sleep_frac> <woken_frac>
+//   SBL <class> <run> <sleep_frac> <woken_frac> <task>
 // with run = max(run_avg, burst). Labels (the class a task should get):
 // hogs batch; the 10 ms echo and the audio task latency; the video and UI
 // tasks interactive; a file writer (1 ms of work between 4 KB writes) io.
+// `schedbench learnheld` runs other shapes, in none of W1-W7 nor the
+// training set, for a held-out evaluation (learn_heldout below).
 #define MAXLEARN 12000
 static uint32 learn_samples[MAXLEARN][4];
+static const char *learn_task[MAXLEARN];
+static uint64 wr_work_us = 1000, wr_bytes = 4096;   // writer's shape
+static uint64 cr_work_us;                          // cruncher's burst
 
 static void writer(int id, uint64 start)
 {
@@ -1321,8 +1326,8 @@ static void writer(int id, uint64 start)
       if (fd < 0)
         break;
     }
-    work_us(1000);
-    if (write(fd, block, sizeof(block)) != sizeof(block))
+    work_us(wr_work_us);
+    if (write(fd, block, wr_bytes) != (int)wr_bytes)
       break;
   }
   if (fd >= 0)
@@ -1330,35 +1335,22 @@ static void writer(int id, uint64 start)
   unlink("sblearn.tmp");
 }
 
-static void learn(void)
+// Batch work that naps: cr_work_us of CPU, then one tick asleep (a build
+// step or a number-cruncher that checkpoints).
+static void cruncher(int id, uint64 start)
 {
-  const char *wl = "learn";
-  setup_pipes();
-  cur_wl = wl;
-  int pid[8], cls[8], n = 0;
-  uint64 start = start_after(8), len = dur(3000);
-  task_end = start + len;
-  start_hogs(wl, 2, start, task_end);
-  for (int i = 0; i < 2; i++) {
-    pid[n] = hog_pid[i];
-    cls[n++] = SCLASS_BATCH;
+  sleep_until(start);
+  while (rdtime() < task_end) {
+    work_us(cr_work_us);
+    sleep(1);
   }
-  pid[n] = start_worker(echo, 100, start);
-  cls[n++] = SCLASS_LATENCY;
-  rt_period = ms(10);
-  rt_work_us = 500;
-  rt_name = "audio_frame_us";
-  pid[n] = start_worker(periodic, 101, start + ms(3));
-  cls[n++] = SCLASS_LATENCY;
-  rt_period = ms(16) + ms(7) / 10;
-  rt_work_us = 4000;
-  rt_name = "video_frame_us";
-  pid[n] = start_worker(periodic, 102, start + ms(5));
-  cls[n++] = SCLASS_INTERACTIVE;
-  pid[n] = start_worker(ui, 103, start + ms(7));
-  cls[n++] = SCLASS_INTERACTIVE;
-  pid[n] = start_worker(writer, 104, start);
-  cls[n++] = SCLASS_IO;
+}
+
+// Samples the n labelled tasks every 10 ms from 100 ms after start until
+// task_end, then collects nresults worker records and prints the samples.
+static void learn_sample(const char *wl, uint64 start, int *pid, int *cls,
+                         const char *const *name, int n, int nresults)
+{
   int ns = 0;
   sleep_until(start + ms(100));   // let the signals warm up
   for (uint64 t = start + ms(100); t < task_end && ns + n <= MAXLEARN; t += ms(10)) {
@@ -1376,21 +1368,110 @@ static void learn(void)
           learn_samples[ns][1] = f->run_avg > f->burst ? f->run_avg : f->burst;
           learn_samples[ns][2] = f->sleep_frac;
           learn_samples[ns][3] = f->woken_frac;
+          learn_task[ns] = name[j];
           ns++;
         }
   }
   // The workers print their own figures; ours come after theirs.
   struct hogsum hs;
   static struct rec recs[8];
-  collect(2 + 4, recs, 8, &hs);
+  collect(nresults, recs, 8, &hs);
   reap_all();
   print_lock();
   for (int i = 0; i < ns; i++)
-    printf("SBL %u %u %u %u\n", learn_samples[i][0], learn_samples[i][1], learn_samples[i][2],
-           learn_samples[i][3]);
+    printf("SBL %u %u %u %u %s\n", learn_samples[i][0], learn_samples[i][1],
+           learn_samples[i][2], learn_samples[i][3], learn_task[i]);
   sb(wl, "samples", ns);
   print_unlock();
   close_pipes();
+}
+
+// Fresh pipes for workload wl; the tasks' common start, returned, and end
+// (3 s later, task_end).
+static uint64 learn_begin(const char *wl)
+{
+  setup_pipes();
+  cur_wl = wl;
+  uint64 start = start_after(8);
+  task_end = start + dur(3000);
+  return start;
+}
+
+static void learn(void)
+{
+  const char *wl = "learn";
+  uint64 start = learn_begin(wl);
+  int pid[8], cls[8], n = 0;
+  const char *name[8];
+  start_hogs(wl, 2, start, task_end);
+  for (int i = 0; i < 2; i++) {
+    name[n] = "hog";
+    pid[n] = hog_pid[i];
+    cls[n++] = SCLASS_BATCH;
+  }
+  name[n] = "echo";
+  pid[n] = start_worker(echo, 100, start);
+  cls[n++] = SCLASS_LATENCY;
+  rt_period = ms(10);
+  rt_work_us = 500;
+  rt_name = "audio_frame_us";
+  name[n] = "audio";
+  pid[n] = start_worker(periodic, 101, start + ms(3));
+  cls[n++] = SCLASS_LATENCY;
+  rt_period = ms(16) + ms(7) / 10;
+  rt_work_us = 4000;
+  rt_name = "video_frame_us";
+  name[n] = "video";
+  pid[n] = start_worker(periodic, 102, start + ms(5));
+  cls[n++] = SCLASS_INTERACTIVE;
+  name[n] = "ui";
+  pid[n] = start_worker(ui, 103, start + ms(7));
+  cls[n++] = SCLASS_INTERACTIVE;
+  wr_work_us = 1000;
+  wr_bytes = 4096;
+  name[n] = "writer";
+  pid[n] = start_worker(writer, 104, start);
+  cls[n++] = SCLASS_IO;
+  learn_sample(wl, start, pid, cls, name, n, 2 + 4);
+}
+
+// Held-out shapes, labelled by the same intent as the training set: two
+// crunchers that nap a tick after 25 and 12 ms of work (batch); key
+// presses (150 us every 30 ms) and a MIDI task (300 us every 5 ms)
+// (latency); scrolling (1.2 ms every 4 ms) and a game frame (3 ms every
+// 12 ms) (interactive); a logger (2.5 ms of work between 2 KB writes) (io).
+static void learn_heldout(void)
+{
+  const char *wl = "learnheld";
+  uint64 start = learn_begin(wl);
+  int pid[8], cls[8], n = 0;
+  const char *name[8];
+  static const struct { const char *name; uint32 period_us, work_us; int cls; } rt[] = {
+    { "keys", 30000, 150, SCLASS_LATENCY }, { "midi", 5000, 300, SCLASS_LATENCY },
+    { "scroll", 4000, 1200, SCLASS_INTERACTIVE }, { "frame", 12000, 3000, SCLASS_INTERACTIVE },
+  };
+  cr_work_us = 25000;
+  name[n] = "crunch25";
+  pid[n] = start_worker(cruncher, 110, start);
+  cls[n++] = SCLASS_BATCH;
+  cr_work_us = 12000;
+  name[n] = "crunch12";
+  pid[n] = start_worker(cruncher, 111, start);
+  cls[n++] = SCLASS_BATCH;
+  for (int i = 0; i < 4; i++) {
+    rt_period = ms(rt[i].period_us) / 1000;
+    rt_work_us = rt[i].work_us;
+    rt_name = rt[i].name;
+    name[n] = rt[i].name;
+    pid[n] = start_worker(periodic, 112 + i, start + ms(1 + 2 * i));
+    cls[n++] = rt[i].cls;
+  }
+  wr_work_us = 2500;
+  wr_bytes = 2048;
+  name[n] = "logger";
+  pid[n] = start_worker(writer, 116, start);
+  cls[n++] = SCLASS_IO;
+  learn_sample(wl, start, pid, cls, name, n, 4);
 }
 
 // ---------------------------------------------------------------- clock check
@@ -1493,9 +1574,12 @@ int main(int argc, char **argv)
   printf("SB info scale_pct %d\n", scale);
   printf("SB info loops_per_ms %lu\n", loops_per_ms);
   for (; i < argc; i++) {
-    if (strcmp(argv[i], "learn") == 0) {
+    if (strcmp(argv[i], "learn") == 0 || strcmp(argv[i], "learnheld") == 0) {
       calibrate_ticks();
-      learn();
+      if (argv[i][5])
+        learn_heldout();
+      else
+        learn();
       continue;
     }
     int found = 0;
