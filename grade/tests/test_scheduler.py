@@ -183,6 +183,7 @@ def test_no_gaming(run_zenith):
 
 
 @needs_policies
+@pytest.mark.slow
 @pytest.mark.zenith_timeout(900)
 @pytest.mark.parametrize("policy", ["adaptive", "learned", "fair"])
 def test_no_gaming_smp(run_zenith, policy):
