@@ -81,6 +81,11 @@
 #define SYS_cap_restrictproc 60   // cap_restrictproc(pid, rights): attenuate process capabilities
 // Files, more (kernel/syscall/sysfile.c; docs/book/05-file-system.md 5.5)
 #define SYS_fsync        61   // fsync(fd): wait until every ended operation is on disk
+#if LAB >= 8
+// File mappings (lab 8; kernel/syscall/sysmmap.c, kernel/mm/mmap.c; kernel/mman.h)
+#define SYS_mmap         64   // mmap(addr, len, prot, flags, fd, off): map a file
+#define SYS_munmap       65   // munmap(addr, len): unmap, writing shared pages back
+#endif
 
 #define NSYSCALL     80   // size of the dispatch table; a number without a handler gives -E_NOSYS
 

@@ -19,6 +19,10 @@ struct sysinfo {
                        // (uvmcopy; exact under -icount shift=0)
   uint64 cow_faults;   // stores to copy-on-write pages the kernel served
 #endif
+#if LAB >= 8
+  // Since boot (lab 8, file mappings; kernel/mm/mmap.h):
+  uint64 mmap_faults;  // page faults that loaded a page of a mapped file
+#endif
 };
 
 #endif

@@ -53,6 +53,11 @@ int pgdump(void);
 int mprotect(void *addr, int len, int prot);       // prot: kernel/mman.h
 long lazymap(int npages);                          // base address or error
 #endif
+#if LAB >= 8
+// prot, flags: kernel/mman.h. The mapping's address, or an error (< 0).
+long mmap(void *addr, uint64 len, int prot, int flags, int fd, uint64 off);
+int munmap(void *addr, uint64 len);
+#endif
 // Capabilities (kernel/caprights.h, kernel/capinfo.h, docs/book/06-capabilities.md)
 struct capinfo;
 struct capaudit;

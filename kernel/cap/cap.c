@@ -255,6 +255,32 @@ struct capnode *cap_derive_held(struct proc *p, int slot, uint32 need, uint32 ri
   return n;
 }
 
+#if LAB >= 8
+struct capnode *cap_derive_mapped(struct proc *p, int slot, uint32 need, int *err)
+{
+  struct capnode *n = cap_derive_held(p, slot, need, need, err);
+  if (n)
+    n->mapped = 1;   // no cell counts it (the audit)
+  return n;
+}
+
+struct capnode *cap_derive_mapped_below(struct capnode *from, int *err)
+{
+  struct capnode *n;
+  acquire(&caplock);
+  // A revoked source gives a revoked record: the copy is cut off too.
+  if ((n = capnode_alloc(from, from->file, from->rights, from->badge)) == 0) {
+    *err = -E_CAPPOOL;
+  } else {
+    n->held = n->mapped = 1;
+    filedup(n->file);
+    *err = 0;
+  }
+  release(&caplock);
+  return n;
+}
+#endif
+
 void cap_drop_held(struct capnode *n)
 {
   acquire(&caplock);

@@ -138,6 +138,15 @@ int cap_install_pair(struct proc *p, struct file *f0, uint32 r0,
 struct capnode *cap_derive_held(struct proc *p, int slot, uint32 need, uint32 rights,
                                 int *err);
 void cap_drop_held(struct capnode *n);
+#if LAB >= 8
+// The same for a file mapping (mm/mmap.h): a held record with exactly the
+// rights `need`, counted apart from the cells' (the audit). Freed with
+// cap_drop_held.
+struct capnode *cap_derive_mapped(struct proc *p, int slot, uint32 need, int *err);
+// fork: a held mapping record derived from another one (from), with its
+// rights and badge; revoked if from is. 0 and *err = -E_CAPPOOL if none.
+struct capnode *cap_derive_mapped_below(struct capnode *from, int *err);
+#endif
 
 // For captransfer.c, with caplock held: the live record in slot (0 if
 // none), and the lowest free slot (or -E_CAPFULL).

@@ -146,7 +146,11 @@ int capnode_audit(const uchar *slot_refs, int *file_refs, int *inuse, int *revok
       (*revoked)++;
     if (n->inflight)
       (*inflight)++;
+#if LAB >= 8
+    if (n->held && !n->mapped)   // a mapping's record is counted by no cell
+#else
     if (n->held)
+#endif
       (*held)++;
     if (n->inflight + n->held + (n->keeper != 0) > 1)
       bad++;

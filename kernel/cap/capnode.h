@@ -26,6 +26,10 @@ struct capnode {
   int inflight;              // in a channel message, not in a slot (captransfer.c)
   int held;                  // held by the kernel for a cell, not in a slot:
                              // its supervisor channel (cap_derive_held)
+#if LAB >= 8
+  int mapped;                // held by the kernel for a file mapping
+                             // (cap_derive_mapped, mm/mmap.h); held is 1 too
+#endif
   struct cell *charged;      // in flight: the cell whose slot quota pays
                              // for it (the sender's, cap_charge_inflight)
   struct cell *keeper;       // kept: its holder in this (non-root) cell let

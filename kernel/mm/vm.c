@@ -294,6 +294,9 @@ int copyout(pagetable_t pt, uint64 dstva, const void *src, uint64 len)
     uint64 pa0 = user_page(pt, va0, PTE_W);
     if (!pa0)
       return -E_FAULT;
+#if LAB >= 8
+    *walk(pt, va0, 0) |= PTE_A | PTE_D;   // written, as a user store would mark it (mmap.c)
+#endif
     uint64 n = PGSIZE - (dstva - va0);
     if (n > len)
       n = len;

@@ -209,6 +209,10 @@ void exec_commit(struct proc *p, const char *path, struct image *img)
 #if LAB >= 3
   lazy_drop(p, oldpt);   // the lazymap() region goes with the old image
 #endif
+#if LAB >= 8
+  mmap_exit(p, oldpt);          // so do the file mappings, written back first
+  vma_discard_all(p, oldpt);
+#endif
   proc_freepagetable(oldpt, oldsz);
 }
 

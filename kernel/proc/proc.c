@@ -119,6 +119,11 @@ static void freeproc(struct proc *p)
     lazy_drop(p, p->pagetable);
   p->lazy_npages = 0;
 #endif
+#if LAB >= 8
+  // exit took the mappings apart already; only a child of fork that never
+  // ran still has some (its parent holds the same files: nothing sleeps).
+  vma_discard_all(p, p->pagetable);
+#endif
   if (p->pagetable)
     proc_freepagetable(p->pagetable, p->sz);
   if (p->trapframe)
@@ -259,6 +264,12 @@ int fork(void)
     return p->page_refused ? -E_QUOTA : -E_NOMEM;
   }
 #endif
+#if LAB >= 8
+  if ((err = mmap_fork(p, np)) < 0) {
+    proc_discard(np);   // freeproc drops what the child got of the mappings
+    return err == -E_NOMEM && p->page_refused ? -E_QUOTA : err;
+  }
+#endif
   acquire(&np->lock);
   np->sz = p->sz;
   *np->trapframe = *p->trapframe;
@@ -328,6 +339,10 @@ void exit(int status)
     printf("init exited with status %d\n", status);
     panic("init exiting");
   }
+#if LAB >= 8
+  mmap_exit(p, p->pagetable);          // writes shared pages back to their files
+  vma_discard_all(p, p->pagetable);    // anything mmap_exit left
+#endif
   cap_close_all(p);   // slots, cwd and root, process capabilities
 
   acquire(&wait_lock);

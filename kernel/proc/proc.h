@@ -12,6 +12,9 @@
 #include "cap/cap.h"
 #include "sched/sched.h"
 #include "procinfo.h"
+#if LAB >= 8
+#include "mm/mmap.h"
+#endif
 
 // Callee-saved registers saved by swtch() when a kernel thread gives up the hart.
 struct context {
@@ -118,6 +121,9 @@ struct proc {
 #endif
 #if LAB >= 3
   uint64 lazy_npages;        // private: pages in the lazymap() region, 0 if none
+#endif
+#if LAB >= 8
+  struct vma vma[NVMA];      // private: file mappings (mm/mmap.h); start 0 = free
 #endif
 };
 

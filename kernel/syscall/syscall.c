@@ -91,6 +91,10 @@ static uint64 (*const handlers[NSYSCALL])(void) = {
   [SYS_cap_restrictproc] = sys_cap_restrictproc,
   // Files, more
   [SYS_fsync] = sys_fsync,
+#if LAB >= 8
+  // File mappings
+  [SYS_mmap] = sys_mmap,             [SYS_munmap] = sys_munmap,
+#endif
 };
 
 void syscall(void)

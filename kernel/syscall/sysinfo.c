@@ -57,6 +57,9 @@ uint64 sys_sysinfo(void)
   info.fork_insns = __atomic_load_n(&cowstat.fork_insns, __ATOMIC_RELAXED);
   info.cow_faults = __atomic_load_n(&cowstat.cow_faults, __ATOMIC_RELAXED);
 #endif
+#if LAB >= 8
+  info.mmap_faults = __atomic_load_n(&mmapstat.faults, __ATOMIC_RELAXED);
+#endif
   return copyout(myproc()->pagetable, argaddr(0), &info, sizeof(info));
 #else
   return -E_NOSYS;

@@ -30,5 +30,9 @@ uint64 sys_pgdump(void);       // pgdump.c
 uint64 sys_mprotect(void);     // mprotect.c
 uint64 sys_lazymap(void);      // lazymap.c
 #endif
+#if LAB >= 8
+uint64 sys_mmap(void);         // sysmmap.c
+uint64 sys_munmap(void);
+#endif
 
 #endif

@@ -28,6 +28,9 @@
 #if LAB >= 7
 #include "mm/cow.h"
 #endif
+#if LAB >= 8
+#include "mm/mmap.h"
+#endif
 
 struct spinlock tickslock;   // protects ticks
 uint64 ticks;
@@ -145,6 +148,15 @@ static void user_exception(struct proc *p, uint64 scause)
   if (cow_fault(p, scause, stval) == 0) {
     __atomic_add_fetch(&cowstat.cow_faults, 1, __ATOMIC_RELAXED);
     return;
+  }
+#endif
+#if LAB >= 8
+  if (vma_find(p, stval)) {
+    intr_on();   // loading a page of a mapped file waits for the disk
+    if (mmap_fault(p, scause, stval) == 0) {
+      __atomic_add_fetch(&mmapstat.faults, 1, __ATOMIC_RELAXED);
+      return;
+    }
   }
 #endif
   fault_report(p, FAULT_EXCEPTION, scause, stval, cause_name(scause));

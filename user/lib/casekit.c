@@ -4,7 +4,7 @@
 #include "user/lib/casekit.h"
 #include "user/lib/stamp.h"
 
-char case_reason[160];
+char case_reason[320];
 
 static int run_here(const char *tag, const struct testcase *c)
 {

@@ -9,7 +9,7 @@ struct testcase {
   int (*run)(void);   // 1 = pass; on failure return why(...)
 };
 
-extern char case_reason[160];
+extern char case_reason[320];
 
 // Records why the case failed; returns 0 so cases can `return why(...)`.
 #define why(...) (snprintf(case_reason, sizeof(case_reason), __VA_ARGS__), 0)
