@@ -16,7 +16,7 @@ DECISION_NAMES = {DECIDE_LEAVE: "leave", DECIDE_RESTART: "restart", DECIDE_HOLD:
 
 
 class SplitMix:
-    """splitmix64, as svcprobe's next()."""
+    """splitmix64, as user/lib/splitmix.c (svcprobe draws its queries with it)."""
 
     def __init__(self, seed):
         self.state = seed & MASK

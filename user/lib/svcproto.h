@@ -35,7 +35,8 @@
 // counted (struct supcounters, in `svc status`). A request whose reply
 // capability is not the send end of a channel is dropped unanswered, by
 // the supervisor and by every service alike: it is the client's mistake,
-// never counted against the service (book 8.12).
+// never counted against the service (book 8.12). A service's whole
+// contract with untrusted clients is in svcserve.h.
 #ifndef ZENITH_SVCPROTO_H
 #define ZENITH_SVCPROTO_H
 
@@ -97,7 +98,7 @@ struct svchdr {
 #define SUP_CTL_STALL   15 // test hook: the supervisor stops draining its inbox
                            // (init's watch runs the fatal path)
 
-// Ops every service answers (svcserve.c), after its own ops.
+// Ops every service answers (svcserve.c, svchooks.c), after its own ops.
 #define SVC_PING         100  // from the supervisor: answer with a heartbeat
 #define SVC_HOOK_CRASH   101  // fault at once (store to address 0)
 #define SVC_HOOK_HANG    102  // spin forever without heartbeats

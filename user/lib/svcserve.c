@@ -1,178 +1,129 @@
-// The loop every service runs (svcserve.h), with the shared test hooks.
+// The loop every service runs (svcserve.h): take a request from the
+// service's channel, answer it, and never let a client stop us serving the
+// others. Lab 6, stage 2 (docs/labs/selfheal.md): the service's side of the
+// protocol, robust against clients that break it.
 #include "kernel/types.h"
 #include "kernel/errno.h"
 #include "kernel/chan.h"
-#include "kernel/capinfo.h"
-#include "kernel/param.h"
 #include "user/user.h"
 #include "user/lib/svcserve.h"
 
-struct svcself svc_self;
+#if SOL >= 6
+// An error reply to a request too short to hold a header: there is no op
+// to echo, only the verdict.
+static void refuse_short(int rslot);
 
-static void tell_supervisor(uint32 op, uint32 arg)
+// Receive the next request worth serving into buf (max bytes): its length,
+// at least a whole header; *rslot = the slot of its reply capability, a
+// live send end of a channel, or -1 if it came without one. Everything a
+// client can get wrong is settled here, without blocking on it and
+// without it counting as our own capability error.
+static int next_request(char *buf, int max, int *rslot)
 {
-  struct svchdr h;
-  memset(&h, 0, sizeof(h));
-  h.op = op;
-  h.gen = svc_self.gen;
-  h.arg = arg;
-  strcpy(h.name, svc_self.name);
-  struct chanmsg m;
-  memset(&m, 0, sizeof(m));
-  m.buf = &h;
-  m.len = sizeof(h);
-  chan_send(SVC_INBOX_SLOT, &m);   // blocks while the inbox is full: the
-                                   // supervisor never waits on a service
-}
-
-static int last_beat;   // tick of our last heartbeat
-
-void svc_alive(void)
-{
-  tell_supervisor(SUP_HEARTBEAT, 0);
-  last_beat = uptime();
-}
-
-// During long work: a heartbeat every half period, like kicking a
-// watchdog, so the supervisor sees a slow service, not a hung one.
-static void kick_watchdog(void)
-{
-  if (svc_self.hb > 0 && uptime() - last_beat >= svc_self.hb / 2)
-    svc_alive();
-}
-
-// The test hooks (svcproto.h). Returns 1 if op was one (reply filled).
-// rslot is the slot of the caller's reply channel (not ours to count).
-static int hook(const struct svchdr *req, struct svchdr *reply, int rslot)
-{
-  switch (req->op) {
-  case SVC_HOOK_CRASH:
-    *(volatile int *)0 = 1;   // a store page fault: the kernel kills us
-    return 1;
-  case SVC_HOOK_HANG:
-    for (;;)                  // no heartbeat ever again
-      ;
-  case SVC_HOOK_SLOW: {       // busy for arg ticks (waiting, not spinning), but alive
-    int until = uptime() + (int)req->arg;
-    while (uptime() < until) {
-      sleep(5);
-      kick_watchdog();
-    }
-    return 1;
-  }
-  case SVC_HOOK_SPIN: {       // on the CPU for arg ticks, alive
-    int until = uptime() + (int)req->arg;
-    while (uptime() < until) {
-      for (volatile int i = 0; i < 10000; i++)
-        ;
-      kick_watchdog();
-    }
-    return 1;
-  }
-  case SVC_HOOK_LEAK: {       // a slow leak: a page every arg ticks, alive
-    for (;;) {
-      int next = uptime() + (int)req->arg;
-      while (uptime() < next) {
-        sleep(5);
-        kick_watchdog();
-      }
-      char *p = sbrk(4096);
-      if (p == (char *)-1) {
-        reply->status = -E_NOMEM;
-        return 1;
-      }
-      p[0] = 1;
-    }
-  }
-  case SVC_HOOK_CAPERR: {
-    char c;
-    for (uint32 i = 0; i < req->arg; i++)
-      read(NCAP - 1, &c, 1);   // an empty slot: -E_BADCAP, counted by the cell
-    return 1;
-  }
-  case SVC_HOOK_CAPS: {
-    struct capinfo ci;
-    reply->arg = 0;
-    for (int s = 0; s < NCAP; s++)
-      if (s != rslot && cap_info(s, &ci) == 0)
-        reply->arg |= 1u << s;
-    return 1;
-  }
-  case SVC_HOOK_GROW: {
-    char *p = sbrk(req->arg * 4096);
-    if (p == (char *)-1)
-      reply->status = -E_NOMEM;
-    else
-      for (uint32 i = 0; i < req->arg; i++)
-        p[i * 4096] = 1;
-    return 1;
-  }
-  case SVC_HOOK_FORKS:
-    for (uint32 i = 0; i < req->arg; i++) {
-      int pid = fork();
-      if (pid == 0)
-        exit(0);
-      if (pid > 0)
-        wait(0);
-    }
-    return 1;
-  }
-  return 0;
-}
-
-static void send_reply(int slot, struct svchdr *reply, int len)
-{
-  struct chanmsg m;
-  memset(&m, 0, sizeof(m));
-  m.buf = reply;
-  m.len = len;
-  m.flags = CHAN_NONBLOCK;   // a fresh channel per call: never full
-  chan_send(slot, &m);
-}
-
-void svc_serve(int argc, char **argv, svc_handler handler)
-{
-  static char reqbuf[SVC_MSGMAX], repbuf[SVC_MSGMAX];
-  if (argc < 5) {
-    fprintf(2, "%s: started by the supervisor only (NAME GEN HB HOOKS)\n", argv[0]);
-    exit(1);
-  }
-  strncpy(svc_self.name, argv[1], SVC_NAMELEN - 1);
-  svc_self.gen = atoi(argv[2]);
-  svc_self.hb = atoi(argv[3]);
-  svc_self.hooks = atoi(argv[4]);
-  tell_supervisor(SUP_READY, getpid());
   for (;;) {
     struct chanmsg m;
     memset(&m, 0, sizeof(m));
-    m.buf = reqbuf;
-    m.len = sizeof(reqbuf);
+    m.buf = buf;
+    m.len = max;
     m.ncaps = 1;
-    // A request with more than one capability (or more than our cell's
-    // slot quota has room for) is dropped by the kernel: a client cannot
-    // make us stall on it, or fail.
+    // More than one capability (or more than our cell's slot quota has
+    // room for): the kernel drops the message and its capabilities
+    // instead of leaving it at the head of the queue for ever.
     m.flags = CHAN_DISCARD;
     int n = chan_recv(SVC_REQ_SLOT, &m);
+    // Dropping requests is still serving: while clients keep the queue
+    // full the supervisor's pings may find no room, so we heartbeat
+    // ourselves every half period.
+    svc_kick_watchdog();
     if (n == -E_TOOBIG || n == -E_CAPFULL || n == -E_QUOTA)
       continue;
     if (n < 0)
       exit(n == -E_PEER ? 0 : 1);   // nobody can reach us any more
-    // Serving requests is being alive: while clients keep the queue full
-    // the supervisor's pings (never blocking) may find no room, so a busy
-    // service heartbeats by itself every half period (also while it
-    // drops requests it will not answer).
-    kick_watchdog();
-    int rslot = m.ncaps == 1 ? m.caps[0] : -1;
-    struct svchdr *req = (struct svchdr *)reqbuf, *rep = (struct svchdr *)repbuf;
-    // Too short, or a reply capability that is no channel's send end
-    // (svc_reply_ok): the client's mistake, dropped unanswered and never
-    // counted as our own capability error.
-    if (n < (int)sizeof(*req) || (m.ncaps == 1 && !svc_reply_ok(rslot))) {
-      if (rslot >= 0)
-        close(rslot);
+    // caps[0] < 0: the client revoked it while it was in flight.
+    int slot = m.ncaps == 1 ? m.caps[0] : -1;
+    if (slot >= 0 && !svc_reply_ok(slot)) {
+      close(slot);   // a pipe end, a revoked or restarted channel: no answer
       continue;
     }
-    if (req->op == SVC_PING) {
+    if (n < (int)sizeof(struct svchdr)) {
+      // Our buffer still holds the previous request: serving this one
+      // would replay that. Say it is malformed.
+      refuse_short(slot);
+      continue;
+    }
+    *rslot = slot;
+    return n;
+  }
+}
+
+// Send a reply on rslot without ever waiting for the client: an honest
+// client's reply channel is fresh for each call and never full, so a full
+// one belongs to a client that does not read, and its reply is dropped.
+// Then let go of rslot (every path closes it: a slot kept per request
+// would fill our table).
+static void answer(int rslot, struct svchdr *reply, int len)
+{
+  if (rslot < 0)
+    return;
+  struct chanmsg m;
+  memset(&m, 0, sizeof(m));
+  m.buf = reply;
+  m.len = len;
+  m.flags = CHAN_NONBLOCK;
+  chan_send(rslot, &m);   // -E_AGAIN (not reading), -E_PEER (gone): dropped
+  close(rslot);
+}
+
+static void refuse_short(int rslot)
+{
+  struct svchdr rep;
+  memset(&rep, 0, sizeof(rep));
+  rep.status = -E_INVAL;
+  rep.gen = svc_self.gen;
+  answer(rslot, &rep, sizeof(rep));
+}
+#else
+// Stub: trusts every client. Whatever arrives is served, even a message
+// shorter than a header (the rest of buf is the previous request's), a
+// message the receive cannot take ends the service, and the reply is sent
+// on whatever the client passed, waiting as long as the client makes it.
+static int next_request(char *buf, int max, int *rslot)
+{
+  struct chanmsg m;
+  memset(&m, 0, sizeof(m));
+  m.buf = buf;
+  m.len = max;
+  m.ncaps = 1;
+  int n = chan_recv(SVC_REQ_SLOT, &m);
+  if (n < 0)
+    exit(n == -E_PEER ? 0 : 1);
+  *rslot = m.ncaps == 1 ? m.caps[0] : -1;
+  return n;
+}
+
+static void answer(int rslot, struct svchdr *reply, int len)
+{
+  if (rslot < 0)
+    return;
+  struct chanmsg m;
+  memset(&m, 0, sizeof(m));
+  m.buf = reply;
+  m.len = len;
+  chan_send(rslot, &m);
+  close(rslot);
+}
+#endif
+
+void svc_serve(int argc, char **argv, svc_handler handler)
+{
+  static char reqbuf[SVC_MSGMAX], repbuf[SVC_MSGMAX];
+  svc_start(argc, argv);
+  for (;;) {
+    int rslot;
+    int n = next_request(reqbuf, sizeof(reqbuf), &rslot);
+    svc_kick_watchdog();
+    struct svchdr *req = (struct svchdr *)reqbuf, *rep = (struct svchdr *)repbuf;
+    if (req->op == SVC_PING) {   // the supervisor's: a heartbeat is the answer
       svc_alive();
       if (rslot >= 0)
         close(rslot);
@@ -180,19 +131,15 @@ void svc_serve(int argc, char **argv, svc_handler handler)
     }
     memset(rep, 0, sizeof(*rep));
     rep->op = req->op;
+    rep->gen = svc_self.gen;
     int len = sizeof(*rep);
     if (req->op == SVC_HOOK_EXIT && svc_self.hooks) {
-      rep->gen = svc_self.gen;
-      if (rslot >= 0)
-        send_reply(rslot, rep, len);
+      answer(rslot, rep, len);
       exit(req->arg);
     }
-    if (!(svc_self.hooks && hook(req, rep, rslot)))
+    if (!svc_hook(req, rep, rslot))
       len = handler(req, n, rep, sizeof(repbuf));
     rep->gen = svc_self.gen;
-    if (rslot >= 0) {
-      send_reply(rslot, rep, len);
-      close(rslot);
-    }
+    answer(rslot, rep, len);
   }
 }

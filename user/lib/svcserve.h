@@ -29,9 +29,32 @@ struct svcself {
 
 extern struct svcself svc_self;
 
-// Read argv, tell the supervisor we are ready, then serve forever.
+// Read argv, tell the supervisor we are ready, then serve forever
+// (svcserve.c, lab 6 stage 2). Clients are not trusted; whatever one sends:
+//  - a message with more than one capability, or one our slot quota has no
+//    room for: dropped (the kernel discards it), never a stall or an exit;
+//  - a reply capability that is not a live channel send end (svc_reply_ok:
+//    a pipe end, revoked, restarted): the request dropped unanswered, and
+//    never counted as our own capability error;
+//  - shorter than a header: answered with status -E_INVAL (never served:
+//    the rest of the buffer would be the previous request);
+//  - a reply channel the client does not read: the reply is dropped at
+//    once, never waited for (CHAN_NONBLOCK);
+//  - and every reply capability received is closed once answered or
+//    dropped (a leaked slot per request would soon fill our table).
+// Everything else goes to the handler, which checks its own op's length
+// and answers -E_INVAL for an op it does not know.
 void svc_serve(int argc, char **argv, svc_handler handler) __attribute__((noreturn));
 // Kick the watchdog during long work: a heartbeat to the supervisor.
 void svc_alive(void);
+
+// The rest of the service library (svchooks.c), used by svc_serve.
+// Read argv into svc_self and tell the supervisor we are ready.
+void svc_start(int argc, char **argv);
+// A heartbeat if half a period has passed since the last one.
+void svc_kick_watchdog(void);
+// Serve req if it is a test hook and hooks are on: 1 (reply filled), else 0.
+// rslot is the caller's reply slot (not ours to count in SVC_HOOK_CAPS).
+int svc_hook(const struct svchdr *req, struct svchdr *reply, int rslot);
 
 #endif

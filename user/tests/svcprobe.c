@@ -17,6 +17,7 @@
 #include "user/user.h"
 #include "user/manifest.h"
 #include "user/lib/svcpolicy.h"
+#include "user/lib/splitmix.h"
 
 ZENITH_MANIFEST("stdio");
 
@@ -27,18 +28,10 @@ ZENITH_MANIFEST("stdio");
 static uint64 state;
 static int line;
 
-// splitmix64: the grader's copy is _SplitMix in grade/labs/test_selfheal.py.
-static uint64 next(void)
-{
-  uint64 z = (state += 0x9e3779b97f4a7c15ULL);
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
+// The grader draws the same numbers (SplitMix in svcpolicy_model.py).
 static int below(int n)
 {
-  return (int)(next() % (uint64)n);
+  return splitmix_below(&state, n);
 }
 
 static struct svcpolicy pol;
@@ -85,8 +78,7 @@ int main(int argc, char **argv)
     fprintf(2, "usage: svcprobe SEED\n");
     return 1;
   }
-  for (char *p = argv[1]; *p >= '0' && *p <= '9'; p++)
-    state = state * 10 + (*p - '0');
+  state = splitmix_seed(argv[1]);
   worked_example();
   for (int r = 0; r < ROUNDS; r++) {
     int restart = below(3);
