@@ -67,6 +67,16 @@ static int load_page(struct vma *v, uint64 va, char *mem)
   return r < 0 ? r : 0;
 }
 
+// Map page pa at va in pt, clean: mappages sets D, and here D must mean
+// "stored to since it was mapped" (the hardware sets it on a store).
+static int map_clean(pagetable_t pt, uint64 va, uint64 pa, int perm)
+{
+  if (mappages(pt, va, PGSIZE, pa, perm) != 0)
+    return -E_NOMEM;
+  *walk(pt, va, 0) &= ~PTE_D;
+  return 0;
+}
+
 // A fresh page of v at va in page table pt, read from the file. 0, or
 // -E_NOMEM (nothing mapped), or a read error.
 static int map_loaded(pagetable_t pt, struct vma *v, uint64 va)
@@ -75,8 +85,8 @@ static int map_loaded(pagetable_t pt, struct vma *v, uint64 va)
   if (!mem)
     return -E_NOMEM;
   int err = load_page(v, va, mem);
-  if (err == 0 && mappages(pt, va, PGSIZE, (uint64)mem, vma_pte_perm(v)) != 0)
-    err = -E_NOMEM;
+  if (err == 0)
+    err = map_clean(pt, va, (uint64)mem, vma_pte_perm(v));
   if (err < 0)
     kfree(mem);
   return err;
@@ -188,11 +198,11 @@ static int share_page(struct proc *parent, struct proc *child, struct vma *v, ui
   int err = kpage_share(pa);
   if (err < 0)
     return err;
-  if (mappages(child->pagetable, va, PGSIZE, pa, PTE_FLAGS(*pte) & ~(PTE_A | PTE_D | PTE_V)) != 0) {
+  if (map_clean(child->pagetable, va, pa, PTE_FLAGS(*pte) & ~(PTE_A | PTE_D | PTE_V)) != 0) {
     kfree((void *)pa);   // that hold again
     return -E_NOMEM;
   }
-  return 0;
+  return 0;   // the parent's D stays: its stores go back at its unmap
 }
 
 int mmap_fork(struct proc *parent, struct proc *child)

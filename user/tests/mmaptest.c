@@ -266,30 +266,54 @@ static int case_private(void)
 // closed; only the written pages; the file never grows.
 static int case_shared(void)
 {
-  static char buf[PG];
+  static char buf[PG], buf2[2 * PG];
   const char *name = "mm.shared";
-  uint64 size = 2 * PG + 1000;
+  uint64 size = 3 * PG + 1000;
   if (make_file(name, size, 9) < 0)
     return why("could not create %s", name);
   int fd = open(name, O_RDWR);
   long err;
-  char *p = map(3 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0, &err);
+  char *p = map(4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0, &err);
   close(fd);
   if (!p)
     return why("a writable MAP_SHARED mapping of a read-write descriptor failed: %s%s",
                errstr(err), NOT_IMPL(err));
   memset(p, 'S', PG);             // page 0
-  (void)*(volatile char *)(p + PG);   // page 1: loaded, not written
-  memset(p + 2 * PG, 'T', PG);    // page 2: 1000 bytes of file, the rest past its end
-  if (munmap(p, 3 * PG) != 0)
+  (void)*(volatile char *)(p + PG);   // page 1: loaded, not written...
+  fd = open(name, O_RDWR);            // ...while write() changes the file there
+  for (int i = 0; i < 2 * PG; i++)
+    buf2[i] = file_byte(9, i);
+  memcpy(buf2 + PG + 200, "direct", 6);
+  write(fd, buf2, 2 * PG);
+  close(fd);
+  // Page 2: written by the kernel, read() from a pipe into it (copyout).
+  int fds[2];
+  pipe(fds);
+  write(fds[1], "pipe!", 5);
+  (void)*(volatile char *)(p + 2 * PG);
+  if (read(fds[0], p + 2 * PG + 50, 5) != 5)
+    return why("read() from a pipe into a loaded page of a shared mapping failed");
+  close(fds[0]);
+  close(fds[1]);
+  memset(p + 3 * PG, 'T', PG);    // page 3: 1000 bytes of file, the rest past its end
+  if (munmap(p, 4 * PG) != 0)
     return why("munmap failed");
-  int64 sz = file_page(name, 2, buf);
+  int64 sz = file_page(name, 3, buf);
   if (!file_page_is(name, 0, 'S', PG))
     return why("the store to page 0 of a MAP_SHARED mapping is not in the file after "
                "munmap: written shared pages must be written back");
-  if (!file_page_original(name, 1, 9))
+  file_page(name, 1, buf);
+  if (memcmp(buf + 200, "direct", 6) != 0)
+    return why("page 1 was only read through the mapping, yet munmap wrote it back over "
+               "a write() made meanwhile: write back only pages with PTE_D (mappages sets "
+               "D: clear it when you map a page)");
+  if (first_wrong(buf, 200, 9, PG) >= 0)
     return why("page 1 (read, never written) changed in the file");
-  if (!file_page_is(name, 2, 'T', 1000))
+  file_page(name, 2, buf);
+  if (memcmp(buf + 50, "pipe!", 5) != 0 || first_wrong(buf, 50, 9, 2 * PG) >= 0)
+    return why("read() into page 2 of a shared mapping is not in the file after munmap: "
+               "the kernel's stores (copyout) mark the page dirty too");
+  if (!file_page_is(name, 3, 'T', 1000))
     return why("the store to the file's last, partial page is not in the file");
   if (sz != (int64)size)
     return why("the file's size went from %lu to %ld bytes: write-back must never make "
@@ -298,7 +322,8 @@ static int case_shared(void)
   return 1;
 }
 
-// A process that exits without munmap still writes its shared pages back.
+// A process that exits (or calls exec) without munmap still writes its
+// shared pages back.
 static int case_shared_exit(void)
 {
   const char *name = "mm.exit";
@@ -327,8 +352,24 @@ static int case_shared_exit(void)
   file_page(name, 3, buf);
   if (buf[9] != 'e' || first_wrong(buf, 9, 11, 3 * PG) >= 0)
     return why("page 3 of the file does not hold the child's one-byte store");
-  if (!file_page_original(name, 0, 11) || !file_page_original(name, 2, 11))
-    return why("pages the child never wrote changed in the file");
+  pid = fork();
+  if (pid == 0) {
+    int fd = open(name, O_RDWR);
+    long r = mmap(0, 4 * PG, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (r < 0)
+      exit(50);
+    memset((char *)r + 2 * PG, 'X', PG);
+    char *argv[] = { "echo", "mmaptest: exec with a written shared mapping", 0 };
+    exec("/echo", argv);   // the old image's mappings go: written back first
+    exit(52);
+  }
+  if ((st = wait_status()) != 0)
+    return why("the child that wrote a shared mapping and called exec exited with %d", st);
+  if (!file_page_is(name, 2, 'X', PG))
+    return why("a child wrote to page 2 of a MAP_SHARED mapping and called exec: its "
+               "stores are not in the file (exec must write back, as exit does)");
+  if (!file_page_original(name, 0, 11))
+    return why("page 0, which no child wrote, changed in the file");
   unlink(name);
   return 1;
 }
