@@ -17,6 +17,7 @@ grade/out/logs/race-<suite>-<run>.log; the others' logs are removed.
 
 import argparse
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -120,9 +121,12 @@ def results_page(rows, args):
         f"{'; '.join(f'run {i} (seed {s}): {w}' for i, s, w in r.failed) or '-'} | "
         f"{r.seconds:.0f} s |" for r in rows)
     where = "1 hart under -icount" if args.cpus == 1 else f"{args.cpus} harts in real time"
+    commit = subprocess.run(["git", "log", "-1", "--format=%h (%cs)"], capture_output=True,
+                            text=True, cwd=Path(__file__).resolve().parent).stdout.strip()
     text = f"""## The suites on several harts
 
-Written by `make race` (tools/race.py, `-n {args.n} --cpus {args.cpus} --seed {args.seed}`).
+Written by `make race` (tools/race.py, `-n {args.n} --cpus {args.cpus} --seed {args.seed}`)
+on kernel commit {commit or "unknown (not a git tree)"}.
 Each run boots on {where} and must pass every case of the suite, power
 off cleanly and leave a disk grade/fsck.py accepts. celltest and selfheal
 leave out the cases that measure a CPU share against real time (they run on
