@@ -41,7 +41,7 @@ void cow_protect(pte_t *pte, int perm);
 // Counters for the fork figure (sysinfo).
 struct cowstat {
   uint64 forks;         // fork() calls (proc.c)
-  uint64 fork_copies;   // pages fork copied (vm.c: uvmcopy_page)
+  uint64 fork_copies;   // pages fork copied (vm.c: count_copy, however made)
   uint64 fork_insns;    // instructions fork spent in uvmcopy (exact under -icount)
   uint64 cow_faults;    // user page faults cow_fault served
 };
