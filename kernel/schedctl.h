@@ -29,6 +29,7 @@
 #define ZENITH_SCHEDCTL_H
 
 #include "types.h"
+#include "param.h"   // NCPU: one schedhart per possible hart
 
 // The slot init finds its scheduler-control capability in.
 #define SCHEDCTL_SLOT 15
@@ -86,6 +87,30 @@ struct schedpolstat {
                         // (the SandCells' CPU-share check, sched.c)
 };
 
+// Per-hart counts, kept by the kernel (sched.c) under rq_lock, except
+// migrations (written only by its own hart, with interrupts off). They are
+// counts, not times, so that they mean the same on a loaded host: a hart the
+// host does not run takes fewer ticks, but each tick still says what the
+// hart was doing. A process's "home" hart is the one it last ran on (a new
+// process: the hart that made it runnable); with per-hart run queues it is
+// the queue it would wait in. Book 7.9.1.
+struct schedhart {
+  uint64 ticks;              // timer ticks this hart took
+  uint64 idle_ticks;         // of them, idle: its last look at the run queue
+                             // found nothing (not: between two processes)
+  uint64 idle_waiting_ticks; // of those, with some process runnable and waiting
+                             // (on any hart): work waited while this hart idled
+  uint64 waiting_ticks;      // sum over its ticks of the processes runnable, not
+                             // running, whose home is this hart
+  uint64 picks;              // pick_next found a process for this hart
+  uint64 idle_picks;         // pick_next found nothing
+  uint64 migrations;         // a process ran here that last ran on another hart
+  uint64 preempt_ipis_sent;  // wake-up preemptions this hart sent by IPI
+  uint64 preempt_ipis_rcvd;  // of all harts' preemption IPIs, those sent here
+  uint64 kicks_sent;         // IPIs this hart sent to wake an idle hart
+  uint64 kicks_rcvd;         // of all harts' kicks, those sent here
+};
+
 struct schedstat {
   int policy;             // active policy id
   int npolicies;          // entries used in pol[]
@@ -99,6 +124,9 @@ struct schedstat {
   uint64 instret_per_insn;  // instret units per instruction the kernel measured
                             // at boot (2^shift under -icount; the *_instret
                             // figures above are already divided by it)
+  int nharts;               // hart[0..nharts-1] may be in use (highest started id + 1)
+  int pad2;
+  struct schedhart hart[NCPU];   // indexed by hart id; a hart never started is all 0
 };
 
 struct schedproc {

@@ -248,3 +248,26 @@ def test_decision_cost_in_instructions(run_zenith, shift):
     pa, pb = int(a.group(3)), int(b.group(3))
     assert pa > 0 and abs(pa - pb) <= max(2, pa // 10), \
         f"rr pick costs {pa} instructions at shift 0 but {pb} at shift {shift}"
+
+
+@pytest.mark.parametrize("cpus", [1, 3])
+@pytest.mark.zenith_timeout(300)
+def test_hart_counts(run_zenith, cpus):
+    """The per-hart counts of sched_stats (book 7.9.1), attacked with loads
+    whose counts are known (schedtest hart_counts). One hart under -icount,
+    exactly: with 4 hogs no idle tick, no idle pick, no migration, and
+    between 3 and 4 processes waiting at each tick; with 1 hog no idle tick
+    and almost nothing waiting. Three harts in real time, against the ticks
+    the harts took (so host load does not move the bounds): with 6 hogs
+    work waits while a hart idles in at most 1/20 of the ticks, about one
+    process per tick waits, and hogs migrate; with 1 hog the other harts
+    idle and nothing waits. A hart the host starved of ticks is a skip,
+    with the reason."""
+    res = run_zenith("schedtest hart_counts", cpus=cpus, icount=cpus == 1, timeout=200)
+    unmeasured = re.search(r"^SC-UNMEASURED (.*)$", res.output, re.M)
+    if unmeasured and "SC hart_counts PASS" in res.output:
+        pytest.skip(f"host too loaded to measure: {unmeasured.group(1)}")
+    check_cases(res, "SC", ["hart_counts"])
+    assert re.search(r"^HART\s+TICKS", run_zenith("sched stats", cpus=cpus,
+                                                   icount=cpus == 1).output, re.M), \
+        "sched stats printed no per-hart table"

@@ -41,6 +41,39 @@ static struct schedpolstat polstat[SCHED_MAXPOLICY];
 static uint64 nswitches, npreempt_ipis;
 uint64 sched_boosts;
 
+// Per-hart counts (schedctl.h, book 7.9.1), rq_lock. nwaiting counts the
+// processes runnable and not running, waiting_at[h] those of them whose
+// home is hart h (the hart they last ran on).
+static struct schedhart hartstat[NCPU];
+static int nwaiting, waiting_at[NCPU];
+// Hart h's last look at the queue found nothing: it idles (in wfi or about
+// to be) until a pick finds a process. A hart between two processes is not
+// idle: on a loaded host its next tick is often already due when it
+// switches out, and that tick must not count as idle.
+static int looked_empty[NCPU];
+
+// p became runnable and waits for a hart: count it at its home. rq_lock.
+static void count_waiting(struct proc *p)
+{
+  if (p->se.waiting)
+    return;
+  int home = p->se.last_hart >= 0 ? p->se.last_hart : cpuid();
+  p->se.waiting = 1;
+  p->se.waiting_home = home;
+  waiting_at[home]++;
+  nwaiting++;
+}
+
+// p stops waiting: picked to run, or taken out of the queue. rq_lock.
+static void count_not_waiting(struct proc *p)
+{
+  if (!p->se.waiting)
+    return;
+  p->se.waiting = 0;
+  waiting_at[p->se.waiting_home]--;
+  nwaiting--;
+}
+
 // The instret counter. Under QEMU -icount it counts virtual nanoseconds,
 // 2^shift per instruction (shift=1: 2), not instructions; without -icount
 // it is a host counter with no fixed meaning.
@@ -193,6 +226,8 @@ void sched_fork(struct proc *parent, struct proc *child)
   uint64 i0 = hook_begin();
   child->se.weight = parent ? parent->se.weight : SCHED_WEIGHT_DEFAULT;
   child->se.cls = parent ? parent->se.cls : SCLASS_NONE;
+  child->se.last_hart = -1;
+  child->se.waiting = 0;
   active->fork(parent, child);
   hook_end(i0);
   strace_emit(SEV_FORK, child, parent ? parent->pid : 0, 0);
@@ -204,6 +239,7 @@ void sched_enqueue(struct proc *p)
   uint64 i0 = hook_begin();
   p->se.runnable_since = r_time();
   active->enqueue(p, 0);
+  count_waiting(p);
   hook_end(i0);
 }
 
@@ -213,6 +249,7 @@ void sched_preempt(struct proc *p, uint64 ran)
   int old_cls = p->se.cls;
   p->se.runnable_since = r_time();
   active->enqueue(p, ran);
+  count_waiting(p);
   int cls = p->se.cls;
   hook_end(i0);
   strace_emit(SEV_PREEMPT, p, 0, ran);
@@ -241,6 +278,7 @@ void sched_dequeue(struct proc *p)
 {
   uint64 i0 = hook_begin();
   active->dequeue(p);
+  count_not_waiting(p);
   hook_end(i0);
 }
 
@@ -309,7 +347,12 @@ struct proc *sched_pick_next(int cpu)
     s->picks++;
     s->pick_instret += in_policy;
     s->share_instret += i1 - i0 - in_policy;
+    count_not_waiting(p);
+    hartstat[cpu].picks++;
+  } else {
+    hartstat[cpu].idle_picks++;
   }
+  looked_empty[cpu] = p == 0;
   release(&rq_lock);
   if (p)
     s->pick_time += r_time() - t0;   // racy add of a statistic: fine
@@ -320,6 +363,10 @@ void sched_running(struct proc *p, int cpu)
 {
   p->se.charged = 0;
   cpus[cpu].need_resched = 0;
+  // p->lock held and interrupts off: only this hart writes its migrations.
+  if (p->se.last_hart >= 0 && p->se.last_hart != cpu)
+    hartstat[cpu].migrations++;
+  p->se.last_hart = cpu;
   strace_emit(SEV_RUN, p, 0, p->run_start - p->se.runnable_since);
 }
 
@@ -343,6 +390,21 @@ int sched_tick(struct proc *p, uint64 ran)
   return preempt;
 }
 
+void sched_hart_tick(void)
+{
+  int me = cpuid();
+  struct schedhart *h = &hartstat[me];
+  acquire(&rq_lock);
+  h->ticks++;
+  if (looked_empty[me]) {
+    h->idle_ticks++;
+    if (nwaiting > 0)
+      h->idle_waiting_ticks++;
+  }
+  h->waiting_ticks += waiting_at[me];
+  release(&rq_lock);
+}
+
 // Ask hart h to reschedule: a flag it checks on its way out of the trap,
 // and an IPI so that trap happens now. Returns 1.
 static int resched_hart(int h)
@@ -350,6 +412,8 @@ static int resched_hart(int h)
   cpus[h].need_resched = 1;
   if (h != cpuid()) {
     npreempt_ipis++;
+    hartstat[cpuid()].preempt_ipis_sent++;
+    hartstat[h].preempt_ipis_rcvd++;
     sbi_send_ipi(1UL << h, 0);
   }
   return 1;
@@ -384,6 +448,7 @@ void sched_wake(struct proc *p)
   int old_cls = p->se.cls;
   p->se.runnable_since = r_time();
   active->wake(p, waker);
+  count_waiting(p);
   int cls = p->se.cls;
   int kicked = sched_kick_idle();
   if (!kicked && active->preempts)
@@ -409,6 +474,9 @@ int sched_kick_idle(void)
   for (int i = 0; i < NCPU; i++) {
     if (i != me && cpus[i].started && cpus[i].idle) {
       cpus[i].idle = 0;   // one IPI is enough until it looks again
+      // Not always under rq_lock (make_runnable calls this without it).
+      __atomic_add_fetch(&hartstat[me].kicks_sent, 1, __ATOMIC_RELAXED);
+      __atomic_add_fetch(&hartstat[i].kicks_rcvd, 1, __ATOMIC_RELAXED);
       sbi_send_ipi(1UL << i, 0);
       return 1;
     }
@@ -433,6 +501,11 @@ void sched_fill_stats(struct schedstat *st)
     safestrcpy(st->pol[i].name, policies[i]->name, SCHED_NAME_LEN);
   }
   st->instret_per_insn = instret_per_insn;
+  for (int h = 0; h < NCPU; h++) {
+    st->hart[h] = hartstat[h];
+    if (cpus[h].started)
+      st->nharts = h + 1;
+  }
   release(&rq_lock);
   st->trace_lost = strace_lost();
   st->now = r_time();

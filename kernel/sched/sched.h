@@ -30,6 +30,9 @@ struct sched_entity {
   uint64 runnable_since;   // rdtime it last became runnable (wait time)
   uint64 charged;          // of the current run, time already charged by tick()
   uint64 slept_at;         // rdtime it last blocked
+  int last_hart;           // hart it last ran on (-1: never ran): migrations
+  int waiting;             // runnable, not running: counted in its home's waiting
+  int waiting_home;        // ... on this hart (schedstat.hart[].waiting_ticks)
   // mlfq:
   int level;               // 0 = top
   uint64 allot_used;       // time used at this level since the last boost
@@ -92,6 +95,9 @@ void sched_dequeue(struct proc *p);
 struct proc *sched_pick_next(int cpu);
 void sched_running(struct proc *p, int cpu);   // scheduler(): p got the hart
 int sched_tick(struct proc *p, uint64 ran);
+// Every timer tick on every hart, running or idle (trap.c), before the
+// tick wakes anyone: counts what this hart was doing (schedstat.hart[]).
+void sched_hart_tick(void);
 void sched_wake(struct proc *p);
 // The part of `ran` (time since picked) not yet charged by an earlier
 // tick of this run; marks it charged. For policies that charge at ticks.

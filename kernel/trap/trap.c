@@ -76,6 +76,7 @@ static const char *cause_name(uint64 scause)
 
 static void clock_tick(void)
 {
+  sched_hart_tick();   // what this hart was doing, before the tick wakes anyone
   if (cpuid() == platform.harts[0] || platform.nharts == 0) {
     acquire(&tickslock);
     ticks++;

@@ -2,7 +2,8 @@
 //   sched                     active policy and every process's class/signals
 //   sched set POLICY          switch policy (rr, mlfq, fair, adaptive)
 //   sched weight PID W        set a process's weight (fair, adaptive)
-//   sched stats               decisions and their cost, per policy
+//   sched stats               decisions and their cost, per policy; per-hart
+//                             counts (ticks, idle, waiting, migrations, IPIs)
 //   sched trace [N]           drain up to N trace records (default all) and
 //                             print one line each (tools/sched_trace.py reads them)
 //   sched trace drop          drain the trace, print only how many records
@@ -76,6 +77,16 @@ static int stats(void)
     printf("%-10s %-10lu %-15lu %-18lu %-10lu %lu\n", s->name, s->picks,
            s->pick_instret / picks, s->pick_time * 100 / picks, s->hook_calls,
            s->hook_instret / calls);
+  }
+  // Per-hart counts (book 7.9.1): what a per-hart design is judged by.
+  printf("HART TICKS      IDLE       IDLE-WAITING WAITING    PICKS      IDLE-PICKS "
+         "MIGRATIONS PREEMPT-IPI-OUT/IN KICK-OUT/IN\n");
+  for (int h = 0; h < st.nharts && h < NCPU; h++) {
+    struct schedhart *c = &st.hart[h];
+    printf("%-4d %-10lu %-10lu %-12lu %-10lu %-10lu %-10lu %-10lu %lu/%lu %lu/%lu\n", h,
+           c->ticks, c->idle_ticks, c->idle_waiting_ticks, c->waiting_ticks, c->picks,
+           c->idle_picks, c->migrations, c->preempt_ipis_sent, c->preempt_ipis_rcvd,
+           c->kicks_sent, c->kicks_rcvd);
   }
   return 0;
 }

@@ -1076,6 +1076,155 @@ static int case_adaptive_overload(void)
   return 1;
 }
 
+// ---------------------------------------------------------------- per-hart counts
+
+// The kernel's per-hart counts (schedctl.h struct schedhart, book 7.9.1),
+// attacked with loads whose counts are known: on one hart exactly, on more
+// harts within margins that do not depend on how much of the host the harts
+// got (every bound is against the ticks the harts did take). Hogs >
+// harts: nobody idles, nhogs - harts processes wait at every tick, and the
+// hogs must move between harts. One hog: the other harts idle, with nothing
+// waiting.
+#define HC_WINDOW 200      // ticks (of the tick counter) per measurement
+#define HC_MIN_TICKS 50    // a hart that took fewer was starved by the host
+#define HC_TRIES 3         // windows tried before a starved host is a skip
+
+static struct schedstat hc_before, hc_after;
+
+// Totals over harts of one window's counts (after - before).
+struct hc_sum {
+  uint64 ticks, idle, idle_waiting, waiting, picks, idle_picks, migrations;
+};
+
+// Runs nhogs hogs for a window under rr; sums the counts into *t. *starved
+// is set to the first hart that took fewer than HC_MIN_TICKS (-1: none).
+static int hc_window_once(int nhogs, struct hc_sum *t, int *nh, int *starved)
+{
+  int pids[MAXKIDS] = { 0 };
+  if (!use_policy("rr"))
+    return 0;
+  for (int i = 0; i < nhogs; i++)
+    if (!(pids[i] = start_child(hog)))
+      return reap(pids, i), 0;
+  sleep(20);   // every hog has run
+  uint64 t0 = rdtime();
+  int r = sched_stats(SLOT, &hc_before, 0, 0);
+  sleep(HC_WINDOW);
+  if (r >= 0)
+    r = sched_stats(SLOT, &hc_after, 0, 0);
+  uint64 span = rdtime() - t0;
+  reap(pids, nhogs);
+  if (r < 0)
+    return why("sched_stats: %s", errstr(r));
+  *nh = hc_after.nharts;
+  if (*nh < 1 || *nh > NCPU)
+    return why("sched_stats says %d harts", *nh);
+  memset(t, 0, sizeof(*t));
+  *starved = -1;
+  for (int h = 0; h < *nh; h++) {
+    struct schedhart *a = &hc_before.hart[h], *b = &hc_after.hart[h];
+    struct hc_sum d = { b->ticks - a->ticks, b->idle_ticks - a->idle_ticks,
+                        b->idle_waiting_ticks - a->idle_waiting_ticks,
+                        b->waiting_ticks - a->waiting_ticks, b->picks - a->picks,
+                        b->idle_picks - a->idle_picks, b->migrations - a->migrations };
+    printf("# hartcounts %d hogs hart %d: ticks %lu idle %lu idle-waiting %lu waiting %lu "
+           "picks %lu idle-picks %lu migrations %lu (window %lu us)\n", nhogs, h, d.ticks,
+           d.idle, d.idle_waiting, d.waiting, d.picks, d.idle_picks, d.migrations, span / US);
+    if (d.idle_waiting > d.idle || d.idle > d.ticks)
+      return why("hart %d: idle-waiting %lu > idle %lu or idle > ticks %lu", h,
+                 d.idle_waiting, d.idle, d.ticks);
+    if (d.ticks < HC_MIN_TICKS && *starved < 0)
+      *starved = h;
+    t->ticks += d.ticks;
+    t->idle += d.idle;
+    t->idle_waiting += d.idle_waiting;
+    t->waiting += d.waiting;
+    t->picks += d.picks;
+    t->idle_picks += d.idle_picks;
+    t->migrations += d.migrations;
+  }
+  return 1;
+}
+
+// hc_window_once until a window where no hart was starved, up to HC_TRIES.
+// Returns 1 with *starved < 0 when measured; prints SC-UNMEASURED (the test
+// skips) and returns 1 with *starved >= 0 when every window was starved.
+static int hc_window(int nhogs, struct hc_sum *t, int *nh, int *starved)
+{
+  for (int i = 0; i < HC_TRIES; i++) {
+    if (!hc_window_once(nhogs, t, nh, starved))
+      return 0;
+    if (*starved < 0)
+      return 1;
+  }
+  printf("SC-UNMEASURED hart_counts %d hogs: in each of %d windows of %d ticks a hart took "
+         "fewer than %d ticks (the host did not run it); last: hart %d\n", nhogs, HC_TRIES,
+         HC_WINDOW, HC_MIN_TICKS, *starved);
+  return 1;
+}
+
+static int case_hart_counts(void)
+{
+  struct hc_sum t;
+  int nh, starved;
+  // Hogs > harts (a hart count from the kernel's own counts: no sysinfo needed).
+  if (sched_stats(SLOT, &hc_before, 0, 0) < 0 || hc_before.nharts < 1)
+    return why("sched_stats gave no hart count");
+  int nhogs = hc_before.nharts + 3;
+  if (nhogs > MAXKIDS)
+    nhogs = MAXKIDS;
+  if (!hc_window(nhogs, &t, &nh, &starved))
+    return 0;
+  if (starved >= 0)
+    return 1;
+  if (t.picks == 0)
+    return why("%d hogs: no pick counted in %lu ticks", nhogs, t.ticks);
+  // nhogs - nh wait at every tick (one more while this process waits to run).
+  uint64 lo = t.ticks * (nhogs - nh) / nh, hi = t.ticks * (nhogs - nh + 1) / nh;
+  if (nh == 1) {
+    if (t.idle || t.idle_waiting || t.idle_picks || t.migrations)
+      return why("1 hart, %d hogs: idle %lu idle-waiting %lu idle-picks %lu migrations %lu "
+                 "(all must be 0)", nhogs, t.idle, t.idle_waiting, t.idle_picks, t.migrations);
+    if (t.waiting < lo || t.waiting > hi)
+      return why("1 hart, %d hogs: %lu waiting in %lu ticks, not %lu-%lu", nhogs, t.waiting,
+                 t.ticks, lo, hi);
+  } else {
+    // Work waiting while a hart idles: a global queue never lets it (a
+    // hart looks at the queue before it idles); 1/20 of the ticks is a
+    // wide margin for a wake racing a tick.
+    if (t.idle_waiting * 20 > t.ticks)
+      return why("%d harts, %d hogs: %lu idle-waiting ticks of %lu", nh, nhogs,
+                 t.idle_waiting, t.ticks);
+    if (t.idle * 10 > t.ticks)
+      return why("%d harts, %d hogs: harts idle %lu of %lu ticks", nh, nhogs, t.idle, t.ticks);
+    if (t.waiting * 2 < lo || t.waiting > hi * 2)
+      return why("%d harts, %d hogs: %lu waiting in %lu ticks, not %lu-%lu", nh, nhogs,
+                 t.waiting, t.ticks, lo / 2, hi * 2);
+    if (t.migrations == 0)
+      return why("%d harts, %d hogs, %lu picks: no migration counted", nh, nhogs, t.picks);
+  }
+  // One hog: every other hart idles with nothing waiting.
+  if (!hc_window(1, &t, &nh, &starved))
+    return 0;
+  if (starved >= 0)
+    return 1;
+  if (nh == 1) {
+    if (t.idle || t.idle_waiting || t.migrations)
+      return why("1 hart, 1 hog: idle %lu idle-waiting %lu migrations %lu (all must be 0)",
+                 t.idle, t.idle_waiting, t.migrations);
+    if (t.waiting * 10 > t.ticks)   // only this process, waiting a moment after its sleep
+      return why("1 hart, 1 hog: %lu waiting in %lu ticks", t.waiting, t.ticks);
+  } else {
+    // nh - 1 of nh harts idle: at least a third of the ticks on 3 harts.
+    if (t.idle * nh < t.ticks * (nh - 1) / 2)
+      return why("%d harts, 1 hog: idle %lu of %lu ticks", nh, t.idle, t.ticks);
+    if (t.idle_waiting * 10 > t.idle)
+      return why("%d harts, 1 hog: %lu of %lu idle ticks had work waiting", nh,
+                 t.idle_waiting, t.idle);
+  }
+  return 1;
+}
+
 static const struct testcase cases[] = {
   { "switch", case_switch },
   { "refuse", case_refuse },
@@ -1097,6 +1246,7 @@ static const struct testcase cases[] = {
   { "learned_nogaming", case_learned_nogaming },
   { "adaptive_overload", case_adaptive_overload },
   { "cputime_monotonic", case_cputime_monotonic },
+  { "hart_counts", case_hart_counts },
 };
 
 int main(int argc, char **argv)
