@@ -278,7 +278,10 @@ gradebench: all
 # The scheduler benchmark (figures, not tests; about 15 minutes): every
 # policy on every workload of user/tests/schedbench.c, written to
 # docs/results/scheduler.md with plots (python3-matplotlib, installed here
-# if missing; without it the page has tables only).
+# if missing; without it the page has tables only). Real-time multi-hart
+# figures are not published when the host's 1-minute load average went above
+# its core count: it prints why and what it would have written, and the page
+# keeps the last published ones (tools/schedbench_publish.py).
 schedbench: all
 	@tools/deps.sh plots || echo "schedbench: could not install python3-matplotlib: tables only"
 	/usr/bin/python3 tools/schedbench.py $(SCHEDBENCH_FLAGS)
