@@ -17,6 +17,9 @@ What "consistent, nothing leaked" means here (kernel/fs_format.h layout):
     one per subdirectory (its "..");  "." is never counted;
   - every block an inode uses is a data block, used once, and marked in
     the bitmap; every data block marked in the bitmap is used by an inode;
+  - a symbolic link (T_SYMLINK, lab fs) holds its target as data: 1 to
+    MAXPATH-1 bytes, in its first direct block, with no NUL in it;
+  - every allocated inode has a known type;
   - the superblock's regions (log, inodes, bitmap, data) follow each other
     and fit in the image; the log header holds at most nlog-1 blocks, each
     a home block past the log, named once (else recovery would write
@@ -36,7 +39,8 @@ ROOTINO = 1
 NDIRECT = 11
 NINDIRECT = BSIZE // 4
 DIRSIZ = 14
-T_DIR, T_FILE, T_DEVICE = 1, 2, 3
+T_DIR, T_FILE, T_DEVICE, T_SYMLINK = 1, 2, 3, 4
+MAXPATH = 128          # a symbolic link holds a path: 1..MAXPATH-1 bytes
 SUPER = struct.Struct("<8I")
 DINODE = struct.Struct("<hhhhI13I")   # type major minor nlink size addrs[NDIRECT+2]
 DIRENT = struct.Struct("<H14s")
@@ -232,6 +236,17 @@ class Image:
         return self.contents(self.inode(inum))
 
 
+def symlink_error(img, ip):
+    """What is wrong with symbolic link ip, or None."""
+    if not 0 < ip.size < MAXPATH:
+        return f"size {ip.size}, a target must be 1..{MAXPATH - 1} bytes"
+    if not ip.addrs[0] or any(ip.addrs[1:]):
+        return f"its target must be in its first direct block alone (addrs {list(ip.addrs)})"
+    if b"\0" in img.contents(ip):
+        return "its target holds a NUL byte"
+    return None
+
+
 def check(path):
     """Replay the log, then check the whole image; returns a Report."""
     raw = Path(path).read_bytes()
@@ -303,6 +318,12 @@ def check(path):
                 err(f"directory {inum}: nlink {ip.nlink}, expected {want}")
         elif ip.nlink != names[inum]:
             err(f"inode {inum}: nlink {ip.nlink}, {names[inum]} entries name it")
+        if ip.type not in (T_DIR, T_FILE, T_DEVICE, T_SYMLINK):
+            err(f"inode {inum} has unknown type {ip.type}")
+        elif ip.type == T_SYMLINK:
+            err_symlink = symlink_error(img, ip)
+            if err_symlink:
+                err(f"symbolic link {inum}: {err_symlink}")
         blocks, bad = img.blocks_of(ip)
         for b in bad:
             err(f"inode {inum} points at block {b}, outside the data area")

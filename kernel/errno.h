@@ -48,6 +48,8 @@
 #define E_CELLDEAD    35   // the cell has been destroyed
 
 #define E_SEALED      36   // the file is sealed by the image builder: read and run it only
-#define E_MAX         36
+// File system, more (lab 9: symbolic links, kernel/fs/symlink.c)
+#define E_LOOP        37   // too many symbolic links in one path walk (a loop?), or O_NOFOLLOW met one
+#define E_MAX         37
 
 #endif

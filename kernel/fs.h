@@ -55,11 +55,20 @@ int namecmp(const char *s, const char *t);
 // The root directory of the file system (a new reference).
 struct inode *iroot(void);
 // Path walks that stay below a directory capability's boundary (see
-// namex in fs.c): start is the directory the walk begins in, *depth how
-// far it is below the boundary (updated to the result's). 0 on failure,
-// with *err = -E_NOENT or -E_ESCAPE (".." above the boundary).
-struct inode *namei_in(struct inode *start, int *depth, const char *path, int *err);
-struct inode *nameiparent_in(struct inode *start, int *depth, const char *path,
-                             char *name, int *err);
+// namex in fs.c). ws is where the walk starts (dircap_begin): its
+// directory, how far that is below the boundary, and the boundary itself.
+// Return an unlocked inode with a new reference and in *depth how far it
+// is below the boundary; or 0 with *err = -E_NOENT, -E_ESCAPE (".."
+// above the boundary), -E_LOOP (symbolic links: too many, or a loop),
+// -E_NAMETOOLONG. namei_in follows a symbolic link that is the last
+// element only with NAMEI_FOLLOW (links met on the way are always
+// followed); nameiparent_in stops one element early, leaving it in name.
+struct walkstart;
+#define NAMEI_NOFOLLOW 0
+#define NAMEI_FOLLOW   1
+struct inode *namei_in(const struct walkstart *ws, const char *path, int follow, int *depth,
+                       int *err);
+struct inode *nameiparent_in(const struct walkstart *ws, const char *path, char *name,
+                             int *depth, int *err);
 
 #endif

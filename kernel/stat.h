@@ -5,11 +5,14 @@
 #define T_DIR     1   // directory
 #define T_FILE    2   // regular file
 #define T_DEVICE  3   // device file
+#if LAB >= 9
+#define T_SYMLINK 4   // symbolic link: its data is the target path (lab 9)
+#endif
 
 struct stat {
   int dev;      // file-system device number
   uint ino;     // inode number
-  short type;   // T_DIR, T_FILE or T_DEVICE
+  short type;   // T_DIR, T_FILE, T_DEVICE (or T_SYMLINK)
   short nlink;  // number of links to the file
   uint64 size;  // size in bytes
 };

@@ -86,6 +86,11 @@
 #define SYS_mmap         64   // mmap(addr, len, prot, flags, fd, off): map a file
 #define SYS_munmap       65   // munmap(addr, len): unmap, writing shared pages back
 #endif
+#if LAB >= 9
+// Symbolic links (lab 9; kernel/fs/symlink.c, docs/labs/fs.md)
+#define SYS_symlink      67   // symlink(target, path): make a symbolic link
+#define SYS_readlink     68   // readlink(path, buf, n): a link's target
+#endif
 
 #define NSYSCALL     80   // size of the dispatch table; a number without a handler gives -E_NOSYS
 

@@ -27,6 +27,10 @@ int unlink(const char *path);
 int fstat(int fd, struct stat *st);
 int fsync(int fd);   // returns once every ended operation is on disk; needs CAP_R_WRITE
 int link(const char *old, const char *new);
+#if LAB >= 9
+int symlink(const char *target, const char *path);  // path names a new link to target
+int readlink(const char *path, char *buf, int n);   // bytes of the target (no NUL)
+#endif
 int mkdir(const char *path);
 int chdir(const char *path);
 int dup(int fd);

@@ -74,6 +74,33 @@ def test_wrong_link_count(image, tmp_path):
     assert any(f"inode {inum}: nlink 2" in e for e in rep.errors)
 
 
+def test_symbolic_link_checked(image, tmp_path):
+    """A link (lab fs) whose data is its target: a sound one passes; one that
+    is empty, too long for a path, or holds a NUL is reported; so is an
+    inode of a type nobody knows."""
+    readme = image.inode(image.lookup("/README"))
+    b = readme.addrs[0]
+    image.data[b * BSIZE:b * BSIZE + 9] = b"../target"
+    set_inode(image, readme.inum, type=fsck.T_SYMLINK, size=9, addrs=[b] + [0] * 12)
+    for extra in readme.addrs[1:]:   # give the rest of README's blocks back
+        if extra:
+            flip_bitmap(image, extra)
+    if readme.addrs[fsck.NDIRECT]:
+        for ptr in image.words(readme.addrs[fsck.NDIRECT]):
+            if ptr:
+                flip_bitmap(image, ptr)
+    assert check(image, tmp_path).errors == []
+    for fields, words in [({"size": 0}, "size 0"), ({"size": fsck.MAXPATH}, "size 128"),
+                          ({"type": 9}, "unknown type 9")]:
+        set_inode(image, readme.inum, **fields)
+        rep = check(image, tmp_path)
+        assert any(f"{readme.inum}" in e and words in e for e in rep.errors), rep.errors
+        set_inode(image, readme.inum, type=fsck.T_SYMLINK, size=9)
+    image.data[b * BSIZE + 2] = 0
+    rep = check(image, tmp_path)
+    assert any("NUL" in e for e in rep.errors), rep.errors
+
+
 def test_used_block_free_in_bitmap(image, tmp_path):
     b = image.inode(image.lookup("/README")).addrs[0]
     flip_bitmap(image, b)

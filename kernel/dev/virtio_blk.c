@@ -21,6 +21,7 @@
 #include "fs/bio.h"
 #include "dev/virtio.h"
 #include "dev/virtio_blk.h"
+#include "dev/power.h"
 
 #define QSIZE 32    // descriptors; a request uses 3, so 10 can be in flight
 
@@ -241,6 +242,17 @@ static void submit(int h)
   *reg(VIRTIO_MMIO_QUEUE_NOTIFY) = 0;
 }
 
+// Armed by virtio_blk_cut: how many more write requests may reach the
+// disk (disk.lock); 0 = not armed.
+static int cut_in;
+
+void virtio_blk_cut(int nwrites)
+{
+  acquire(&disk.lock);
+  cut_in = nwrites;
+  release(&disk.lock);
+}
+
 void virtio_blk_rw(struct buf *b, int write)
 {
   uint64 sectors = BSIZE / VIRTIO_BLK_SECTOR_SIZE;
@@ -248,6 +260,12 @@ void virtio_blk_rw(struct buf *b, int write)
     panic("virtio_blk: block beyond the end of the disk");
 
   acquire(&disk.lock);
+  if (write && cut_in > 0 && --cut_in == 0) {
+    // Every earlier write has completed (each waits for its own), so the
+    // disk now holds exactly what a power failure at this moment leaves.
+    printf("diskcut: power cut before writing block %d\n", (int)b->blockno);
+    poweroff(VIRTIO_BLK_CUT_STATUS);
+  }
   while (disk.nfree < 3)
     sleep(&disk.nfree, &disk.lock);
 

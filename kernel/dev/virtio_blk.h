@@ -13,6 +13,11 @@ void virtio_blk_rw(struct buf *b, int write);   // sleeps until the transfer is 
 // around its commit point (log.c).
 void virtio_blk_flush(void);
 void virtio_blk_intr(void);
+// Crash testing (fs/diskcut.c): power the machine off, QEMU exit status
+// VIRTIO_BLK_CUT_STATUS, instead of issuing the nwrites-th write request
+// from now (nwrites 0: disarm). Only writes count; reads and flushes pass.
+#define VIRTIO_BLK_CUT_STATUS 77
+void virtio_blk_cut(int nwrites);
 extern int virtio_blk_irq;   // PLIC source of the disk, set by virtio_blk_init (0 = no disk)
 
 #endif

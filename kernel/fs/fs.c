@@ -3,9 +3,8 @@
 //   blocks       balloc/bfree keep the free bitmap (fs_format.h layout)
 //   inodes       an in-memory table caches on-disk inodes; a sleep lock per
 //                inode guards its contents, a spinlock guards the table
-//   file data    bmap maps a file's block index to a disk block through
-//                direct, singly-indirect and doubly-indirect pointers;
-//                readi/writei move bytes, itrunc frees everything
+//   file data    bmap (bmap.c) maps a file's block index to a disk block;
+//                readi/writei move bytes, itrunc (bmap.c) frees everything
 //   directories  files of struct dirent; dirlookup/dirlink
 //   paths        namei_in/nameiparent_in walk a path one element at a time,
 //                never above the boundary of the directory capability
@@ -29,6 +28,11 @@
 #include "fs/bio.h"
 #include "fs/log.h"
 #include "fs.h"
+#include "fs/bmap.h"
+#include "fs/dircap.h"
+#if LAB >= 9
+#include "fs/symlink.h"
+#endif
 
 struct superblock sb;   // one file system (ROOTDEV), read by fsinit
 
@@ -83,7 +87,7 @@ static uint claim_in_bitmap(int dev, uint first)
 
 // Allocate a zeroed block. Returns 0 when the disk is full. (Block 0 is the
 // boot block, always marked used, so 0 can never be a real answer.)
-static uint balloc(uint dev)
+uint balloc(uint dev)
 {
   for (uint first = 0; first < sb.size; first += BPB) {
     uint bno = claim_in_bitmap(dev, first);
@@ -95,7 +99,7 @@ static uint balloc(uint dev)
   return 0;
 }
 
-static void bfree(int dev, uint bno)
+void bfree(int dev, uint bno)
 {
   if (bno == 0 || bno >= sb.size)
     panic("bfree: block number out of range");
@@ -277,90 +281,7 @@ void stati(struct inode *ip, struct stat *st)
   st->size = ip->size;
 }
 
-// ---------------------------------------------------------------- block map
-
-// The block number stored in *slot, allocating one if it is 0 and alloc is
-// set. `holder` is the indirect block containing the slot (logged when it
-// changes), or 0 for a slot in the inode itself (written by iupdate later).
-// Returns 0 if the slot is empty and could not be filled.
-static uint fill_slot(uint dev, uint *slot, int alloc, struct buf *holder)
-{
-  if (*slot == 0 && alloc) {
-    *slot = balloc(dev);
-    if (*slot && holder)
-      log_write(holder);
-  }
-  return *slot;
-}
-
-// Entry idx of indirect block `ind`, allocated on demand.
-static uint indirect_entry(uint dev, uint ind, uint idx, int alloc)
-{
-  struct buf *b = bread(dev, ind);
-  uint bno = fill_slot(dev, (uint *)b->data + idx, alloc, b);
-  brelse(b);
-  return bno;
-}
-
-// Disk block holding block bn of the file, or 0 if there is none (not
-// allocated and alloc==0, disk full, or bn beyond MAXFILE).
-static uint bmap(struct inode *ip, uint bn, int alloc)
-{
-  uint dev = ip->dev;
-
-  if (bn < NDIRECT)
-    return fill_slot(dev, &ip->addrs[bn], alloc, 0);
-  bn -= NDIRECT;
-
-  if (bn < NINDIRECT) {
-    uint ind = fill_slot(dev, &ip->addrs[NDIRECT], alloc, 0);
-    return ind ? indirect_entry(dev, ind, bn, alloc) : 0;
-  }
-  bn -= NINDIRECT;
-
-  if (bn < NDINDIRECT) {
-    uint top = fill_slot(dev, &ip->addrs[NDIRECT + 1], alloc, 0);
-    if (top == 0)
-      return 0;
-    uint mid = indirect_entry(dev, top, bn / NINDIRECT, alloc);
-    return mid ? indirect_entry(dev, mid, bn % NINDIRECT, alloc) : 0;
-  }
-  return 0;
-}
-
-// Free an indirect block and, `depth` levels down, every block it points to.
-static void free_tree(uint dev, uint bno, int depth)
-{
-  if (depth > 0) {
-    struct buf *b = bread(dev, bno);
-    uint *a = (uint *)b->data;
-    for (uint i = 0; i < NINDIRECT; i++)
-      if (a[i])
-        free_tree(dev, a[i], depth - 1);
-    brelse(b);
-  }
-  bfree(dev, bno);
-}
-
-// Free every data block of the file and set its size to 0. Caller holds
-// ip->lock, inside an op. Only bitmap blocks and the inode block are
-// logged, so even the largest file fits in one operation.
-void itrunc(struct inode *ip)
-{
-  for (int i = 0; i < NDIRECT + 2; i++) {
-    if (ip->addrs[i] == 0)
-      continue;
-    int depth = i < NDIRECT ? 0 : i - NDIRECT + 1;
-    free_tree(ip->dev, ip->addrs[i], depth);
-    ip->addrs[i] = 0;
-  }
-  ip->size = 0;
-  iupdate(ip);
-}
-
 // ---------------------------------------------------------------- file data
-
-#define MAXBYTES ((uint64)MAXFILE * BSIZE)
 
 static uint min_u(uint a, uint b)
 {
@@ -401,7 +322,7 @@ int writei(struct inode *ip, int user_src, uint64 src, uint off, uint n)
 {
   if (off > ip->size || off + n < off)
     return -E_INVAL;
-  if ((uint64)off + n > MAXBYTES)
+  if (n > 0 && !bmap_holds((off + n - 1) / BSIZE))
     return -E_TOOBIG;
 
   uint done = 0;
@@ -531,23 +452,33 @@ struct inode *iroot(void)
   return iget(ROOTDEV, ROOTINO);
 }
 
-// Walk path from start, a directory *depth levels below the boundary of
-// the directory capability the walk began with (dircap.h). Every element
-// other than "." and ".." goes one level down, ".." one level up; a ".."
-// that would climb above the boundary fails with -E_ESCAPE (the real root
-// is its own "..", so at the file-system root ".." stays put: no climb).
-// Directories cannot be hard-linked or moved, so the count is exact; a
-// removed directory (nlink 0) has no ".." (its parent may be gone and its
-// inode number reused elsewhere), so ".." from it is -E_NOENT.
+// Walk path from ws's directory, ws->depth levels below ws->base, the
+// boundary of the directory capability the walk began with (dircap.h).
+// Every element other than "." and ".." goes one level down, ".." one
+// level up; a ".." that would climb above the boundary fails with
+// -E_ESCAPE (the real root is its own "..", so at the file-system root
+// ".." stays put: no climb). Directories cannot be hard-linked or moved,
+// so the count is exact; a removed directory (nlink 0) has no ".." (its
+// parent may be gone and its inode number reused elsewhere), so ".." from
+// it is -E_NOENT.
+// A symbolic link met on the way (and the last element, with follow) is
+// followed by symlink_follow (symlink.c): the walk goes on through its
+// target under the same boundary and depth count.
 // With want_parent, stop one element early: return the parent directory
 // and leave the last element in name. Returns an unlocked inode with a new
 // reference and its depth in *depth, or 0 with *err = -E_NOENT (an element
-// is missing or not a directory) or -E_ESCAPE.
-static struct inode *namex(struct inode *start, int *depth, const char *path,
-                           int want_parent, char *name, int *err)
+// is missing or not a directory), -E_ESCAPE, or an error of
+// symlink_follow.
+static struct inode *namex(const struct walkstart *ws, const char *path, int want_parent,
+                           int follow, char *name, int *depth, int *err)
 {
-  struct inode *ip = idup(start);
-  int d = *depth;
+  struct inode *ip = idup(ws->dir);
+  int d = ws->depth;
+#if LAB >= 9
+  struct walk w;
+  w.base = ws->base;
+  w.links = 0;
+#endif
 
   while ((path = skipelem(path, name)) != 0) {
     ilock(ip);
@@ -564,11 +495,34 @@ static struct inode *namex(struct inode *start, int *depth, const char *path,
     int up = namecmp(name, "..") == 0;
     uint here = ip->inum;
     struct inode *next = (up && ip->nlink == 0) ? 0 : dirlookup(ip, name, 0);
-    iunlockput(ip);   // before locking next: next may be ip itself (".")
+    iunlock(ip);   // before locking next: next may be ip itself (".")
     if (next == 0) {
+      iput(ip);
       *err = -E_NOENT;
       return 0;
     }
+#if LAB >= 9
+    if (!up && (follow || *path != 0)) {
+      ilock(next);
+      if (next->type == T_SYMLINK) {
+        w.dir = ip;   // the link's directory: where a relative target starts
+        w.depth = d;
+        int r = symlink_follow(&w, next, path);
+        iunlockput(next);
+        ip = w.dir;
+        if (r < 0) {
+          iput(ip);
+          *err = r;
+          return 0;
+        }
+        d = w.depth;
+        path = w.path;
+        continue;
+      }
+      iunlock(next);
+    }
+#endif
+    iput(ip);
     if (up && next->inum != here) {
       if (d == 0) {
         iput(next);
@@ -590,14 +544,15 @@ static struct inode *namex(struct inode *start, int *depth, const char *path,
   return ip;
 }
 
-struct inode *namei_in(struct inode *start, int *depth, const char *path, int *err)
+struct inode *namei_in(const struct walkstart *ws, const char *path, int follow, int *depth,
+                       int *err)
 {
   char name[DIRSIZ];
-  return namex(start, depth, path, 0, name, err);
+  return namex(ws, path, 0, follow, name, depth, err);
 }
 
-struct inode *nameiparent_in(struct inode *start, int *depth, const char *path,
-                             char *name, int *err)
+struct inode *nameiparent_in(const struct walkstart *ws, const char *path, char *name,
+                             int *depth, int *err)
 {
-  return namex(start, depth, path, 1, name, err);
+  return namex(ws, path, 1, 0, name, depth, err);
 }

@@ -15,9 +15,9 @@
 // overflows the log. It admits waiters in the order they arrived (a
 // ticket each): otherwise a process looping on writes, which is running
 // when its own commit ends and wakes everybody, would get in again before
-// the woken ones run, and on one hart would starve them for good. The
-// log area is written through a private staging buffer, not the cache, so
-// a commit needs no cache slot beyond the pinned blocks themselves.
+// the woken ones run, and on one hart would starve them for good. How a
+// group reaches the disk (the four steps above, and recovery at boot) is
+// logcommit.c's job.
 //
 // So end_op() returns before its blocks are on disk whenever another
 // operation of its group is still running. log_sync() (fsync) is the way
@@ -32,21 +32,20 @@
 #include "lib/klib.h"
 #include "fs_format.h"
 #include "fs/bio.h"
-#include "dev/virtio_blk.h"
 #include "fs/log.h"
+#include "fs/logdisk.h"
+#include "fs/diskcut.h"
 
 // Cache buffers kept out of the log's reach, so readers and running
 // operations always find a free one while the group's blocks are pinned.
 #define BUF_SPARE 6
 
 static struct {
-  // Protects every field below but dev, start and capacity. While
-  // committing is set no operation is running and begin_op() waits, so
-  // the committer uses lh and the staging buffer without holding the lock.
+  // Protects every field below but area. While committing is set no
+  // operation is running and begin_op() waits, so the committer uses lh
+  // without holding the lock.
   struct spinlock lock;
-  int dev;
-  uint start;           // block number of the log header
-  uint capacity;        // most blocks one group may write
+  struct logarea area;  // where the log is on disk (set once, at boot)
   int outstanding;      // operations between begin_op() and end_op()
   int committing;       // a commit is running
   int closing;          // log_sync() waits for this group: admit nobody new
@@ -56,119 +55,38 @@ static struct {
   struct logheader lh;  // blocks recorded by the current group
 } log;
 
-// Staging buffer for log-area reads and writes (commit and recovery only).
-static struct buf stage;
-
 static uint min_u(uint a, uint b)
 {
   return a < b ? a : b;
 }
 
-static void stage_read(uint blockno)
-{
-  stage.dev = log.dev;
-  stage.blockno = blockno;
-  virtio_blk_rw(&stage, 0);
-}
-
-static void stage_write(uint blockno)
-{
-  stage.dev = log.dev;
-  stage.blockno = blockno;
-  virtio_blk_rw(&stage, 1);
-}
-
-static void write_head(void)
-{
-  struct logheader *h = (struct logheader *)stage.data;
-  memset(stage.data, 0, BSIZE);
-  h->n = log.lh.n;
-  for (uint i = 0; i < log.lh.n; i++)
-    h->block[i] = log.lh.block[i];
-  stage_write(log.start);
-}
-
-static void read_head(uint fs_size)
-{
-  stage_read(log.start);
-  memmove(&log.lh, stage.data, sizeof(log.lh));
-  if (log.lh.n > log.capacity)
-    panic("log: corrupt header (too many blocks); bad file-system image?");
-  for (uint i = 0; i < log.lh.n; i++)
-    if (log.lh.block[i] >= fs_size)
-      panic("log: corrupt header (block out of range); bad file-system image?");
-}
-
-// Replay a committed group found in the log at boot.
-static void recover(uint fs_size)
-{
-  read_head(fs_size);
-  for (uint i = 0; i < log.lh.n; i++) {
-    stage_read(log.start + 1 + i);
-    struct buf *home = bread(log.dev, log.lh.block[i]);
-    memmove(home->data, stage.data, BSIZE);
-    bwrite(home);
-    brelse(home);
-  }
-  if (log.lh.n > 0)
-    printf("log: replayed %d blocks\n", (int)log.lh.n);
-  log.lh.n = 0;
-  write_head();
-}
-
 void initlog(int dev, struct superblock *sb)
 {
   initlock(&log.lock, "log");
-  log.dev = dev;
-  log.start = sb->logstart;
-  log.capacity = min_u(sb->nlog - 1, LOGBLOCKS);
-  log.capacity = min_u(log.capacity, NBUF - BUF_SPARE);
-  log.capacity = min_u(log.capacity, NELEM(log.lh.block));
-  if (sb->nlog < 1 || log.capacity < MAXOPBLOCKS)
+  log.area.dev = dev;
+  log.area.start = sb->logstart;
+  log.area.capacity = min_u(sb->nlog - 1, LOGBLOCKS);
+  log.area.capacity = min_u(log.area.capacity, NBUF - BUF_SPARE);
+  log.area.capacity = min_u(log.area.capacity, NELEM(log.lh.block));
+  if (sb->nlog < 1 || log.area.capacity < MAXOPBLOCKS)
     panic("log: log area too small for one operation");
-  recover(sb->size);
-}
-
-// Step 1: copy the cached blocks into the log area.
-static void copy_to_log(void)
-{
-  for (uint i = 0; i < log.lh.n; i++) {
-    struct buf *b = bread(log.dev, log.lh.block[i]);   // pinned: a cache hit
-    memmove(stage.data, b->data, BSIZE);
-    brelse(b);
-    stage_write(log.start + 1 + i);
-  }
-}
-
-// Step 3: write the blocks home and let the cache recycle them again.
-static void install(void)
-{
-  for (uint i = 0; i < log.lh.n; i++) {
-    struct buf *b = bread(log.dev, log.lh.block[i]);
-    bwrite(b);
-    bunpin(b);
-    brelse(b);
-  }
+  diskcut_init();
+  log_recover(&log.area, sb->size);
 }
 
 static void commit(void)
 {
   if (log.lh.n == 0)
-    return;
-  copy_to_log();
-  virtio_blk_flush();   // the logged blocks are stable before the header names them
-  write_head();      // step 2: from here on the group survives a crash
-  virtio_blk_flush();   // the commit point itself is stable (fsync's promise)
-  install();
-  virtio_blk_flush();   // home blocks stable before the header stops naming them
-  log.lh.n = 0;
-  write_head();      // step 4
+    return;   // an operation that wrote nothing: no disk write at all
+  diskcut_commit_begin();
+  log_commit_group(&log.area, &log.lh);
+  diskcut_commit_end();
 }
 
 // Would one more operation fit in the current group?
 static int room_for_one_more(void)
 {
-  return log.lh.n + (uint)(log.outstanding + 1) * MAXOPBLOCKS <= log.capacity;
+  return log.lh.n + (uint)(log.outstanding + 1) * MAXOPBLOCKS <= log.area.capacity;
 }
 
 // A waiter must not give up its ticket (say, when killed): everybody
@@ -243,7 +161,7 @@ void log_write(struct buf *b)
     if (log.lh.block[i] == b->blockno)
       break;   // already in this group: one log slot per block
   if (i == log.lh.n) {
-    if (log.lh.n >= log.capacity)
+    if (log.lh.n >= log.area.capacity)
       panic("log_write: group too big for the log");
     log.lh.block[log.lh.n++] = b->blockno;
     bpin(b);

@@ -132,8 +132,8 @@ int exec_load(struct proc *target, char *path, char **argv, struct image *img)
   if ((err = dircap_begin(myproc(), DIRCAP_PATH, path, CAP_R_LOOKUP | CAP_R_EXEC, &ws)) < 0)
     return err;
   begin_op();
-  int depth = ws.depth;
-  struct inode *ip = namei_in(ws.dir, &depth, path, &err);
+  int depth;
+  struct inode *ip = namei_in(&ws, path, NAMEI_FOLLOW, &depth, &err);
   if (!ip) {
     end_op();
     return err;

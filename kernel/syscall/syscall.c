@@ -95,6 +95,9 @@ static uint64 (*const handlers[NSYSCALL])(void) = {
   // File mappings
   [SYS_mmap] = sys_mmap,             [SYS_munmap] = sys_munmap,
 #endif
+#if LAB >= 9
+  [SYS_symlink] = sys_symlink,   [SYS_readlink] = sys_readlink,
+#endif
 };
 
 void syscall(void)

@@ -151,15 +151,17 @@ uint64 sys_fsync(void)
 
 // Make a new inode of `type` at path, walking from ws, or (for T_FILE)
 // return the existing regular file or device there. Returns it locked, or
-// 0 with *err set. Caller is inside a log operation.
+// 0 with *err set. Caller is inside a log operation. A symbolic link's
+// target (T_SYMLINK; 0 for other types) is written before the link gets
+// its name, so no walk ever finds a link without its target.
 static struct inode *create(struct walkstart *ws, const char *path, short type,
-                            short major, short minor, int *err)
+                            short major, short minor, const char *target, int *err)
 {
   char name[DIRSIZ];
   struct inode *dp, *ip;
-  int depth = ws->depth;
+  int depth;
 
-  if ((dp = nameiparent_in(ws->dir, &depth, path, name, err)) == 0)
+  if ((dp = nameiparent_in(ws, path, name, &depth, err)) == 0)
     return 0;
   ilock(dp);
   if (dp->nlink == 0) {   // removed: dirlink would refuse; fail before allocating
@@ -189,7 +191,14 @@ static struct inode *create(struct walkstart *ws, const char *path, short type,
   iupdate(ip);
 
   int r = 0;
-  if (type == T_DIR) {
+#if LAB >= 9
+  if (target) {
+    int len = strlen(target);
+    r = writei(ip, 0, (uint64)target, 0, len);
+    r = r == len ? 0 : r < 0 ? r : -E_NOSPC;
+  }
+#endif
+  if (r == 0 && type == T_DIR) {
     // "." does not count as a link (it would keep the directory alive);
     // ".." is counted on the parent below.
     if ((r = dirlink(ip, ".", ip->inum)) == 0)
@@ -247,11 +256,25 @@ static struct inode *open_inode(struct walkstart *ws, const char *path, int omod
                                 int *err)
 {
   struct inode *ip;
-  int depth = ws->depth;
+  int depth;
 
-  if (omode & O_CREATE)
-    return create(ws, path, T_FILE, 0, 0, err);
-  if ((ip = namei_in(ws->dir, &depth, path, err)) == 0)
+  if (omode & O_CREATE) {
+    ip = create(ws, path, T_FILE, 0, 0, 0, err);
+#if LAB >= 9
+    // The name is taken by a symbolic link: open what it names, which
+    // must exist (a dangling link is not created through).
+    if (ip == 0 && *err == -E_EXIST && !(omode & O_NOFOLLOW) &&
+        (ip = namei_in(ws, path, NAMEI_FOLLOW, &depth, err)) != 0)
+      ilock(ip);
+#endif
+    return ip;
+  }
+#if LAB >= 9
+  int follow = (omode & O_NOFOLLOW) ? NAMEI_NOFOLLOW : NAMEI_FOLLOW;
+#else
+  int follow = NAMEI_FOLLOW;
+#endif
+  if ((ip = namei_in(ws, path, follow, &depth, err)) == 0)
     return 0;
   ilock(ip);
   return ip;
@@ -262,6 +285,10 @@ static int open_check(struct inode *ip, int omode)
 {
   if (ip->type == T_DIR && (omode & (O_WRONLY | O_RDWR)))
     return -E_ISDIR;
+#if LAB >= 9
+  if (ip->type == T_SYMLINK)
+    return -E_LOOP;   // only O_NOFOLLOW stops at a link
+#endif
   if (ip->type == T_DEVICE && (ip->major < 0 || ip->major >= NDEV))
     return -E_INVAL;
   if (isealed(ip) && (omode & (O_WRONLY | O_RDWR | O_TRUNC)))
@@ -280,7 +307,12 @@ static int open_at(int dirslot, const char *path, int omode)
   int err;
 
   uint32 rights = open_rights(omode);
-  if (rights == 0 || (omode & ~(O_WRONLY | O_RDWR | O_CREATE | O_TRUNC)))
+#if LAB >= 9
+  int known = O_WRONLY | O_RDWR | O_CREATE | O_TRUNC | O_NOFOLLOW;
+#else
+  int known = O_WRONLY | O_RDWR | O_CREATE | O_TRUNC;
+#endif
+  if (rights == 0 || (omode & ~known))
     return -E_INVAL;
   if ((err = dircap_begin(myproc(), dirslot, path, open_needs(omode), &ws)) < 0)
     return err;
@@ -367,7 +399,7 @@ uint64 sys_mkdir(void)
   if ((err = path_start(0, path, CAP_R_LOOKUP | CAP_R_CREATE, &ws)) < 0)
     return err;
   begin_op();
-  struct inode *ip = create(&ws, path, T_DIR, 0, 0, &err);
+  struct inode *ip = create(&ws, path, T_DIR, 0, 0, 0, &err);
   if (ip)
     iunlockput(ip);
   end_op();
@@ -387,7 +419,7 @@ uint64 sys_mknod(void)
   if (major < 0 || major >= NDEV || minor < 0 || minor > 0x7fff)
     return -E_INVAL;
   begin_op();
-  struct inode *ip = create(&ws, path, T_DEVICE, major, minor, &err);
+  struct inode *ip = create(&ws, path, T_DEVICE, major, minor, 0, &err);
   if (ip)
     iunlockput(ip);   // a new device: create() reuses existing ones only for T_FILE
   end_op();
@@ -400,8 +432,8 @@ uint64 sys_mknod(void)
 static int link_into(struct inode *ip, struct walkstart *ws, const char *newpath)
 {
   char name[DIRSIZ];
-  int err, depth = ws->depth;
-  struct inode *dp = nameiparent_in(ws->dir, &depth, newpath, name, &err);
+  int err, depth;
+  struct inode *dp = nameiparent_in(ws, newpath, name, &depth, &err);
   if (dp == 0)
     return err;
   ilock(dp);
@@ -422,8 +454,8 @@ uint64 sys_link(void)
     return err;
 
   begin_op();
-  int depth = from.depth;
-  struct inode *ip = namei_in(from.dir, &depth, old, &err);
+  int depth;
+  struct inode *ip = namei_in(&from, old, NAMEI_NOFOLLOW, &depth, &err);
   if (ip == 0) {
     end_op();
     return err;
@@ -455,6 +487,61 @@ uint64 sys_link(void)
   return err;
 }
 
+#if LAB >= 9
+// symlink(target, path): a new symbolic link at path whose data is target.
+// The target is not looked at now (it may not exist yet); every walk that
+// follows the link resolves it under its own capability (symlink.c).
+// Needs CAP_R_LOOKUP and CAP_R_CREATE on the walk's start, like mknod.
+uint64 sys_symlink(void)
+{
+  char target[MAXPATH], path[MAXPATH];
+  struct walkstart ws;
+  int err;
+
+  int n = argstr(0, target, MAXPATH);
+  if (n < 0)
+    return n;
+  if (target[0] == 0)
+    return -E_NOENT;
+  if ((err = path_start(1, path, CAP_R_LOOKUP | CAP_R_CREATE, &ws)) < 0)
+    return err;
+  begin_op();
+  struct inode *ip = create(&ws, path, T_SYMLINK, 0, 0, target, &err);
+  if (ip)
+    iunlockput(ip);
+  end_op();
+  return ip ? 0 : err;
+}
+
+// readlink(path, buf, n): copy up to n bytes of the target of the link at
+// path (the last element is not followed) into buf, without a NUL.
+// Returns the bytes copied, -E_INVAL if path is not a link. Needs
+// CAP_R_LOOKUP and CAP_R_READ on the walk's start.
+uint64 sys_readlink(void)
+{
+  char path[MAXPATH];
+  struct walkstart ws;
+  int err;
+
+  uint64 buf = argaddr(1);
+  int n = argint(2);
+  if (n < 0)
+    return -E_INVAL;
+  if ((err = path_start(0, path, CAP_R_LOOKUP | CAP_R_READ, &ws)) < 0)
+    return err;
+  begin_op();
+  int depth;
+  struct inode *ip = namei_in(&ws, path, NAMEI_NOFOLLOW, &depth, &err);
+  if (ip) {
+    ilock(ip);
+    err = ip->type != T_SYMLINK ? -E_INVAL : readi(ip, 1, buf, 0, n);
+    iunlockput(ip);
+  }
+  end_op();
+  return err;
+}
+
+#endif
 // Is directory dp empty apart from "." and ".."? dp is locked.
 static int dir_is_empty(struct inode *dp)
 {
@@ -512,8 +599,8 @@ uint64 sys_unlink(void)
     return err;
 
   begin_op();
-  int depth = ws.depth;
-  struct inode *dp = nameiparent_in(ws.dir, &depth, path, name, &err);
+  int depth;
+  struct inode *dp = nameiparent_in(&ws, path, name, &depth, &err);
   if (dp == 0) {
     end_op();
     return err;
@@ -538,8 +625,8 @@ uint64 sys_chdir(void)
   if ((err = path_start(0, path, CAP_R_LOOKUP, &ws)) < 0)
     return err;
   begin_op();
-  int depth = ws.depth;
-  struct inode *ip = namei_in(ws.dir, &depth, path, &err);
+  int depth;
+  struct inode *ip = namei_in(&ws, path, NAMEI_FOLLOW, &depth, &err);
   if (ip == 0) {
     end_op();
     return err;

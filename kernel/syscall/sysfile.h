@@ -20,5 +20,9 @@ uint64 sys_chdir(void);
 uint64 sys_openat(void);
 uint64 sys_setdir(void);
 uint64 sys_fsync(void);
+#if LAB >= 9
+uint64 sys_symlink(void);
+uint64 sys_readlink(void);
+#endif
 
 #endif

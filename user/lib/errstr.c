@@ -48,6 +48,7 @@ static const char *const messages[E_MAX + 1] = {
   [E_CELLDEAD]    = "cell destroyed",
   // Files the image builder installed (kernel/fs_format.h)
   [E_SEALED]      = "sealed by the image builder",
+  [E_LOOP]        = "too many symbolic links",
 };
 
 // Accepts the negative value a system call returned, or the positive code.
