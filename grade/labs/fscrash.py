@@ -69,6 +69,7 @@ class Cut:
     write: int
     happened: bool
     problems: list = field(default_factory=list)
+    log: object = None      # the console log of the cut boot
 
 
 def _boot(name, append, workdir, log, cpus, image=None, timeout=120):
@@ -88,22 +89,23 @@ def cut_round(seed, step, write, cpus, workdir, log_stem):
     tag = f"{step}-{write}"
     where = (f"power cut before disk write {write} of the commit of step {step} "
              f"({STEPS[step]}; seed {seed}, {cpus} hart(s))")
+    log = zenith.LOG_DIR / f"{log_stem}-cut{tag}.log"
     status, console, disk = _boot(
         f"cut{tag}", f"diskcut=fscrash:{commit}:{write} run=fscrash work {seed}", workdir,
-        zenith.LOG_DIR / f"{log_stem}-cut{tag}.log", cpus)
+        log, cpus)
     if not CUT_RE.search(console):
         problems = []
         if "FC end" not in console or status != 0:
             problems.append(f"`fscrash work {seed}` with diskcut=fscrash:{commit}:{write} "
                             f"neither was cut nor ended cleanly (status {status}); console "
                             f"tail:\n{zenith.tail_of(console, 12)}")
-        return Cut(write, False, problems)
+        return Cut(write, False, problems, log)
     done = [int(k) for k in DONE_RE.findall(console)]
     last = max(done) if done else 0
     if last != step - 1:
         return Cut(write, True, [f"{where}: the cut came after step {last} returned, in "
                                  f"step {last + 1}'s commit instead of step {step}'s (is "
-                                 f"each step still one commit?)"])
+                                 f"each step still one commit?)"], log)
     want = states(seed)
     before, after = want[step - 1], want[step]
     problems = []
@@ -112,17 +114,19 @@ def cut_round(seed, step, write, cpus, workdir, log_stem):
     committed = crashed.replayed > 0
     header = (f"its log header commits {crashed.replayed} block(s)" if committed
               else "its log header commits nothing")
+    replaying = (f"replaying the {crashed.replayed} block(s) its log header commits"
+                 if committed else "replaying its log (the header commits nothing)")
     if crashed.errors:
         problems.append(
-            f"{where}: the disk as the cut left it is inconsistent, even after replaying what "
-            f"{header[4:]} (as recovery would):\n    " + "\n    ".join(crashed.errors[:6]) +
+            f"{where}: the disk as the cut left it is inconsistent, even after {replaying} "
+            f"(as recovery would):\n    " + "\n    ".join(crashed.errors[:6]) +
             "\n  The order of the commit's writes is wrong (log_commit_group, logcommit.c): "
             "a home block written before the header commits the group, or after the header "
             "is cleared, leaves part of an operation; a header that commits the group "
             "before the log holds every copy makes recovery write stale blocks home. "
             "Write the log copies, then the header, then the home blocks, then clear the "
             "header.")
-        return Cut(write, True, problems)
+        return Cut(write, True, problems, log)
     found = fc_of(crashed)
     allowed = [after] if committed else [before, after]
     if found not in allowed:
@@ -131,7 +135,7 @@ def cut_round(seed, step, write, cpus, workdir, log_stem):
             f"it must hold {' or '.join(describe(s) for s in allowed)}: the state before "
             f"the step or after it, never part of it"
             + (", and after it once the header has committed the group" if committed else ""))
-        return Cut(write, True, problems)
+        return Cut(write, True, problems, log)
 
     status, console2, disk2 = _boot(f"rec{tag}", "run=fscrash after", workdir,
                                     zenith.LOG_DIR / f"{log_stem}-rec{tag}.log", cpus,
@@ -140,7 +144,7 @@ def cut_round(seed, step, write, cpus, workdir, log_stem):
     if status != 0 or "FC after" not in console2:
         problems.append(f"{reboot}: the reboot did not run cleanly (status {status}); "
                         f"console tail:\n{zenith.tail_of(console2, 12)}")
-        return Cut(write, True, problems)
+        return Cut(write, True, problems, log)
     final = fsck.check(disk2)
     if final.errors:
         problems.append(f"{reboot}: the disk is inconsistent:\n    " +
@@ -161,7 +165,7 @@ def cut_round(seed, step, write, cpus, workdir, log_stem):
                 ("The committed group was not replayed at boot: log_recover must copy "
                  "the logged blocks home before the header is cleared or reused."
                  if lost else "Recovery at boot must leave exactly what the log commits."))
-    return Cut(write, True, problems)
+    return Cut(write, True, problems, log)
 
 
 def sweep(seed, step, cpus, workdir, log_stem):

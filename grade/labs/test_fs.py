@@ -14,6 +14,7 @@ import pytest
 import fsck
 import fscrash
 import guest
+import zenith
 from zenith import FS_IMG
 
 
@@ -115,11 +116,11 @@ def _crash_sweep(rng, zenith_tmp, request, step, cpus):
     made = [c for c in cuts if c.happened]
     problems = [p for c in cuts for p in c.problems]
     if problems:
-        pytest.fail("\n".join(problems), pytrace=False)
+        raise zenith.WrongAnswer("\n".join(problems), "", cuts[-1].log)
     if not made:
-        pytest.fail(f"no power cut happened in the commit of step {step} "
-                    f"({fscrash.STEPS[step]}): the commit wrote nothing to the disk?",
-                    pytrace=False)
+        raise zenith.WrongAnswer(f"no power cut happened in the commit of step {step} "
+                                 f"({fscrash.STEPS[step]}): the commit wrote nothing to the "
+                                 f"disk?", "", cuts[-1].log)
 
 
 # A file's data blocks, the bitmap and its inode in one commit; on one

@@ -489,7 +489,7 @@ uint64 sys_link(void)
 
 #if LAB >= 9
 // symlink(target, path): a new symbolic link at path whose data is target.
-// The target is not looked at now (it may not exist yet); every walk that
+// The target is not resolved now (it may not exist yet); every walk that
 // follows the link resolves it under its own capability (symlink.c).
 // Needs CAP_R_LOOKUP and CAP_R_CREATE on the walk's start, like mknod.
 uint64 sys_symlink(void)
@@ -498,11 +498,10 @@ uint64 sys_symlink(void)
   struct walkstart ws;
   int err;
 
-  int n = argstr(0, target, MAXPATH);
-  if (n < 0)
-    return n;
-  if (target[0] == 0)
-    return -E_NOENT;
+  // The target obeys the rules of a path (no element longer than
+  // DIRSIZ, which a walk would silently cut short; not empty).
+  if ((err = argpath(0, target)) < 0)
+    return err;
   if ((err = path_start(1, path, CAP_R_LOOKUP | CAP_R_CREATE, &ws)) < 0)
     return err;
   begin_op();
