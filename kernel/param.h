@@ -15,7 +15,7 @@
 #define MAXOPBLOCKS  10    // max blocks one file-system operation writes
 #define LOGBLOCKS    (MAXOPBLOCKS*3)  // data blocks in the on-disk log
 #define NBUF         (MAXOPBLOCKS*3)  // block cache size
-#define FSSIZE     6000    // file-system size in blocks
+#define FSSIZE     8000    // file-system size in blocks (one bitmap block holds 8192)
 #define MAXPATH     128    // longest path name
 #define USERSTACK     1    // user stack pages
 #define TICK_HZ    1000    // timer interrupts per second (1 ms tick)
