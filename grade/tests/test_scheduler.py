@@ -257,7 +257,7 @@ def test_hart_counts(run_zenith, cpus):
     whose counts are known (schedtest hart_counts). One hart under -icount,
     exactly: with 4 hogs no idle tick, no idle pick, no migration, and
     between 3 and 4 processes waiting at each tick; with 1 hog no idle tick
-    and almost nothing waiting. Three harts in real time, against the ticks
+    and at most a quarter of the ticks waiting. Three harts in real time, against the ticks
     the harts took (so host load does not move the bounds): with 6 hogs
     work waits while a hart idles in at most 1/20 of the ticks, about one
     process per tick waits, and hogs migrate; with 1 hog the other harts
