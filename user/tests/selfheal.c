@@ -628,8 +628,11 @@ static int forge_heartbeats(uint32 gen)
 
 // Forged heartbeats do not hide a hang: kv hangs while an attacker sends
 // heartbeats and READYs in its name; it is declared hung as soon as
-// without them (hb 50, miss 3: 200 ticks; 600 allowed).
-static int t_forge_hb(void)
+// without them (hb 50, miss 3: 200 ticks; 600 allowed). One attempt: 1
+// passed, 0 failed (why() said so), -1 kv was restarted for another reason
+// meanwhile (on a loaded host in real time the CPU-share anomaly can fire:
+// the hang then hit a generation already going away), so try again.
+static int forge_hb_once(void)
 {
   struct svcstatus s0, s1;
   int r;
@@ -648,10 +651,25 @@ static int t_forge_hb(void)
     if (pid == forger && status != 0)
       return why("the forger could not send (status %d)", status);
   }
-  if (waited < 0)
+  if (waited < 0) {
+    if (status_within("kv", 300, &s1, 0) == 0 && s1.hangs == s0.hangs &&
+        s1.restarts > s0.restarts && s1.anomalies > s0.anomalies) {
+      printf("selfheal: forge_hb: kv was restarted for an anomaly (%d) mid-case; "
+             "once more\n", s1.anomaly);
+      return -1;
+    }
     return why("kv hung amid forged heartbeats: not detected in 600 ticks");
+  }
   printf("selfheal: forge_hb: hang detected after %d ticks amid forged heartbeats\n", waited);
   return wait_running_after("kv", s0.gen, &s1) == 0 ? 1 : why("kv not running again");
+}
+
+static int t_forge_hb(void)
+{
+  int r = forge_hb_once();
+  if (r < 0)
+    r = forge_hb_once();
+  return r < 0 ? why("kv was restarted for anomalies in both attempts: no hang to judge") : r;
 }
 
 // Forged keeper reports about kv's living incarnation: an exit (with and
