@@ -228,29 +228,32 @@ int mmap_fork(struct proc *parent, struct proc *child)
   return 0;
 }
 #else
+// The stubs: no mapping is ever made, so there is nothing to load, unmap,
+// write back or inherit (docs/labs/mmap.md says what each must do).
 int64 mmap_create(struct proc *p, uint64 addr, uint64 len, int prot, int flags, int fd,
                   uint64 off)
 {
-  return -E_NOSYS;
+  return -E_NOSYS;   // stage 1
 }
 
 int mmap_fault(struct proc *p, uint64 scause, uint64 va)
 {
-  return -1;
+  return -1;   // stage 1: not ours, the process dies as before
 }
 
 int mmap_unmap(struct proc *p, uint64 addr, uint64 len)
 {
-  return -E_NOSYS;
+  return -E_NOSYS;   // stage 2
 }
 
 int mmap_fork(struct proc *parent, struct proc *child)
 {
-  return 0;
+  return 0;   // stage 3
 }
 
 void mmap_exit(struct proc *p, pagetable_t pt)
 {
+  // stage 2 (exit and exec then sweep up with vma_discard_all)
 }
 #endif
 #endif
