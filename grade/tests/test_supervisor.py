@@ -74,7 +74,8 @@ def test_selfheal_three_harts(run_zenith):
     guest.check_suite(res, "selfheal", "SH", len(cases), label="selfheal on 3 harts")
 
 
-ATTACKS = ["forge_hb", "forge_exit", "wedge", "bigmsg", "pipereply", "impersonate", "corestop"]
+ATTACKS = ["forge_hb", "forge_exit", "wedge", "bigmsg", "pipereply", "impersonate", "corestop",
+           "replyleak"]
 # bigmsg and pipereply need a service loop that drops what it cannot take
 # and never answers on a pipe end: lab 6's stage 2 (user/lib/svcserve.c),
 # whose stub trusts every client.

@@ -129,7 +129,10 @@ void svc_serve(int argc, char **argv, svc_handler handler)
         close(rslot);
       continue;
     }
-    memset(rep, 0, sizeof(*rep));
+    // The whole reply buffer, not just its header: a handler that fills
+    // only part of the body (a miss answers with a status only) would
+    // otherwise send the previous client's reply bytes to this one.
+    memset(repbuf, 0, sizeof(repbuf));
     rep->op = req->op;
     rep->gen = svc_self.gen;
     int len = sizeof(*rep);

@@ -798,6 +798,34 @@ static int t_pipereply(void)
   return 1;
 }
 
+// One client's reply must not carry another's data: after a client reads
+// a secret, a second client's miss comes back with nothing after the
+// header (the service loop reuses one reply buffer for every client).
+static int t_replyleak(void)
+{
+  static const char secret[] = "another-clients-secret";
+  struct svcconn a, b;
+  struct kvmsg rep;
+  int r;
+  if ((r = svc_connect(&a, "kv")) < 0 || (r = svc_connect(&b, "kv")) < 0)
+    return why("kv: %s", errstr(r));
+  if ((r = kv(&a, KV_PUT, "leak", secret, &rep)) != 0 ||
+      (r = kv(&a, KV_GET, "leak", 0, &rep)) != 0)
+    return why("put/get leak: %s", errstr(r));
+  memset(&rep, 0x5a, sizeof(rep));
+  if ((r = kv(&b, KV_GET, "absent", 0, &rep)) != -E_NOENT)
+    return why("get absent: %d, want -E_NOENT", r);
+  const char *body = (const char *)&rep + sizeof(rep.h);
+  for (int i = 0; i < (int)(sizeof(rep) - sizeof(rep.h)); i++)
+    if (body[i] != 0)
+      return why("a miss's reply has byte %d = 0x%x after the header (val '%s'): "
+                 "another client's reply leaked", i, body[i] & 0xff, rep.val);
+  kv(&a, KV_DEL, "leak", 0, &rep);
+  svc_disconnect(&a);
+  svc_disconnect(&b);
+  return 1;
+}
+
 // Every message that is not a client's to send, in kv's name and
 // generation: a start report with the attacker's pid, ready, heartbeat,
 // tick; and the control ops without the key.
@@ -898,7 +926,7 @@ static const struct testcase cases[] = {
 static const struct testcase attacks[] = {
   {"forge_hb", t_forge_hb}, {"forge_exit", t_forge_exit}, {"wedge", t_wedge},
   {"bigmsg", t_bigmsg},     {"pipereply", t_pipereply},   {"impersonate", t_impersonate},
-  {"corestop", t_corestop},
+  {"corestop", t_corestop}, {"replyleak", t_replyleak},
 };
 // Run only when named: they need another service table.
 static const struct testcase named_only[] = {{"quarantine", t_quarantine}};
