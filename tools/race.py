@@ -151,7 +151,8 @@ def race(suite, args):
             try:
                 what = one_run(suite, seed, args.cpus, tmp, log, args.timeout)
             except AssertionError as e:   # zenith's failures and check_suite's
-                what = str(e).splitlines()[0]
+                lines = str(e).splitlines()   # the verdict, and the first failing case
+                what = " ".join(x.strip() for x in lines[:2] if x.strip())
             if what:
                 failed.append((i, seed, what))
                 print(f"run {i} (seed {seed}): FAIL: {what}\n  console: {log}", flush=True)
