@@ -91,6 +91,9 @@
 #define SYS_symlink      67   // symlink(target, path): make a symbolic link
 #define SYS_readlink     68   // readlink(path, buf, n): a link's target
 #endif
+// Locks (kernel/syscall/syslock.c, kernel/lockstat.h; book 4.16)
+#define SYS_lockstat     69   // lockstat(struct lockstat_report *): per-class lock counters
+#define SYS_lockcheck    70   // lockcheck(op): the locks lab's self-checks
 
 #define NSYSCALL     80   // size of the dispatch table; a number without a handler gives -E_NOSYS
 

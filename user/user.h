@@ -108,6 +108,10 @@ int cell_info(int slot, struct cellinfo *buf, int max);   // records: it, then b
 int cell_spawn(int slot, const char *path, char **argv,   // as spawn, in the cell;
                const struct spawncap *caps, int ncaps);  // path 0: a copy, like fork
 int cell_faults(int slot, struct faultrec *buf, int max, int block);
+// Locks (kernel/lockstat.h, docs/book/04-processes-and-scheduling.md 4.16)
+struct lockstat_report;
+int lockstat(struct lockstat_report *r);          // classes filled
+int lockcheck(int op);                             // LOCKCHECK_*
 
 // Library (user/lib/)
 int stat(const char *path, struct stat *st);

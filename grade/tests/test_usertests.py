@@ -36,3 +36,7 @@ def test_usertests_all_pass(run_zenith):
     cmd = " ".join(["usertests"] + [f"-x {c}" for c in excluded])
     res = run_zenith(cmd, timeout=720)
     guest.check_suite(res, "usertests", "UT", MIN_CASES - len(excluded))
+    if "lockdep:" in res.output:
+        lines = [line for line in res.output.splitlines() if "lockdep:" in line]
+        res.fail("the lock-order checker (book 4.16) reported during usertests:\n"
+                 + "\n".join(lines[:10]))

@@ -6,6 +6,8 @@
 #include "param.h"
 #include "riscv.h"
 #include "lib/printf.h"
+#include "lib/lockdep.h"
+#include "lib/klib.h"
 #include "dev/sbi.h"
 #include "dev/dtb.h"
 #include "mm/kalloc.h"
@@ -71,6 +73,9 @@ void kmain(uint64 hartid, uint64 dtb)
          platform.nharts, platform.ram_size >> 20);
   if (platform.bootargs[0])
     printf("zenith: boot args: %s\n", platform.bootargs);
+  char lockdep_opt[8];
+  lockdep_enable(!(bootarg("lockdep", lockdep_opt, sizeof(lockdep_opt)) &&
+                   strncmp(lockdep_opt, "off", 4) == 0));
 
   kinit(platform.ram_base + platform.ram_size);
   cellinit();   // the root cell's page quota is all the free pages

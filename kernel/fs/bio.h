@@ -4,6 +4,7 @@
 #define ZENITH_BIO_H
 
 #include "types.h"
+#include "param.h"
 #include "lib/sleeplock.h"
 #include "fs_format.h"
 
@@ -13,9 +14,12 @@ struct buf {
   uint dev;
   uint blockno;
   struct sleeplock lock;
-  uint refcnt;           // bcache.lock protects refcnt, prev, next
+  uint refcnt;           // bio.c's locks protect refcnt, prev, next
   struct buf *prev;      // LRU list
   struct buf *next;
+#if LAB >= 10
+  uint64 lastuse;        // when refcnt last fell to 0 (r_time()): LRU across buckets
+#endif
   uchar data[BSIZE];
 };
 
@@ -25,5 +29,10 @@ void bwrite(struct buf *b);
 void brelse(struct buf *b);
 void bpin(struct buf *b);
 void bunpin(struct buf *b);
+
+// The NBUF buffers bio.c caches blocks in (bufcheck.c), and the check that
+// no block is in two of them: the number of blocks that are (lockcheck()).
+extern struct buf bcache_bufs[NBUF];
+int bcache_cached_twice(void);
 
 #endif

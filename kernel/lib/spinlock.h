@@ -11,6 +11,7 @@ struct spinlock {
   uint locked;        // 0 = free, 1 = held
   const char *name;   // for debugging
   struct cpu *cpu;    // the hart holding it
+  ushort cls;         // its class, from the name (lib/lockstat.h): counters, lockdep
 };
 
 void initlock(struct spinlock *lk, const char *name);

@@ -1,6 +1,7 @@
-// Physical page allocator. Free pages form a linked list threaded through the
-// pages themselves; everything from the end of the kernel image to the end of
-// RAM (from the device tree) is free at boot.
+// Physical page allocator. The free pages themselves are kept by the pool
+// (pagepool.c, the locks lab's file: one list, or one per hart); everything
+// from the end of the kernel image to the end of RAM (from the device tree)
+// is free at boot.
 //
 // Every page handed out in a process's name is charged to a SandCell
 // (cell.h): kalloc() asks the cell of the calling kernel thread and refuses
@@ -23,11 +24,11 @@
 #include "types.h"
 #include "riscv.h"
 #include "memlayout.h"
-#include "lib/spinlock.h"
 #include "lib/klib.h"
 #include "lib/printf.h"
 #include "cell/cell.h"
 #include "mm/kalloc.h"
+#include "mm/pagepool.h"
 #if LAB >= 7
 #include "errno.h"
 #include "mm/cow.h"
@@ -35,14 +36,10 @@
 
 extern char end[];   // first address after the kernel image (kernel.ld)
 
-struct run {
-  struct run *next;
-};
-
+// No lock: a page's entries are written only by whoever holds the page alone
+// (kalloc taking it from the pool, the last holder freeing it) and read by
+// its holders, while nobody writes them.
 static struct {
-  struct spinlock lock;   // protects freelist, nfree and owner[]
-  struct run *freelist;
-  uint64 nfree;
   uchar *owner;           // per page from base: cell index charged, 0 = none
   uint64 base;
 #if LAB >= 7
@@ -55,7 +52,7 @@ static void free_page(void *pa, int uncharge);
 
 void kinit(uint64 ram_end)
 {
-  initlock(&kmem.lock, "kmem");
+  pool_init();
   ram_top = ram_end;
   kmem.base = PGROUNDUP((uint64)end);
   uint64 npages = (ram_end - kmem.base) / PGSIZE;
@@ -84,13 +81,10 @@ uint *kpage_ref(uint64 pa)
   return &kmem.refs[(pa - kmem.base) / PGSIZE];
 }
 
-// The cell index page a is charged to (0: none).
-static int owner_locked(uint64 a)
+// The cell index page a is charged to (0: none). The caller holds a.
+static int owner_of(uint64 a)
 {
-  acquire(&kmem.lock);
-  int cell = kmem.owner[(a - kmem.base) / PGSIZE];
-  release(&kmem.lock);
-  return cell;
+  return __atomic_load_n(&kmem.owner[(a - kmem.base) / PGSIZE], __ATOMIC_RELAXED);
 }
 
 // Is a page charged to cell index `cell` charged once per holder? Every
@@ -103,7 +97,7 @@ static int per_holder(int cell)
 int kpage_share(uint64 pa)
 {
   check_page(pa);
-  int cell = owner_locked(pa);
+  int cell = owner_of(pa);
   if (per_holder(cell) && cell_page_charge_index(cell) < 0)
     return -E_QUOTA;
   pageref_add(pa);
@@ -116,7 +110,7 @@ void kfree(void *pa)
   check_page((uint64)pa);
 #if LAB >= 7
   if (pageref_drop((uint64)pa) > 0) {   // others still hold it
-    int cell = owner_locked((uint64)pa);
+    int cell = owner_of((uint64)pa);
     if (per_holder(cell))
       cell_page_uncharge(cell);   // the charge of our hold
     return;
@@ -131,15 +125,10 @@ static void free_page(void *pa, int uncharge)
 {
   uint64 a = (uint64)pa;
   memset(pa, 0x5a, PGSIZE);   // junk, to expose use after free
-  struct run *r = pa;
-  acquire(&kmem.lock);
   uchar *own = &kmem.owner[(a - kmem.base) / PGSIZE];
   int cell = *own;
-  *own = 0;
-  r->next = kmem.freelist;
-  kmem.freelist = r;
-  kmem.nfree++;
-  release(&kmem.lock);
+  __atomic_store_n(own, 0, __ATOMIC_RELAXED);
+  pool_put(pa);
   if (cell && uncharge)
     cell_page_uncharge(cell);
 }
@@ -148,14 +137,10 @@ static void free_page(void *pa, int uncharge)
 // caller has charged it). 0 if none is free.
 static void *take_page(int cell)
 {
-  acquire(&kmem.lock);
-  struct run *r = kmem.freelist;
-  if (r) {
-    kmem.freelist = r->next;
-    kmem.nfree--;
-    kmem.owner[((uint64)r - kmem.base) / PGSIZE] = (uchar)cell;
-  }
-  release(&kmem.lock);
+  void *r = pool_take();
+  if (r)
+    __atomic_store_n(&kmem.owner[((uint64)r - kmem.base) / PGSIZE], (uchar)cell,
+                     __ATOMIC_RELAXED);
   return r;
 }
 
@@ -163,7 +148,7 @@ static void *take_page(int cell)
 void *kpage_copy(uint64 pa)
 {
   check_page(pa);
-  int cell = owner_locked(pa);
+  int cell = owner_of(pa);
   if (!per_holder(cell) && cell && cell_page_charge_index(cell) < 0)
     return 0;   // the root cell's quota: the machine is full
   void *mem = take_page(cell);   // per holder: our charge moves with us
@@ -199,8 +184,5 @@ void *kalloc(void)
 
 uint64 kfree_count(void)
 {
-  acquire(&kmem.lock);
-  uint64 n = kmem.nfree;
-  release(&kmem.lock);
-  return n;
+  return pool_count();
 }

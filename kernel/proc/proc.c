@@ -12,6 +12,7 @@
 #include "memlayout.h"
 #include "errno.h"
 #include "lib/spinlock.h"
+#include "lib/lockdep.h"
 #include "lib/klib.h"
 #include "lib/printf.h"
 #include "mm/kalloc.h"
@@ -456,8 +457,10 @@ void sched(void)
   struct proc *p = myproc();
   if (!holding(&p->lock))
     panic("sched: p->lock not held");
-  if (mycpu()->noff != 1)
+  if (mycpu()->noff != 1) {
+    lockdep_report_sleep();   // names them
     panic("sched: other locks held");
+  }
   if (p->state == RUNNING)
     panic("sched: still running");
   if (intr_get())

@@ -15,6 +15,7 @@
 #include "syscall/syscap.h"
 #include "syscall/syssched.h"
 #include "syscall/syscell.h"
+#include "syscall/syslock.h"
 #include "cell/cell.h"
 #include "syscall/syscall_args.h"
 
@@ -98,6 +99,8 @@ static uint64 (*const handlers[NSYSCALL])(void) = {
 #if LAB >= 9
   [SYS_symlink] = sys_symlink,   [SYS_readlink] = sys_readlink,
 #endif
+  // Locks
+  [SYS_lockstat] = sys_lockstat,     [SYS_lockcheck] = sys_lockcheck,
 };
 
 void syscall(void)

@@ -67,3 +67,16 @@ int run_cases(const char *prog, const char *tag, const struct testcase *cases, i
   printf("%s passed=%d failed=%d\n", stamp(summary), passed, failed);
   return failed != 0;
 }
+
+int nfree_settled(int want)
+{
+  int n = nfree();
+  for (int i = 0; i < 100; i++) {
+    sleep(2);
+    int again = nfree();
+    if (want >= 0 ? again == want : again == n)
+      return again;
+    n = again;
+  }
+  return n;
+}

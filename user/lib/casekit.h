@@ -22,4 +22,10 @@ extern char case_reason[320];
 int run_cases(const char *prog, const char *tag, const struct testcase *cases, int n,
               int isolate, int argc, char **argv);
 
+// The free-page count (nfree()) once it has stopped moving, or (want >= 0)
+// once it is back to want, for at most 200 ticks: on several harts the
+// processes around a case (the shell, a child still being reaped) free and
+// take pages of their own while it counts.
+int nfree_settled(int want);
+
 #endif

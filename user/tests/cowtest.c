@@ -236,23 +236,6 @@ static int case_copyout(void)
 
 // Children that write some pages, exec or just exit, and parents that write
 // afterwards: every page must come back.
-// The free-page count once it has stopped moving, or (want >= 0) once it
-// is back to want, for at most 200 ticks: on several harts the processes
-// around this one (the shell, a child still being reaped) free and take
-// pages of their own while a case counts.
-static int nfree_settled(int want)
-{
-  int n = nfree();
-  for (int i = 0; i < 100; i++) {
-    sleep(2);
-    int again = nfree();
-    if (want >= 0 ? again == want : again == n)
-      return again;
-    n = again;
-  }
-  return n;
-}
-
 static int case_no_leak(void)
 {
   uint64 copies0 = counter(FORK_COPIES);
