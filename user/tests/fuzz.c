@@ -122,6 +122,7 @@ static const char *hints[NSYSCALL] = {
   [27] = "B", [29] = "NB", [32] = "BNN", [33] = "N",   // lab calls, if built in
   [64] = "NNNNSN", [65] = "BN", [66] = "BNN",          // mmap lab: mmap, munmap, msync
   [67] = "PP", [68] = "PBN",                           // fs lab: symlink, readlink
+  [69] = "B", [70] = "N",                              // locks lab: lockstat, lockcheck
   [SYS_cap_dup] = "SN", [SYS_cap_restrict] = "SN", [SYS_cap_delete] = "S",
   [SYS_cap_revoke] = "S", [SYS_cap_info] = "SB", [SYS_cap_audit] = "B",
   [SYS_chan_create] = "B", [SYS_chan_send] = "SB", [SYS_chan_recv] = "SB",
