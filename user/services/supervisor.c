@@ -207,8 +207,8 @@ static void keeper(struct service *s, struct spawncap *caps, int ncaps, int faul
   send_msg(inbox, &m.h, sizeof(m.h), 0, 0, 0);
   if (pid < 0)
     exit(0);
-  int status = 0;
-  while (wait(&status) != pid)
+  int status = 0, w;
+  while ((w = wait(&status)) != pid && w >= 0)   // -1: no child left to wait for
     ;
   // The kernel sent the record before the process could exit: it is here.
   struct chanmsg fm;

@@ -444,8 +444,8 @@ int main(int argc, char **argv)
   int got = read(out[0], &tw, sizeof(tw));
   close(out[0]);
   close(stop[1]);
-  int status = -1;
-  while (wait(&status) != wpid)
+  int status = -1, w;
+  while ((w = wait(&status)) != wpid && w >= 0)   // -1: no child left to wait for
     ;
   if (fresh_services() < 0)
     return 1;

@@ -381,9 +381,10 @@ static int t_flood(void)
       printf("selfheal: flood: call %d: %s\n", calls, r < 0 ? errstr(r) : "wrong value");
     sleep(10);
   }
-  for (int f = 0; f < 2; f++)
-    while (wait(0) != pids[f])
-      ;
+  // Reap both flooders in whichever order they end (waiting for pids[0],
+  // then pids[1], spun for ever on wait()'s -1 when pids[1] ended first).
+  for (int reaped = 0; reaped < 2 && wait(0) >= 0; reaped++)
+    ;
   if ((r = svc_status("kv", &s1)) < 0 || (r = svc_status("log", &l1)) < 0)
     return why("status after the flood: %s", errstr(r));
   if (l1.gen != l0.gen || l1.hangs != l0.hangs)
