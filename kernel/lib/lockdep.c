@@ -24,11 +24,13 @@
 
 #define HELD_MAX 16   // deeper nesting is not checked (none in the kernel today)
 
-static struct {
-  ushort held[HELD_MAX];
-  int n;
-  int reporting;   // printing a report: its own locks are not checked
-} harts[NCPU];
+// What one hart holds; only that hart touches it, with interrupts off.
+struct held_classes {
+  ushort held[HELD_MAX];   // classes, innermost last
+  int n;                   // locks held (may exceed HELD_MAX: those are not checked)
+  int reporting;           // printing a report: its own locks are not checked
+};
+static struct held_classes harts[NCPU];
 
 static uchar after[LOCKSTAT_MAX][LOCKSTAT_MAX];      // [a][b]: b taken holding a
 static uint reported[LOCKSTAT_MAX][LOCKSTAT_MAX];   // [lo][hi]: pair reported (amoswap.w)
@@ -86,7 +88,7 @@ void lockdep_acquire(struct spinlock *lk)
   if (!enabled || c == 0)
     return;
   int hart = cpuid();
-  typeof(harts[0]) *h = &harts[hart];
+  struct held_classes *h = &harts[hart];
   if (!h->reporting) {
     for (int i = 0; i < h->n && i < HELD_MAX; i++) {
       ushort a = h->held[i];
@@ -110,7 +112,7 @@ void lockdep_release(struct spinlock *lk)
   ushort c = lk->cls;
   if (!enabled || c == 0)
     return;
-  typeof(harts[0]) *h = &harts[cpuid()];
+  struct held_classes *h = &harts[cpuid()];
   // Locks need not be let go in the order taken: drop the latest entry of c.
   int top = (h->n < HELD_MAX ? h->n : HELD_MAX) - 1;
   for (int i = top; i >= 0; i--) {
@@ -128,7 +130,7 @@ void lockdep_release(struct spinlock *lk)
 void lockdep_report_sleep(void)
 {
   int hart = cpuid();
-  typeof(harts[0]) *h = &harts[hart];
+  struct held_classes *h = &harts[hart];
   __atomic_add_fetch(&sleeps, 1, __ATOMIC_RELAXED);
   h->reporting = 1;
   for (int i = 0; i < h->n && i < HELD_MAX; i++)
