@@ -74,7 +74,13 @@ RECORD_INPUTS = ["kernel/schedctl.h", "kernel/sched/sched_score.h",
 # What the table depends on: the recording, the buckets and this trainer.
 TABLE_INPUTS = [RECORDING, "kernel/sched/sched_learned.c", "tools/sched_learn.py"]
 RULE = "// " + "-" * 64 + " "
-SECTION = {"user/tests/schedbench.c": (RULE + "training data", RULE + "clock check")}
+# Only these parts of two inputs feed the samples: schedbench's training
+# section, and schedctl.h from the policy ids to the signals (struct
+# sched_features), not its includes or the statistics structs after them,
+# which grow often.
+SECTION = {"user/tests/schedbench.c": (RULE + "training data", RULE + "clock check"),
+           "kernel/schedctl.h": ("// Policy ids, in the order of sched.c's table.",
+                                 "// Per-policy decision counters.")}
 DIGEST = re.compile(r"^(?://|#) Inputs digest: ([0-9a-f]{16})$", re.M)
 
 
