@@ -82,6 +82,8 @@ class ZenithFailure(AssertionError):
 
     def __init__(self, what, console_tail="", log_path=None):
         self.what = what
+        self.console_tail = console_tail   # kept so a test can re-raise with a hint
+        self.log_path = log_path
         text = f"{self.kind}: {what}"
         if log_path:
             text += f"\n(full console log: {log_path})"

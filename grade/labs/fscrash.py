@@ -88,7 +88,8 @@ def cut_round(seed, step, write, cpus, workdir, log_stem):
     commit = step + 1
     tag = f"{step}-{write}"
     where = (f"power cut before disk write {write} of the commit of step {step} "
-             f"({STEPS[step]}; seed {seed}, {cpus} hart(s))")
+             f"({STEPS[step]}; seed {seed}, {cpus} hart(s); to repeat it: make qemu "
+             f"ARGS=diskcut=fscrash:{commit}:{write}, then `fscrash work {seed}`)")
     log = zenith.LOG_DIR / f"{log_stem}-cut{tag}.log"
     status, console, disk = _boot(
         f"cut{tag}", f"diskcut=fscrash:{commit}:{write} run=fscrash work {seed}", workdir,

@@ -47,9 +47,34 @@ def _check_disk(res, disk, what):
                  f"{want_inodes} expected")
 
 
+# The panics a wrong stage 1 or 2 most often ends in, and what each means.
+PANIC_CAUSES = {
+    "bfree: block already free":
+        "a block was freed twice: itrunc (bmap.c) freed it twice, or freed it and left "
+        "its number in the inode (ip->addrs[NDIRECT + 1] or an entry of an index "
+        "block), so a later truncate or write used it again; set each freed slot to 0",
+    "ilock: no reference":
+        "an inode reference was dropped once too often: in symlink_follow (symlink.c), "
+        "the w->dir you install needs its own reference (idup(w->base)), and the old "
+        "w->dir is dropped (iput) exactly once",
+}
+
+
+def _explain_panic(e):
+    """Re-raise a kernel panic with what it says about the student's code."""
+    for msg, cause in PANIC_CAUSES.items():
+        if f"panic: {msg}" in str(e):
+            raise zenith.KernelPanic(f"{e.what}: 'panic: {msg}': {cause}",
+                                     e.console_tail, e.log_path) from None
+    raise e
+
+
 def _fstest(run_zenith, zenith_tmp, case, cpus=1, icount=True, disk_check=False, timeout=240):
-    res = guest.run_mode_case(run_zenith, "fstest", "FS", case, cpus=cpus, icount=icount,
-                              timeout=timeout)
+    try:
+        res = guest.run_mode_case(run_zenith, "fstest", "FS", case, cpus=cpus, icount=icount,
+                                  timeout=timeout)
+    except zenith.KernelPanic as e:
+        _explain_panic(e)
     if res is not None and disk_check:
         _check_disk(res, _disk(zenith_tmp, res), f"`fstest {case}`")
     return res

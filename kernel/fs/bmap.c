@@ -1,5 +1,5 @@
 // Where a file's blocks are: the block map of an inode (lab 9 stage 1,
-// docs/labs/fs.md; book 5.19). addrs[] in the inode holds NDIRECT block
+// docs/labs/fs.md; book 5.21). addrs[] in the inode holds NDIRECT block
 // numbers, then one singly-indirect block (NINDIRECT more block numbers),
 // then one doubly-indirect block (NINDIRECT singly-indirect blocks). A 0
 // anywhere means "no block yet": files have no holes (writei never skips

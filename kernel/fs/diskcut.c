@@ -1,5 +1,5 @@
 // Power cuts at chosen points of a commit (crash tests: the fs lab's stage
-// 3, grade/labs/fscrash.py; book 5.19). The boot argument
+// 3, grade/labs/fscrash.py; book 5.21). The boot argument
 //     diskcut=NAME:K:W
 // cuts the power just before the W-th disk write of the K-th commit run
 // by a process called NAME (counting only commits that write something).

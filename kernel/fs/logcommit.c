@@ -1,5 +1,5 @@
 // The commit and the recovery of the write-ahead log: the on-disk half of
-// log.c (lab 9 stage 3, docs/labs/fs.md; book 5.4 and 5.19). log.c decides
+// log.c (lab 9 stage 3, docs/labs/fs.md; book 5.5 and 5.21). log.c decides
 // which operations form a group and when it commits; this file writes the
 // group so that a crash at any moment leaves all of it or none of it:
 //   1. copy every recorded block into the log area,

@@ -1,6 +1,6 @@
 #if LAB >= 9
 // Symbolic links that stay inside a directory capability (lab 9 stage 2,
-// docs/labs/fs.md; book 5.19). A link is an inode of type T_SYMLINK whose
+// docs/labs/fs.md; book 5.21). A link is an inode of type T_SYMLINK whose
 // data is the target path (sys_symlink in sysfile.c makes it). namex
 // (fs.c) calls symlink_follow when a walk meets one; the walk then goes on
 // through the target as if the path had named it, so the rules of namex
