@@ -16,6 +16,19 @@ REPORT = re.compile(r"^SX(?:-END)?[ :].*$", re.M)
 STAMPED = re.compile(r"^SX(-END)?:([0-9a-f]+):(\d+) (.*)$")
 OBS = re.compile(r"^(\w+) ([\w-]+)((?: \w+=\S+)*) -> (.*)$")
 SNAP = re.compile(r"^(start|end)((?: \w+=\S+)*)$")
+# The supervisor's console lines that explain a service's fall (hung, an
+# anomaly, a core service taking the system down), for the messages.
+SUPERVISOR = re.compile(r"^supervisor: .*(?:hung|anomaly|failed|held).*$", re.M)
+ANOMALY = re.compile(r"^supervisor: kv \(gen \d+\): anomaly: ([^;\n]+)", re.M)
+
+# What each anomaly the supervisor can flag kv for says about svc_serve.
+ANOMALY_CAUSE = {
+    "capability-error storm": "replies sent on capabilities that are not channels' send "
+                              "ends count as kv's own capability errors (svc_reply_ok)",
+    "CPU beyond its share": "kv spun on the CPU: a chan_recv that fails on the same message "
+                            "again and again (without CHAN_DISCARD a message that does not "
+                            "fit stays at the head of the queue)",
+}
 
 # What each group must report (group, what): a missing one means the
 # program stopped early.
@@ -54,8 +67,10 @@ def _lines(text, nonce):
         else:
             bodies.append(s.group(4))
     if end is None:
+        said = SUPERVISOR.findall(text)
         raise ValueError(f"svchostile printed no SX-END after {len(bodies)} line(s): it "
-                         "died or was killed")
+                         "died or was killed"
+                         + (f"; the supervisor said: {' / '.join(said)}" if said else ""))
     if end != len(bodies):
         raise ValueError(f"SX-END says {end} lines, {len(bodies)} were printed")
     return bodies
@@ -79,11 +94,14 @@ def judge(text, nonce, groups, bound):
         a, b = snaps["start"], snaps["end"]
         if a["hangs"] != b["hangs"]:
             return (f"the supervisor found kv hung (hangs {a['hangs']} -> {b['hangs']}): it "
-                    "stopped taking requests and pings (waiting for a client?)")
+                    "stopped taking requests and pings (waiting for a client? a reply sent "
+                    "without CHAN_NONBLOCK on a channel nobody reads blocks kv)")
         if a["anomalies"] != b["anomalies"]:
-            return (f"kv was flagged (anomalies {a['anomalies']} -> {b['anomalies']}): "
-                    "replies sent on capabilities that are not channels' send ends count "
-                    "as kv's own capability errors")
+            kind = ANOMALY.search(text)
+            kind = kind.group(1).strip() if kind else None
+            cause = ANOMALY_CAUSE.get(kind, ANOMALY_CAUSE["capability-error storm"])
+            return (f"kv was flagged (anomalies {a['anomalies']} -> {b['anomalies']}"
+                    + (f", the supervisor says: {kind}" if kind else "") + f"): {cause}")
     err = _errno()
     einval, enoent = f"status {-err['E_INVAL']}", f"status {-err['E_NOENT']}"
     seen, put = set(), {}
@@ -116,7 +134,8 @@ def judge(text, nonce, groups, bound):
                 why = {"status 0": "it was served as a whole request: the op came from the "
                                    "previous request still in the buffer",
                        "dropped": "it was dropped: a short request with a good reply "
-                                  "capability gets an error",
+                                  "capability gets an error (or kv had no free slot to "
+                                  "receive it in: reply capabilities never closed?)",
                        "none": "no answer at all"}.get(got, got)
                 return (f"a {f['len']}-byte request (shorter than a header) must be answered "
                         f"with -E_INVAL ({line}): {why}")

@@ -663,8 +663,10 @@ static int case_revoke(void)
   if (st == 71)
     return why("a child did not see the page its parent loaded before the revoke");
   if (st != -1)
-    return why("a process touching a page of a revoked mapping that was never loaded "
-               "exited with %d, expected -1 (killed: \"revoked mapping\")", st);
+    return why("a child of fork touching a page of a revoked mapping that was never loaded "
+               "exited with %d, expected -1 (killed: \"revoked mapping\"): mmap_fault must "
+               "check vma_live before it reads, and mmap_fork must not load that page "
+               "for the child either", st);
   if (p[7] != 'R')
     return why("a page loaded before the revoke lost its contents");
   if (!audit_clean())
