@@ -8,11 +8,12 @@
 #if LAB >= 10
 //
 // The locks lab (docs/labs/locks.md, book 4.16): with one lock around the
-// whole cache, every block lookup on every hart waits for every other. Here
-// the buffers are spread over hash buckets, each with its own lock, so
-// lookups of different blocks rarely meet. Only a miss needs more: it takes
-// the "bcache" lock, which alone may move a buffer between buckets, and
-// recycles the least recently released buffer of the whole cache.
+// whole cache (what the handout's bio.c does), every block lookup on every
+// hart waits for every other. The lab spreads the buffers over hash buckets,
+// each with its own lock, so lookups of different blocks rarely meet. Only a
+// miss needs more: it takes the "bcache" lock, which alone may move a buffer
+// between buckets, and recycles the least recently released buffer of the
+// whole cache.
 #endif
 #include "types.h"
 #include "riscv.h"

@@ -4,9 +4,10 @@
 //
 // The locks lab (docs/labs/locks.md, book 4.16): one list under one lock is
 // what every hart fights over when several allocate at once; lockstat shows
-// it as the most contended "kmem". Each hart gets a list and a lock of its
-// own, so a hart allocating and freeing touches only its own lock; a hart
-// whose list is empty steals a batch from another's.
+// it as the most contended "kmem" (that is the handout's pagepool.c). The
+// lab gives each hart a list and a lock of its own, so a hart allocating and
+// freeing touches only its own lock; a hart whose list is empty steals a
+// batch from another's.
 #endif
 #include "types.h"
 #include "param.h"
