@@ -20,7 +20,6 @@ tools/fuzz_reduce.py takes that file and shrinks it.
 import argparse
 import concurrent.futures
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "grade"))
 import fsck  # noqa: E402
 import zenith  # noqa: E402
-from results_page import write_section  # noqa: E402
+from results_page import kernel_commit, write_section  # noqa: E402
 
 BATCH = 50          # user/tests/fuzz.c's BATCH
 HEADER_RE = re.compile(r"^FZ (\d+) (\d+) (\d+) (\d) (\d+)$", re.M)
@@ -132,6 +131,7 @@ def results_page(runs, args, path):
     text = f"""## System-call fuzzer
 
 Written by `make fuzz` (tools/fuzz.py); the method is in book section 5.16.
+Kernel: commit {kernel_commit()}.
 
 Each run boots Zenith with `run=fuzz SEED {args.gens} {args.procs} {args.budget}`
 (user/tests/fuzz.c): {args.gens} worker generations, {args.procs} at a time, every

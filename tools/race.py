@@ -17,7 +17,6 @@ grade/out/logs/race-<suite>-<run>.log; the others' logs are removed.
 
 import argparse
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +29,7 @@ import crashcheck  # noqa: E402
 import fsck  # noqa: E402
 import guest  # noqa: E402
 import zenith  # noqa: E402
-from results_page import write_section  # noqa: E402
+from results_page import kernel_commit, write_section  # noqa: E402
 
 # suite -> (command, tag, kernel command line before run=). A suite with a
 # tag prints "<TAG> <case> PASS|FAIL" lines and a summary; one without must
@@ -121,12 +120,10 @@ def results_page(rows, args):
         f"{'; '.join(f'run {i} (seed {s}): {w}' for i, s, w in r.failed) or '-'} | "
         f"{r.seconds:.0f} s |" for r in rows)
     where = "1 hart under -icount" if args.cpus == 1 else f"{args.cpus} harts in real time"
-    commit = subprocess.run(["git", "log", "-1", "--format=%h (%cs)"], capture_output=True,
-                            text=True, cwd=Path(__file__).resolve().parent).stdout.strip()
     text = f"""## The suites on several harts
 
 Written by `make race` (tools/race.py, `-n {args.n} --cpus {args.cpus} --seed {args.seed}`)
-on kernel commit {commit or "unknown (not a git tree)"}.
+on kernel commit {kernel_commit()}.
 Each run boots on {where} and must pass every case of the suite, power
 off cleanly and leave a disk grade/fsck.py accepts. celltest and selfheal
 leave out the cases that measure a CPU share against real time (they run on

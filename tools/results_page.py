@@ -2,6 +2,7 @@
 make crashtest, make race): each owns one section, between <!-- NAME --> and
 <!-- /NAME --> lines, and rewrites only that one."""
 
+import subprocess
 from pathlib import Path
 
 HEADER = """# Reliability figures
@@ -24,3 +25,11 @@ def write_section(path, name, text):
         page = page.rstrip() + "\n\n" + block + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page)
+
+
+def kernel_commit():
+    """The tree's commit as "abc1234 (date)", for a section to name what it
+    measured; "unknown (not a git tree)" outside git."""
+    out = subprocess.run(["git", "log", "-1", "--format=%h (%cs)"], capture_output=True,
+                         text=True, cwd=Path(__file__).resolve().parent).stdout.strip()
+    return out or "unknown (not a git tree)"
