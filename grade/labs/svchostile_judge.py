@@ -35,7 +35,7 @@ ANOMALY_CAUSE = {
 NEEDED = {
     "malformed": ["put", "short", "caps", "caps-get", "badop", "header-only", "junk",
                   "toolong", "ncaps", "badslot", "get"],
-    "replycap": ["nocap", "nocap-get", "pipes", "revoked", "get"],
+    "replycap": ["nocap", "nocap-get", "pipes", "revoked", "revoked-get", "get"],
     "unread": ["put", "requests", "honest", "flood", "get"],
 }
 
@@ -160,6 +160,12 @@ def judge(text, nonce, groups, bound):
         elif what == "revoked":
             if got.startswith("status"):
                 return f"kv answered on a revoked capability ({line})"
+        elif what == "revoked-get":
+            if got.split(" val=")[0] != enoent:
+                return (f"a KV_PUT whose reply capability was revoked in flight was served "
+                        f"({line}); want {enoent} (no such key): it arrives with m.ncaps 1 "
+                        f"and a negative slot, unlike a one-way request (m.ncaps 0), and "
+                        f"must be dropped")
         elif what == "flood":
             calls, answered = int(f["calls"]), int(f["answered"])
             ticks = int(got.split()[-1])

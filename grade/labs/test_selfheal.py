@@ -118,9 +118,11 @@ def test_hostile_malformed(run_zenith, rng):
 
 def test_hostile_reply_caps(run_zenith, rng):
     """Stage 2: requests without a reply capability are served one way;
-    hundreds whose reply capability is a pipe end, revoked ones, and ones
-    whose reader is gone are dropped without counting as kv's capability
-    errors (two anomaly samples later kv is not flagged) and without a leak."""
+    hundreds whose reply capability is a pipe end, KV_PUTs whose reply
+    capability is revoked in flight (dropped unserved: the key stays
+    absent), and ones whose reader is gone are dropped without counting as
+    kv's capability errors (two anomaly samples later kv is not flagged)
+    and without a leak."""
     _hostile(run_zenith, rng, ["replycap"], cpus=1)
 
 

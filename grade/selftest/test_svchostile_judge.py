@@ -99,3 +99,12 @@ def test_no_end_line_quotes_the_supervisor():
     msg = judge(GOOD[:5], extra=said, end=False)
     assert msg and "no SX-END" in msg and "stopping the system" in msg, msg
     assert "log (gen 1): hung" in msg, msg
+
+
+def test_served_revoked_put_names_ncaps():
+    # A KV_PUT whose reply capability was revoked in flight arrives with a
+    # negative slot; a loop that takes it for a one-way request serves it.
+    bodies = [f"start {STATE}", "replycap revoked i=0 -> dropped",
+              "replycap revoked-get key=r1 -> status 0 val=x1", f"end {STATE}"]
+    msg = svchostile_judge.judge(console(bodies), NONCE, ["replycap"], 100)
+    assert msg and "revoked in flight" in msg and "m.ncaps" in msg, msg

@@ -39,7 +39,12 @@ static int next_request(char *buf, int max, int *rslot)
       continue;
     if (n < 0)
       exit(n == -E_PEER ? 0 : 1);   // nobody can reach us any more
-    // caps[0] < 0: the client revoked it while it was in flight.
+    // caps[0] < 0 (m.ncaps still counts it): the client revoked its reply
+    // capability while the request was in flight. Its authority to hear
+    // the answer was withdrawn, so the request goes too: only one sent
+    // with no capability at all (m.ncaps 0) is served one way.
+    if (m.ncaps == 1 && m.caps[0] < 0)
+      continue;
     int slot = m.ncaps == 1 ? m.caps[0] : -1;
     if (slot >= 0 && !svc_reply_ok(slot)) {
       close(slot);   // a pipe end, a revoked or restarted channel: no answer

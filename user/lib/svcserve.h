@@ -35,7 +35,9 @@ extern struct svcself svc_self;
 //    room for: dropped (the kernel discards it), never a stall or an exit;
 //  - a reply capability that is not a live channel send end (svc_reply_ok:
 //    a pipe end, revoked, restarted): the request dropped unanswered, and
-//    never counted as our own capability error;
+//    never counted as our own capability error; one revoked while in
+//    flight (a negative slot in m.caps) drops its request too, unserved;
+//  - no capability at all: served one way (nothing to answer on);
 //  - shorter than a header: answered with status -E_INVAL (never served:
 //    the rest of the buffer would be the previous request);
 //  - a reply channel the client does not read: the reply is dropped at

@@ -251,7 +251,14 @@ static void replycap(void)
   svc_header(&slow, SVC_HOOK_SLOW, 0, kv.gen, 200);
   send_raw(&slow, sizeof(slow), 0, 0);
   // All sent and revoked before any is waited for: a revoked capability
-  // still in a queue may keep its channel open until kv takes it.
+  // still in a queue may keep its channel open until kv takes it. They
+  // are PUTs of a key of their own: the client's authority to hear the
+  // answer was withdrawn, so kv must drop them, not serve them one way.
+  static struct kvmsg put;
+  char rkey[24], rval[24];
+  name(rkey, "r");
+  name(rval, "x");
+  kvreq(&put, KV_PUT, rkey, rval);
   int revoked = 2 + below(4), reader[5], sendr[5];
   for (int i = 0; i < revoked; i++) {
     int ends[2];
@@ -259,7 +266,7 @@ static void replycap(void)
     if (chan_create(ends) < 0)
       continue;
     reader[i] = ends[0];
-    sendr[i] = send_raw(&req, sizeof(req), &ends[1], 1);
+    sendr[i] = send_raw(&put, sizeof(put), &ends[1], 1);
     cap_revoke(ends[1]);   // the copy in flight
     close(ends[1]);
   }
@@ -270,6 +277,7 @@ static void replycap(void)
     OBS("replycap revoked i=%d -> %s", i,
         r >= 0 ? "status" : r == -E_PEER ? "dropped" : r == -E_AGAIN ? "none" : "senderr");
   }
+  honest("replycap", "revoked-get", KV_GET, rkey, 0);   // not in the store
   int gone = 2 + below(5);
   for (int i = 0; i < gone; i++) {   // the client let go of the receive end
     int ends[2];
