@@ -1,5 +1,9 @@
 """Every user program, by what a user sees it do."""
 
+import re
+
+import pytest
+
 import guest
 
 
@@ -155,3 +159,61 @@ def test_kill_a_process(vm):
 def test_kill_bad_pid(vm):
     _error_mentions(vm, "kill 4242", "4242")
     vm.check("echo alive", "alive")
+
+
+def _ls_shows(vm, name, pattern):
+    """`ls` must list `name` on a line matching `pattern` (None: not at all)."""
+    out = vm.run("ls")
+    lines = [ln for ln in out.splitlines() if ln.split()[:1] == [name]]
+    if pattern is None and lines:
+        vm.fail(f"`ls` still lists {name!r}: {lines!r}")
+    if pattern is not None and not (len(lines) == 1 and re.fullmatch(pattern, lines[0])):
+        vm.fail(f"`ls` lists {name!r} as {lines!r}; expected one line like {pattern!r}")
+
+
+@pytest.mark.lab_answers(9)   # cat follows the link: symlink_follow is lab 9's
+@pytest.mark.parametrize("cpus", [1, 3], ids=["1hart", "3harts"])
+def test_ln_symbolic(boot, cpus):
+    """`ln -s TARGET NEW` makes a symbolic link (lab 9's symlink call): cat
+    reads through it, ls shows the link itself with its target, rm removes
+    the link and not the target. A dangling link is made (the target is not
+    looked up) and fails where it is followed; NEW's own errors (it exists,
+    a link loop on its way, a climb above ln's directory) and missing
+    arguments are named."""
+    vm = boot(cpus=cpus, icount=cpus == 1)
+    vm.run("echo linked > target")
+    out = vm.run("ln -s target lnk")
+    if out.strip():
+        vm.fail(f"`ln -s target lnk` printed {out!r}, expected nothing")
+    out = vm.run("cat lnk")
+    if out.strip() != "linked":
+        vm.fail(f"`cat lnk` printed {out!r}, expected 'linked' (read through the link)")
+    _ls_shows(vm, "lnk", r"lnk +4 +\d+ +6 -> target")
+    _error_mentions(vm, "ln -s target lnk", "already exists")
+    for cmd in ("ln -s", "ln -s target"):
+        out = vm.run(cmd)
+        if "usage: ln" not in out or "-s TARGET NEW" not in out:
+            vm.fail(f"`{cmd}` printed {out!r}, expected the usage lines")
+    _error_mentions(vm, "ln -s '' empty", "may not be empty")
+    # Dangling: made, listed, and an error where it is followed.
+    vm.run("ln -s nowhere dang")
+    _ls_shows(vm, "dang", r"dang +4 +\d+ +7 -> nowhere")
+    _error_mentions(vm, "cat dang", "dang")
+    # A loop: made too; following it, or walking through it to NEW, is E_LOOP.
+    vm.run("ln -s self self")
+    _error_mentions(vm, "cat self", "too many symbolic links")
+    out = _error_mentions(vm, "ln -s x self/y", "too many symbolic links")
+    if "loop" not in out:
+        vm.fail(f"`ln -s x self/y` printed {out!r}, expected it to say the links loop")
+    # ln holds its cwd's capability: NEW may not climb above it.
+    vm.run("mkdir box")
+    vm.run("cd box")
+    _error_mentions(vm, "ln -s x ../y", "escapes its directory capability")
+    vm.run("cd /")
+    _ls_shows(vm, "y", None)
+    vm.run("rm lnk")
+    _ls_shows(vm, "lnk", None)
+    _ls_shows(vm, "target", r"target +2 .*")
+    out = vm.run("cat target")
+    if out.strip() != "linked":
+        vm.fail(f"after `rm lnk`, `cat target` printed {out!r}: rm must remove the link only")

@@ -17,6 +17,23 @@ static void show(const char *name, const struct stat *st)
   printf("%-14s %d %4d %6lu\n", name, st->type, st->ino, st->size);
 }
 
+#if LAB >= 9
+// If full is a symbolic link (type 4, lab 9), show the link itself, as
+// "name 4 inode size -> target" (stat would follow it, and fail on one
+// that dangles or loops), and return 1. Its size is its target's length:
+// the bytes of path its inode holds.
+static int show_link(const char *name, int inum, const char *full)
+{
+  char target[MAXPATH];
+  int n = readlink(full, target, sizeof(target) - 1);
+  if (n < 0)
+    return 0;   // -E_INVAL: not a link
+  target[n] = 0;
+  printf("%-14s %d %4d %6d -> %s\n", name, T_SYMLINK, inum, n, target);
+  return 1;
+}
+#endif
+
 // Lists the directory open as fd, named path; returns an exit status.
 static int list_dir(int fd, const char *path)
 {
@@ -38,6 +55,10 @@ static int list_dir(int fd, const char *path)
     memmove(name, de.name, DIRSIZ);
     name[DIRSIZ] = 0;
     strcpy(full + plen, name);
+#if LAB >= 9
+    if (show_link(name, de.inum, full))
+      continue;
+#endif
     struct stat st;
     int r = stat(full, &st);
     if (r == -E_ESCAPE && strcmp(name, "..") == 0) {
