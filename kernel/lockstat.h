@@ -35,6 +35,9 @@ struct lockstat_report {
                              // (call it when no file I/O runs: it reads without locks)
 #define LOCKCHECK_INVERT 2   // take two test locks in both orders, one after the
                              // other: the checker must report the pair (no deadlock:
-                             // one hart, never both held the other way at once)
+                             // one hart, never both held the other way at once).
+                             // Needs the system-control capability with
+                             // CAP_R_WRITE (kernel/sysctl.h; the grant policy
+                             // gives it to lockstat): else -E_NOCAP/-E_NORIGHT
 
 #endif

@@ -6,12 +6,14 @@
 // (capinfo type CAPT_SYSCTL). Its rights mean:
 //   CAP_R_READ   list every process (procinfo, used by `ps`), read the
 //                kernel command line (bootargs)
-//   CAP_R_WRITE  power the machine off (halt)
+//   CAP_R_WRITE  power the machine off (halt); make the lock-order checker
+//                report its test pair (lockcheck(LOCKCHECK_INVERT),
+//                kernel/lockstat.h: the report counts until the next boot)
 //   CAP_R_DUP / CAP_R_TRANSFER / CAP_R_REVOKE   as for every capability
 // The kernel gives init one, with all of these, in slot SYSCTL_SLOT before
 // init starts; nobody else can create one. init and its shell keep it; the
 // powerbox passes it only to programs whose manifest says "sysctl" (`ps`,
-// `halt`, the test suites), in the same slot.
+// `halt`, `lockstat`, the test suites), in the same slot.
 //
 // halt and procinfo keep their xv6 signatures: they look for the
 // capability in slot SYSCTL_SLOT of the caller. Errors: -E_NOCAP (the slot

@@ -5,16 +5,22 @@
 //                          else running meanwhile) added
 //   lockstat -t            test the lock-order checker: the kernel takes two
 //                          locks of its own in both orders (one after the
-//                          other, no deadlock), which it must report
+//                          other, no deadlock), which it must report. Needs
+//                          the system-control capability (kernel/sysctl.h):
+//                          the grant policy (user/files/syscaps.conf) gives
+//                          it to lockstat, and lockstat drops it before it
+//                          runs CMD, which gets only what the shell would give.
 // Columns: acquires, contended acquires (the lock was held at the first
 // try), spins (failed tries while waiting), contended per thousand acquires
 // and spins per acquire, and how many locks (initlock calls) the class has.
 #include "kernel/types.h"
+#include "kernel/errno.h"
 #include "kernel/lockstat.h"
 #include "user/user.h"
 #include "user/manifest.h"
+#include "user/lib/powerbox.h"
 
-ZENITH_MANIFEST("root:all", "cwd:all", "proc:all");
+ZENITH_MANIFEST("root:all", "cwd:all", "proc:all", "sysctl");
 
 static struct lockstat_report before, after;
 
@@ -74,7 +80,10 @@ int main(int argc, char **argv)
   if (argc == 2 && strcmp(argv[1], "-t") == 0) {
     int err = lockcheck(LOCKCHECK_INVERT);
     if (err < 0) {
-      fprintf(2, "lockstat: lockcheck: %s (is the checker off?)\n", errstr(err));
+      fprintf(2, "lockstat: lockcheck: %s (%s)\n", errstr(err), err == -E_INVAL ?
+              "the checker is off: boot argument lockdep=off?" :
+              "-t needs the system-control capability, which the shell gives lockstat "
+              "by the grant policy /syscaps.conf");
       return 1;
     }
     read_counts(&after);
@@ -93,6 +102,7 @@ int main(int argc, char **argv)
     return 1;
   }
   if (pid == 0) {
+    pb_drop_syscaps();   // CMD is not granted what lockstat is
     int err = exec(argv[1], argv + 1);
     fprintf(2, "lockstat: exec %s: %s\n", argv[1], errstr(err));
     exit(1);
