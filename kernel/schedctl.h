@@ -87,21 +87,22 @@ struct schedpolstat {
                         // (the SandCells' CPU-share check, sched.c)
 };
 
-// Per-hart counts, kept by the kernel (sched.c) under rq_lock, except
-// migrations (written only by its own hart, with interrupts off). They are
+// Per-hart counts, kept by the kernel (sched.c) under the hart's run-queue
+// lock, except migrations (written only by its own hart, with interrupts
+// off) and the IPIs received (atomic adds by the sender). They are
 // counts, not times, so that they mean the same on a loaded host: a hart the
 // host does not run takes fewer ticks, but each tick still says what the
-// hart was doing. A process's "home" hart is the one it last ran on (a new
-// process: the hart that made it runnable); with per-hart run queues it is
-// the queue it would wait in. Book 7.9.1.
+// hart was doing. Each hart has its own run queue
+// (book 7.9.2): a process waits in one hart's queue, its "home". Book 7.9.1.
 struct schedhart {
   uint64 ticks;              // timer ticks this hart took
   uint64 idle_ticks;         // of them, idle: its last look at the run queue
                              // found nothing (not: between two processes)
   uint64 idle_waiting_ticks; // of those, with some process runnable and waiting
-                             // (on any hart): work waited while this hart idled
-  uint64 waiting_ticks;      // sum over its ticks of the processes runnable, not
-                             // running, whose home is this hart
+                             // (in any hart's queue): work waited while this hart
+                             // idled, the measure of balance
+  uint64 waiting_ticks;      // sum over its ticks of the processes waiting in
+                             // this hart's queue
   uint64 picks;              // pick_next found a process for this hart
   uint64 idle_picks;         // pick_next found nothing
   uint64 migrations;         // a process ran here that last ran on another hart
@@ -109,6 +110,10 @@ struct schedhart {
   uint64 preempt_ipis_rcvd;  // of all harts' preemption IPIs, those sent here
   uint64 kicks_sent;         // IPIs this hart sent to wake an idle hart
   uint64 kicks_rcvd;         // of all harts' kicks, those sent here
+  uint64 steals;             // processes this hart took from another's queue
+                             // because its own was empty (before idling)
+  uint64 balanced;           // processes the periodic balance moved into this
+                             // hart's queue (from the busiest one)
 };
 
 struct schedstat {
@@ -135,7 +140,8 @@ struct schedproc {
   int cls;                // SCLASS_* (schedtrace.h)
   int weight;
   int level;              // mlfq level (0 = top)
-  int pad;
+  int hart;               // the hart whose run queue it is in (or runs on,
+                          // or last ran on if asleep)
   uint64 cputime;           // exact CPU time, rdtime units
   int64 vruntime;           // fair/adaptive virtual runtime (relative)
   struct sched_features feat;

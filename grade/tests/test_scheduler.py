@@ -226,6 +226,18 @@ def test_overload_no_worse_than_fair(run_zenith):
     check_cases(res, "SC", ["adaptive_overload"])
 
 
+@pytest.mark.zenith_timeout(300)
+def test_balance_smp(run_zenith):
+    """Per-hart run queues are balanced (book 7.9.2), counted, not timed: on
+    three harts, 4 hogs per hart, then every hart's hogs but one hart's
+    killed down to 1 (only the periodic balance can even them: nobody idles)
+    or to 0 (the idle harts steal). Under rr, fair, mlfq and adaptive the
+    hogs must be at most 1 apart between harts within 60 ticks, with the
+    moves counted. Without balancing one hart keeps 4 hogs for ever."""
+    res = run_zenith("schedtest balance", cpus=3, timeout=200)
+    check_cases(res, "SC", ["balance"])
+
+
 STATS_HEAD = re.compile(r"instret-per-insn (\d+)")
 STATS_ROW = re.compile(r"^(rr|mlfq|fair|adaptive)\s+(\d+)\s+(\d+)\s+", re.M)
 

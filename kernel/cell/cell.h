@@ -7,7 +7,7 @@
 //
 // cell_lock protects every field of every cell, the cell pool and the
 // fault-record queue (fault.c). It is a leaf lock: it is taken inside
-// p->lock, caplock, rq_lock and kmem's callers, and nothing is taken
+// p->lock, caplock, the run-queue locks and kmem's callers, and nothing is taken
 // under it but ftable.lock (filedup of a supervisor channel).
 #ifndef ZENITH_CELL_H
 #define ZENITH_CELL_H

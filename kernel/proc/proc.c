@@ -191,12 +191,12 @@ static struct proc *allocproc(struct cell *c, int *err)
   return p;
 }
 
-// Make p runnable and hand it to the policy. p->lock must be held.
+// Make p runnable and hand it to the policy (sched_enqueue chooses the
+// hart's queue and wakes that hart if it idles). p->lock must be held.
 static void make_runnable(struct proc *p)
 {
   p->state = RUNNABLE;
   sched_enqueue(p);
-  sched_kick_idle();
 }
 
 // The first process. It has no memory yet: forkret() mounts the file
@@ -423,8 +423,9 @@ void scheduler(void)
   c->proc = 0;
   for (;;) {
     intr_on();   // let devices wake processes while we look
-    // Idle from before the look: a process made runnable after it sends an
-    // IPI (sched_kick_idle), which makes the wfi below return at once.
+    // Idle from before the look: a process put in this hart's queue after
+    // it sends an IPI (sched.c kick_hart), which makes the wfi below
+    // return at once.
     c->idle = 1;
     __sync_synchronize();
     struct proc *p = sched_pick_next(cpuid());

@@ -1,9 +1,16 @@
 // The scheduling-policy interface. proc.c calls the sched_* wrappers below
-// at every event; each takes the run-queue lock (rq_lock in sched.c), calls
-// the active policy's hook, records a trace event (schedtrace.h) and counts
-// the hook's cost. A policy decides which runnable process a hart runs next.
-// All hooks run with rq_lock held and must be O(1), or O(n) in the number
-// of runnable processes (at most NPROC = 64) where a policy says so.
+// at every event; each takes the lock of one hart's run queue (sched.c),
+// calls the active policy's hook on that queue, records a trace event
+// (schedtrace.h) and counts the hook's cost. A policy decides which
+// runnable process of a queue its hart runs next.
+//
+// Each hart has its own run queue (book 7.9.2). A policy keeps the state of
+// each queue apart, in an array indexed by sched_rq(): the queue the hook
+// being called works on (sched.c sets it before every call). A hook works
+// on that queue only, with its lock held, and must be O(1), or O(n) in the
+// number of runnable processes (at most NPROC = 64) where a policy says so.
+// sched.c moves processes between queues (placement at wake-up, stealing,
+// periodic balance) with the depart/arrive hooks.
 //
 // Policies register in sched.c's table (ids in schedctl.h), are chosen at
 // boot with sched=<name> on the kernel command line, and can be switched
@@ -18,11 +25,14 @@
 
 struct proc;
 
-// Per-process scheduler state, under rq_lock. The first group is kept by
-// sched.c for every policy; the rest belongs to the active policy and is
-// set up again by its attach() when the policy changes.
+// Per-process scheduler state, under the lock of the run queue `rq` names
+// (which changes only with both queues' locks held). The first group is
+// kept by sched.c for every policy; the rest belongs to the active policy
+// and is set up again by its attach() when the policy changes.
 struct sched_entity {
   // Common (sched.c):
+  int rq;                  // the hart whose run queue p belongs to (queued,
+                           // running there, or asleep since it last ran there)
   struct proc *next;       // run-queue link (list policies)
   int on_queue;            // in the active policy's run queue now?
   int weight;              // fair share weight (SCHED_WEIGHT_*), kept across switches
@@ -31,8 +41,7 @@ struct sched_entity {
   uint64 charged;          // of the current run, time already charged by tick()
   uint64 slept_at;         // rdtime it last blocked
   int last_hart;           // hart it last ran on (-1: never ran): migrations
-  int waiting;             // runnable, not running: counted in its home's waiting
-  int waiting_home;        // ... on this hart (schedstat.hart[].waiting_ticks)
+  int waiting;             // runnable, not running: counted in its queue's nwaiting
   // mlfq:
   int level;               // 0 = top
   uint64 allot_used;       // time used at this level since the last boost
@@ -53,7 +62,7 @@ struct sched_entity {
 
 struct sched_policy {
   const char *name;
-  void (*init)(void);                          // empty queues (boot, switch)
+  void (*init)(void);                          // empty the queue (boot, switch)
   void (*attach)(struct proc *p);              // set up p->se's policy part (switch)
   void (*fork)(struct proc *parent, struct proc *child);  // child is new (parent 0: init)
   void (*enqueue)(struct proc *p, uint64 ran); // p runnable: new (ran 0) or preempted
@@ -70,7 +79,19 @@ struct sched_policy {
   int (*preempts)(struct proc *w, struct proc *r);
   // p's weight changes to w (may be 0: then sched.c just sets it).
   void (*reweight)(struct proc *p, int w);
+  // p, runnable and not running, moves to another hart's queue: depart
+  // takes it out of this queue (it may have been taken off the list by
+  // pick_next already) and arrive puts it in the new one, as it was: a
+  // move must neither reward nor punish it (fair: same lag). Either may be
+  // 0: then sched.c uses dequeue and enqueue(p, 0).
+  void (*depart)(struct proc *p);
+  void (*arrive)(struct proc *p);
 };
+
+// The run queue (a hart id) the hook being called works on.
+int sched_rq(void);
+// mlfq counts its boosts here (statistics; any queue's lock).
+void sched_count_boost(void);
 
 void sched_init(void);   // reads sched=<name> from the boot arguments
 uint64 instret_insns(void);   // instructions retired on this hart (exact under -icount)
@@ -102,9 +123,6 @@ void sched_wake(struct proc *p);
 // The part of `ran` (time since picked) not yet charged by an earlier
 // tick of this run; marks it charged. For policies that charge at ticks.
 uint64 sched_uncharged(struct proc *p, uint64 ran);
-// Wake one idle hart (other than this one) with an IPI so a process that just
-// became runnable need not wait for that hart's next tick. 1 if one was kicked.
-int sched_kick_idle(void);
 // The running process on this hart should give up the hart (a wake-up
 // preempted it): trap.c checks this on the way back from a trap.
 int sched_should_resched(void);
@@ -119,8 +137,6 @@ void strace_emit(int type, struct proc *p, int aux, uint64 arg);
 void strace_name(struct proc *p);   // SEV_NAME: p's program name
 int strace_read(uint64 user_buf, int max);
 uint64 strace_lost(void);
-// mlfq counts its boosts here (statistics).
-extern uint64 sched_boosts;
 // SandCell CPU shares (sched.c): a cell's quota changed or it died, so
 // processes held back for it may run now.
 void sched_cells_changed(void);

@@ -28,7 +28,8 @@
 // SCORE_RUN_INTERACTIVE of CPU time and is batch after SCORE_RUN_BATCH.
 //
 // Costs: as the fair policy (O(n) sorted insert, n <= NPROC), plus O(1)
-// per event for the signals.
+// per event for the signals. Each hart's queue has its own competition and
+// counts (struct adaptive_queue).
 #include "types.h"
 #include "param.h"
 #include "riscv.h"
@@ -63,33 +64,44 @@ static int rank(int cls)
 // competing_w is the sum of their weights and debtors_w that of the
 // sleepers in debt (repay_debt); nwoken counts the queued processes that
 // woke and have not run since (adaptive_tick).
-static int ncompeting, ncompeting_rank[SCLASS_N];
-static int64 competing_w, debtors_w;
-static int nwoken;
+// All of them per hart's run queue (its lock in sched.c; sched_rq()'s).
+static struct adaptive_queue {
+  int ncompeting, ncompeting_rank[SCLASS_N];
+  int64 competing_w, debtors_w;
+  int nwoken;
+} queues[NCPU];
+
+static struct adaptive_queue *this_queue(void)
+{
+  return &queues[sched_rq()];
+}
 
 static void mark_woken(struct proc *p, int on)
 {
+  struct adaptive_queue *q = this_queue();
   if (p->se.woken != on) {
     p->se.woken = on;
-    nwoken += on ? 1 : -1;
+    q->nwoken += on ? 1 : -1;
   }
 }
 
 static void compete(struct proc *p, int on)
 {
+  struct adaptive_queue *q = this_queue();
   if (p->se.competing != on) {
     p->se.competing = on;
-    ncompeting += on ? 1 : -1;
-    ncompeting_rank[rank(p->se.cls)] += on ? 1 : -1;
-    competing_w += on ? p->se.weight : -p->se.weight;
+    q->ncompeting += on ? 1 : -1;
+    q->ncompeting_rank[rank(p->se.cls)] += on ? 1 : -1;
+    q->competing_w += on ? p->se.weight : -p->se.weight;
   }
 }
 
 // Is any competing process more urgent than rank r?
 static int urgent_than(int r)
 {
+  struct adaptive_queue *q = this_queue();
   for (int k = SCLASS_LATENCY; k < r; k++)
-    if (ncompeting_rank[k])
+    if (q->ncompeting_rank[k])
       return 1;
   return 0;
 }
@@ -109,6 +121,7 @@ static int urgent_than(int r)
 // the share: eligibility and the kept debt bound that.
 static uint64 slice_us(int cls, uint32 run_avg)
 {
+  struct adaptive_queue *q = this_queue();
   if (cls != SCLASS_BATCH) {
     uint64 per_us = timebase_hz() / 1000000;   // rdtime units per us
     uint64 us = (uint64)run_avg * 5 / 4 / per_us;
@@ -116,17 +129,18 @@ static uint64 slice_us(int cls, uint32 run_avg)
     us = us > cap ? cap : us;
     return us > class_slice_us[cls] ? us : class_slice_us[cls];
   }
-  if (ncompeting <= 1)
+  if (q->ncompeting <= 1)
     return class_slice_us[cls];
-  uint64 us = BATCH_ROUND_US / (uint64)ncompeting;
+  uint64 us = BATCH_ROUND_US / (uint64)q->ncompeting;
   return us < BATCH_MIN_US ? BATCH_MIN_US : us > class_slice_us[cls] ? class_slice_us[cls] : us;
 }
 
 static void set_class(struct proc *p, int cls)
 {
+  struct adaptive_queue *q = this_queue();
   if (p->se.competing) {
-    ncompeting_rank[rank(p->se.cls)]--;
-    ncompeting_rank[rank(cls)]++;
+    q->ncompeting_rank[rank(p->se.cls)]--;
+    q->ncompeting_rank[rank(cls)]++;
   }
   p->se.cls = cls;
   p->se.slice = timebase_hz() / 1000000 * slice_us(cls, p->se.feat.run_avg);
@@ -148,6 +162,7 @@ int (*adaptive_classify)(const struct sched_features *f) = score_classify;
 // share (1.5 ms + 2 ticks of spinning on the clock: 1.52x).
 static void keep_debt(struct proc *p)
 {
+  struct adaptive_queue *q = this_queue();
   if (!p->se.in_avg)
     return;
   int64 lag = vt_lag(p) * SCHED_WEIGHT_DEFAULT / p->se.weight;   // virtual, V - v
@@ -155,7 +170,7 @@ static void keep_debt(struct proc *p)
   if (lag < 0) {
     p->se.vlag = lag;
     p->se.asleep_in_debt = 1;
-    debtors_w += p->se.weight;
+    q->debtors_w += p->se.weight;
   }
 }
 
@@ -171,11 +186,12 @@ static void keep_debt(struct proc *p)
 // repaid beyond the debt.
 static void repay_debt(struct proc *p, uint64 slept)
 {
+  struct adaptive_queue *q = this_queue();
   if (!p->se.asleep_in_debt)
     return;
   p->se.asleep_in_debt = 0;
-  debtors_w -= p->se.weight;
-  uint64 w = (uint64)(competing_w + debtors_w + p->se.weight);
+  q->debtors_w -= p->se.weight;
+  uint64 w = (uint64)(q->competing_w + q->debtors_w + p->se.weight);
   uint64 repaid = slept * SCHED_WEIGHT_DEFAULT / w;
   p->se.vlag = repaid >= (uint64)-p->se.vlag ? 0 : p->se.vlag + (int64)repaid;
 }
@@ -187,10 +203,11 @@ static void reclassify(struct proc *p)
 
 static void adaptive_reweight(struct proc *p, int w)
 {
+  struct adaptive_queue *q = this_queue();
   if (p->se.competing)
-    competing_w += w - p->se.weight;
+    q->competing_w += w - p->se.weight;
   if (p->se.asleep_in_debt)
-    debtors_w += w - p->se.weight;
+    q->debtors_w += w - p->se.weight;
   vt_reweight(p, w);
 }
 
@@ -203,11 +220,12 @@ static void charge(struct proc *p, uint64 ran)
 
 static void adaptive_init(void)
 {
+  struct adaptive_queue *q = this_queue();
   adaptive_classify = score_classify;
-  ncompeting = 0;
-  competing_w = debtors_w = 0;
-  nwoken = 0;
-  memset(ncompeting_rank, 0, sizeof(ncompeting_rank));
+  q->ncompeting = 0;
+  q->competing_w = q->debtors_w = 0;
+  q->nwoken = 0;
+  memset(q->ncompeting_rank, 0, sizeof(q->ncompeting_rank));
   vt_init();
 }
 
@@ -307,12 +325,13 @@ static void adaptive_dequeue(struct proc *p)
 // under fair (issue 15, "overload collapse"; schedtest adaptive_overload).
 static int adaptive_tick(struct proc *p, uint64 ran)
 {
+  struct adaptive_queue *q = this_queue();
   charge(p, ran);
   reclassify(p);
   if (vt_slice_done(p))
     return vt_queued();
   uint64 min_slice = timebase_hz() / 1000000 * BATCH_MIN_US;
-  return p->se.cls == SCLASS_BATCH && nwoken > 0 && p->se.slice_used >= min_slice;
+  return p->se.cls == SCLASS_BATCH && q->nwoken > 0 && p->se.slice_used >= min_slice;
 }
 
 static void adaptive_wake(struct proc *p, struct proc *waker)
@@ -322,9 +341,11 @@ static void adaptive_wake(struct proc *p, struct proc *waker)
   // run since its last charge. Placed against the stale average, a task
   // woken by a tick gained a quarter of that tick amid 3 hogs at every
   // wake (1 ms + 2 ticks got 1.20x its share). Other harts' running
-  // processes are charged at their own ticks (at most one tick behind).
+  // processes are charged at their own ticks (at most one tick behind),
+  // and so is this one if p wakes in another hart's queue (its competition
+  // is not this one's).
   struct proc *cur = myproc();
-  if (cur && cur != p && cur->state == RUNNING && cur->se.competing)
+  if (cur && cur != p && cur->state == RUNNING && cur->se.competing && cur->se.rq == sched_rq())
     charge(cur, r_time() - cur->run_start);
   uint64 slept = r_time() - p->se.slept_at;
   score_wake(&p->se.feat, slept, waker != 0);
@@ -355,6 +376,29 @@ static void adaptive_exit(struct proc *p, uint64 ran)
   vt_leave(p);
 }
 
+// p moves to another hart's queue (sched.c): it leaves this queue's counts
+// and competition and joins the new one's as it was (woken or not, same
+// lag); its slice follows the new queue's count of competitors.
+static void adaptive_depart(struct proc *p)
+{
+  struct adaptive_queue *q = this_queue();
+  if (p->se.woken)
+    q->nwoken--;   // the flag stays: adaptive_arrive counts it there
+  compete(p, 0);
+  vt_depart(p);
+}
+
+static void adaptive_arrive(struct proc *p)
+{
+  struct adaptive_queue *q = this_queue();
+  if (p->se.woken)
+    q->nwoken++;
+  compete(p, 1);
+  set_class(p, p->se.cls);
+  vt_arrive(p);
+  p->se.feat.lag = vt_lag(p);
+}
+
 // An eligible woken process preempts a less urgent class, or the same
 // class with a later deadline.
 static int adaptive_preempts(struct proc *w, struct proc *r)
@@ -379,4 +423,6 @@ const struct sched_policy sched_adaptive = {
   .exit = adaptive_exit,
   .preempts = adaptive_preempts,
   .reweight = adaptive_reweight,
+  .depart = adaptive_depart,
+  .arrive = adaptive_arrive,
 };

@@ -21,10 +21,12 @@
 // running 0.9 ms of every 1 ms tick got 82 % of the CPU against a hog). A new process starts
 // at V (lag 0).
 //
-// The queue is one list for all harts (rq_lock), sorted by deadline:
-// insertion is O(n) in the runnable processes (n <= NPROC = 64), a pick
-// walks to the first eligible one (usually the first or second), the
-// average is kept incrementally in O(1) (sum_w, sum_wv).
+// Each hart has its own queue and its own competition (its own V): a list
+// sorted by deadline, insertion O(n) in its runnable processes (n <= NPROC
+// = 64), a pick walks to the first eligible one (usually the first or
+// second), the average is kept incrementally in O(1) (sum_w, sum_wv). A
+// process moved to another hart's queue keeps its lag against the new
+// queue's V (vt_depart, vt_arrive): a move neither rewards nor punishes it.
 #include "types.h"
 #include "param.h"
 #include "riscv.h"
@@ -36,12 +38,27 @@
 
 #define FAIR_SLICE_US 3000   // every process's slice in the fair policy
 
-static struct proc *qhead;   // runnable, by deadline
+// Each hart's run queue and competition (its lock in sched.c); hooks use
+// sched_rq()'s.
+static struct vt_queue {
+  struct proc *head;   // runnable, by deadline
+#if SOL >= 5
+  // The competition: sum of weights and of w * (v - v0). v0 is moved now
+  // and then so the products stay far from overflow.
+  int64 v0, sum_w, sum_wv;
+  int64 last_v;        // V when nobody competes
+#endif
+} queues[NCPU];
 
+static struct vt_queue *this_queue(void)
+{
+  return &queues[sched_rq()];
+}
 
 void vt_dequeue(struct proc *p)
 {
-  struct proc **pp = &qhead;
+  struct vt_queue *q = this_queue();
+  struct proc **pp = &q->head;
   while (*pp && *pp != p)
     pp = &(*pp)->se.next;
   if (!*pp)
@@ -53,20 +70,17 @@ void vt_dequeue(struct proc *p)
 
 int vt_queued(void)
 {
-  return qhead != 0;
+  struct vt_queue *q = this_queue();
+  return q->head != 0;
 }
 
 struct proc *vt_head(void)
 {
-  return qhead;
+  struct vt_queue *q = this_queue();
+  return q->head;
 }
 
 #if SOL >= 5
-// The competition: sum of weights and of w * (v - v0). v0 is moved now
-// and then so the products stay far from overflow.
-static int64 v0, sum_w, sum_wv;
-static int64 last_v;         // V when nobody competes
-
 static int64 to_virtual(struct proc *p, uint64 t)
 {
   return (int64)(t * SCHED_WEIGHT_DEFAULT / (uint64)p->se.weight);
@@ -74,23 +88,26 @@ static int64 to_virtual(struct proc *p, uint64 t)
 
 static int64 avg_v(void)
 {
-  if (sum_w > 0)
-    last_v = v0 + sum_wv / sum_w;
-  return last_v;
+  struct vt_queue *q = this_queue();
+  if (q->sum_w > 0)
+    q->last_v = q->v0 + q->sum_wv / q->sum_w;
+  return q->last_v;
 }
 
 static void join(struct proc *p)
 {
+  struct vt_queue *q = this_queue();
   p->se.in_avg = 1;
-  sum_w += p->se.weight;
-  sum_wv += p->se.weight * (p->se.vruntime - v0);
+  q->sum_w += p->se.weight;
+  q->sum_wv += p->se.weight * (p->se.vruntime - q->v0);
 }
 
 static void leave(struct proc *p)
 {
+  struct vt_queue *q = this_queue();
   p->se.in_avg = 0;
-  sum_w -= p->se.weight;
-  sum_wv -= p->se.weight * (p->se.vruntime - v0);
+  q->sum_w -= p->se.weight;
+  q->sum_wv -= p->se.weight * (p->se.vruntime - q->v0);
 }
 
 static void new_deadline(struct proc *p)
@@ -101,8 +118,9 @@ static void new_deadline(struct proc *p)
 
 void vt_init(void)
 {
-  qhead = 0;
-  v0 = sum_w = sum_wv = last_v = 0;
+  struct vt_queue *q = this_queue();
+  q->head = 0;
+  q->v0 = q->sum_w = q->sum_wv = q->last_v = 0;
 }
 
 void vt_attach(struct proc *p)
@@ -122,10 +140,11 @@ void vt_fork(struct proc *child)
 
 void vt_charge(struct proc *p, uint64 d)
 {
+  struct vt_queue *q = this_queue();
   int64 dv = to_virtual(p, d);
   p->se.vruntime += dv;
   if (p->se.in_avg)
-    sum_wv += p->se.weight * dv;
+    q->sum_wv += p->se.weight * dv;
   p->se.slice_used += d;
 }
 
@@ -146,11 +165,12 @@ void vt_leave(struct proc *p)
 // at V - lag * (W + w) / W, which leaves exactly `lag` after joining.
 void vt_wake(struct proc *p)
 {
+  struct vt_queue *q = this_queue();
   if (p->se.in_avg)
     return;
   int64 lag = p->se.vlag;
-  if (sum_w > 0)
-    lag = lag * (sum_w + p->se.weight) / sum_w;
+  if (q->sum_w > 0)
+    lag = lag * (q->sum_w + p->se.weight) / q->sum_w;
   p->se.vruntime = avg_v() - lag;
 
   new_deadline(p);
@@ -159,11 +179,12 @@ void vt_wake(struct proc *p)
 
 void vt_enqueue(struct proc *p)
 {
+  struct vt_queue *q = this_queue();
   if (p->se.on_queue)
     panic("fair: enqueue of a queued process");
   if (!p->se.in_avg)
     join(p);
-  struct proc **pp = &qhead;
+  struct proc **pp = &q->head;
   while (*pp && (*pp)->se.deadline <= p->se.deadline)
     pp = &(*pp)->se.next;
   p->se.next = *pp;
@@ -173,22 +194,24 @@ void vt_enqueue(struct proc *p)
 
 int vt_eligible(struct proc *p)
 {
-  return sum_w == 0 || (p->se.vruntime - v0) * sum_w <= sum_wv;
+  struct vt_queue *q = this_queue();
+  return q->sum_w == 0 || (p->se.vruntime - q->v0) * q->sum_w <= q->sum_wv;
 }
 
 struct proc *vt_pick(void)
 {
+  struct vt_queue *q = this_queue();
   // Keep v0 near V so w * (v - v0) stays small.
   int64 v = avg_v();
-  if (v - v0 > (1L << 30) || v0 - v > (1L << 30)) {
-    sum_wv -= sum_w * (v - v0);
-    v0 = v;
+  if (v - q->v0 > (1L << 30) || q->v0 - v > (1L << 30)) {
+    q->sum_wv -= q->sum_w * (v - q->v0);
+    q->v0 = v;
   }
-  struct proc *p = qhead;
+  struct proc *p = q->head;
   while (p && !vt_eligible(p))
     p = p->se.next;
   if (!p)
-    p = qhead;   // rounding left nobody eligible: earliest deadline
+    p = q->head;   // rounding left nobody eligible: earliest deadline
   if (p)
     vt_dequeue(p);
   return p;
@@ -224,7 +247,8 @@ void vt_reweight(struct proc *p, int w)
 // with a slice per turn: round robin, weights ignored.
 void vt_init(void)
 {
-  qhead = 0;
+  struct vt_queue *q = this_queue();
+  q->head = 0;
 }
 
 void vt_attach(struct proc *p)
@@ -256,9 +280,10 @@ void vt_wake(struct proc *p)
 
 void vt_enqueue(struct proc *p)
 {
+  struct vt_queue *q = this_queue();
   if (p->se.on_queue)
     panic("fair: enqueue of a queued process");
-  struct proc **pp = &qhead;
+  struct proc **pp = &q->head;
   while (*pp)
     pp = &(*pp)->se.next;
   p->se.next = 0;
@@ -274,7 +299,8 @@ int vt_eligible(struct proc *p)
 
 struct proc *vt_pick(void)
 {
-  struct proc *p = qhead;
+  struct vt_queue *q = this_queue();
+  struct proc *p = q->head;
   if (p)
     vt_dequeue(p);
   return p;
@@ -300,6 +326,31 @@ void vt_reweight(struct proc *p, int w)
 }
 
 #endif
+
+// ---- Moving to another hart's queue (sched.c migrate), written with the
+// core above: p leaves this queue's competition with its exact lag (not
+// clamped, a credit kept) and joins the new one with it (vt_wake places it
+// so), keeping how far its deadline is ahead and what it used of its slice.
+void vt_depart(struct proc *p)
+{
+  int in = p->se.in_avg;
+  int64 lag = vt_lag(p) * SCHED_WEIGHT_DEFAULT / p->se.weight;   // virtual, V - v
+  vt_dequeue(p);
+  vt_leave(p);
+  if (in)
+    p->se.vlag = lag;
+  p->se.deadline -= p->se.vruntime;   // relative, until vt_arrive
+}
+
+void vt_arrive(struct proc *p)
+{
+  int64 ahead = p->se.deadline;
+  uint64 used = p->se.slice_used;
+  vt_wake(p);
+  p->se.deadline = p->se.vruntime + ahead;
+  p->se.slice_used = used;
+  vt_enqueue(p);
+}
 
 // ---- The fair policy: the core above with one slice for everyone.
 
@@ -377,4 +428,6 @@ const struct sched_policy sched_fair = {
   .exit = fair_exit,
   .preempts = fair_preempts,
   .reweight = vt_reweight,
+  .depart = vt_depart,
+  .arrive = vt_arrive,
 };

@@ -1,6 +1,7 @@
 // The virtual-time core shared by the fair policy (sched_fair.c) and the
 // adaptive policy (sched_adaptive.c), which differ only in each process's
-// slice and in when a wake-up preempts. Kernel-internal; rq_lock held.
+// slice and in when a wake-up preempts. Kernel-internal; every function
+// works on the run queue sched_rq() names, with its lock held.
 #ifndef ZENITH_SCHED_FAIR_H
 #define ZENITH_SCHED_FAIR_H
 
@@ -36,5 +37,10 @@ struct proc *vt_head(void);
 // p's lag behind its fair share, in rdtime units (+ = owed CPU).
 int64 vt_lag(struct proc *p);
 void vt_reweight(struct proc *p, int w);
+// p (runnable, not running) moves to another hart's queue: vt_depart takes
+// it out of this queue's competition with its lag, vt_arrive (hooks on the
+// new queue) puts it in with the same lag.
+void vt_depart(struct proc *p);
+void vt_arrive(struct proc *p);
 
 #endif

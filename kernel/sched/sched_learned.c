@@ -69,6 +69,8 @@ static void learned_block(struct proc *p, uint64 ran) { sched_adaptive.block(p, 
 static void learned_exit(struct proc *p, uint64 ran) { sched_adaptive.exit(p, ran); }
 static int learned_preempts(struct proc *w, struct proc *r) { return sched_adaptive.preempts(w, r); }
 static void learned_reweight(struct proc *p, int w) { sched_adaptive.reweight(p, w); }
+static void learned_depart(struct proc *p) { sched_adaptive.depart(p); }
+static void learned_arrive(struct proc *p) { sched_adaptive.arrive(p); }
 
 const struct sched_policy sched_learned = {
   .name = "learned",
@@ -84,4 +86,6 @@ const struct sched_policy sched_learned = {
   .exit = learned_exit,
   .preempts = learned_preempts,
   .reweight = learned_reweight,
+  .depart = learned_depart,
+  .arrive = learned_arrive,
 };

@@ -7,7 +7,8 @@
 // (rdtime, not ticks), yielding just before the quantum ends gains
 // nothing. Every MLFQ_BOOST_MS all processes go back to the top, so
 // nothing starves under a stream of high-priority work, and a process
-// whose behaviour changed gets a fresh start.
+// whose behaviour changed gets a fresh start. Each hart has its own
+// levels and boosts its own processes (those whose se.rq names it).
 //
 // Costs: enqueue, wake, tick O(1); pick O(MLFQ_LEVELS); a boost walks the
 // process table, O(NPROC), once per MLFQ_BOOST_MS.
@@ -25,38 +26,49 @@
 
 static const uint64 quantum_ms[MLFQ_LEVELS] = { 2, 4, 8, 16 };
 
-static struct {
-  struct proc *head, *tail;
-} queue[MLFQ_LEVELS];
-static uint64 last_boost;   // rdtime of the last boost
+// Each hart's run queue (its lock in sched.c); hooks use sched_rq()'s.
+static struct mlfq_queue {
+  struct {
+    struct proc *head, *tail;
+  } level[MLFQ_LEVELS];
+  uint64 last_boost;   // rdtime of its last boost
+} queues[NCPU];
+
+static struct mlfq_queue *this_queue(void)
+{
+  return &queues[sched_rq()];
+}
 
 static void mlfq_init(void)
 {
+  struct mlfq_queue *q = this_queue();
   for (int i = 0; i < MLFQ_LEVELS; i++)
-    queue[i].head = queue[i].tail = 0;
-  last_boost = r_time();
+    q->level[i].head = q->level[i].tail = 0;
+  q->last_boost = r_time();
 }
 
 static void put(struct proc *p)
 {
+  struct mlfq_queue *q = this_queue();
   if (p->se.on_queue)
     panic("mlfq: enqueue of a queued process");
   int l = p->se.level;
   p->se.next = 0;
   p->se.on_queue = 1;
-  if (queue[l].tail)
-    queue[l].tail->se.next = p;
+  if (q->level[l].tail)
+    q->level[l].tail->se.next = p;
   else
-    queue[l].head = p;
-  queue[l].tail = p;
+    q->level[l].head = p;
+  q->level[l].tail = p;
 }
 
 static void mlfq_dequeue(struct proc *p)
 {
   if (!p->se.on_queue)
     return;
+  struct mlfq_queue *q = this_queue();
   int l = p->se.level;
-  struct proc **pp = &queue[l].head, *prev = 0;
+  struct proc **pp = &q->level[l].head, *prev = 0;
   while (*pp && *pp != p) {
     prev = *pp;
     pp = &(*pp)->se.next;
@@ -64,8 +76,8 @@ static void mlfq_dequeue(struct proc *p)
   if (!*pp)
     return;
   *pp = p->se.next;
-  if (queue[l].tail == p)
-    queue[l].tail = prev;
+  if (q->level[l].tail == p)
+    q->level[l].tail = prev;
   p->se.next = 0;
   p->se.on_queue = 0;
 }
@@ -88,33 +100,37 @@ static int charge(struct proc *p, uint64 d)
   return 1;
 }
 
-// Every process back to the top with a fresh allotment; queued ones keep
-// their order, lower levels behind higher ones.
-static void boost(uint64 now)
+// Every process of this queue (queued, running on its hart, or asleep
+// since it ran there) back to the top with a fresh allotment; queued ones
+// keep their order, lower levels behind higher ones.
+static void boost(struct mlfq_queue *q, uint64 now)
 {
-  last_boost = now;
-  sched_boosts++;
+  q->last_boost = now;
+  sched_count_boost();
   for (int l = 1; l < MLFQ_LEVELS; l++) {
-    if (!queue[l].head)
+    if (!q->level[l].head)
       continue;
-    if (queue[0].tail)
-      queue[0].tail->se.next = queue[l].head;
+    if (q->level[0].tail)
+      q->level[0].tail->se.next = q->level[l].head;
     else
-      queue[0].head = queue[l].head;
-    queue[0].tail = queue[l].tail;
-    queue[l].head = queue[l].tail = 0;
+      q->level[0].head = q->level[l].head;
+    q->level[0].tail = q->level[l].tail;
+    q->level[l].head = q->level[l].tail = 0;
   }
   for (struct proc *p = proc; p < &proc[NPROC]; p++) {
-    p->se.level = 0;
-    p->se.allot_used = 0;
+    if (p->se.rq == sched_rq()) {
+      p->se.level = 0;
+      p->se.allot_used = 0;
+    }
   }
 }
 
 static void maybe_boost(void)
 {
+  struct mlfq_queue *q = this_queue();
   uint64 now = r_time();
-  if (now - last_boost >= MS(MLFQ_BOOST_MS))
-    boost(now);
+  if (now - q->last_boost >= MS(MLFQ_BOOST_MS))
+    boost(q, now);
 }
 
 #else
@@ -157,12 +173,13 @@ static struct proc *mlfq_pick_next(int cpu)
 {
   (void)cpu;
   maybe_boost();
+  struct mlfq_queue *q = this_queue();
   for (int l = 0; l < MLFQ_LEVELS; l++) {
-    struct proc *p = queue[l].head;
+    struct proc *p = q->level[l].head;
     if (p) {
-      queue[l].head = p->se.next;
-      if (!queue[l].head)
-        queue[l].tail = 0;
+      q->level[l].head = p->se.next;
+      if (!q->level[l].head)
+        q->level[l].tail = 0;
       p->se.next = 0;
       p->se.on_queue = 0;
       return p;
@@ -174,8 +191,9 @@ static struct proc *mlfq_pick_next(int cpu)
 // A process waiting at a higher level than l?
 static int higher_waiting(int l)
 {
+  struct mlfq_queue *q = this_queue();
   for (int i = 0; i < l; i++)
-    if (queue[i].head)
+    if (q->level[i].head)
       return 1;
   return 0;
 }

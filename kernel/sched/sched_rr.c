@@ -1,5 +1,5 @@
-// Round robin: one FIFO run queue shared by all harts; a process runs until
-// it blocks or has used a quantum of RR_QUANTUM_MS, then goes to the back.
+// Round robin: a FIFO run queue per hart; a process runs until it blocks
+// or has used a quantum of RR_QUANTUM_MS, then goes to the back.
 // This is the baseline every other policy is measured against.
 #include "types.h"
 #include "param.h"
@@ -10,30 +10,36 @@
 
 #define RR_QUANTUM_MS 10
 
-static struct proc *head, *tail;   // the run queue (rq_lock in sched.c)
+// Each hart's run queue (its lock in sched.c); hooks use sched_rq()'s.
+static struct rr_queue {
+  struct proc *head, *tail;
+} queues[NCPU];
 
 static void rr_init(void)
 {
-  head = tail = 0;
+  struct rr_queue *q = &queues[sched_rq()];
+  q->head = q->tail = 0;
 }
 
 static void rr_enqueue(struct proc *p, uint64 ran)
 {
   (void)ran;
+  struct rr_queue *q = &queues[sched_rq()];
   if (p->se.on_queue)
     panic("rr: enqueue of a queued process");
   p->se.next = 0;
   p->se.on_queue = 1;
-  if (tail)
-    tail->se.next = p;
+  if (q->tail)
+    q->tail->se.next = p;
   else
-    head = p;
-  tail = p;
+    q->head = p;
+  q->tail = p;
 }
 
 static void rr_dequeue(struct proc *p)
 {
-  struct proc **pp = &head, *prev = 0;
+  struct rr_queue *q = &queues[sched_rq()];
+  struct proc **pp = &q->head, *prev = 0;
   while (*pp && *pp != p) {
     prev = *pp;
     pp = &(*pp)->se.next;
@@ -41,16 +47,15 @@ static void rr_dequeue(struct proc *p)
   if (!*pp)
     return;
   *pp = p->se.next;
-  if (tail == p)
-    tail = prev;
+  if (q->tail == p)
+    q->tail = prev;
   p->se.next = 0;
   p->se.on_queue = 0;
 }
 
 static struct proc *rr_pick_next(int cpu)
 {
-  (void)cpu;
-  struct proc *p = head;
+  struct proc *p = queues[cpu].head;
   if (p)
     rr_dequeue(p);
   return p;

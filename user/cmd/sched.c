@@ -50,12 +50,12 @@ static int show(void)
   int n = sched_stats(SCHEDCTL_SLOT, &st, procs, NPROC);
   if (n < 0)   // without the capability the policy name is all we may see
     return complain("sched", "stats", n);
-  printf("PID  STATE  CLASS       WEIGHT LVL CPU(ms) RUNAVG(us) SLEEPAVG(us) SLEEP%% NAME\n");
+  printf("PID  STATE  HART CLASS       WEIGHT LVL CPU(ms) RUNAVG(us) SLEEPAVG(us) SLEEP%% NAME\n");
   for (int i = 0; i < n; i++) {
     struct schedproc *p = &procs[i];
     const char *state = p->state >= 0 && p->state <= 5 ? state_names[p->state] : "?";
-    printf("%-4d %-6s %-11s %-6d %-3d %-7lu %-10u %-12u %-6u %s\n", p->pid, state,
-           class_name(p->cls), p->weight, p->level, p->cputime / (UNITS_PER_US * 1000),
+    printf("%-4d %-6s %-4d %-11s %-6d %-3d %-7lu %-10u %-12u %-6u %s\n", p->pid, state,
+           p->hart, class_name(p->cls), p->weight, p->level, p->cputime / (UNITS_PER_US * 1000),
            p->feat.run_avg / UNITS_PER_US, p->feat.sleep_avg / UNITS_PER_US,
            p->feat.sleep_frac * 100 / 1024, p->name);
   }
@@ -80,12 +80,13 @@ static int stats(void)
   }
   // Per-hart counts (book 7.9.1): what a per-hart design is judged by.
   printf("HART TICKS      IDLE       IDLE-WAITING WAITING    PICKS      IDLE-PICKS "
-         "MIGRATIONS PREEMPT-IPI-OUT/IN KICK-OUT/IN\n");
+         "MIGRATIONS STEALS   BALANCED PREEMPT-IPI-OUT/IN KICK-OUT/IN\n");
   for (int h = 0; h < st.nharts && h < NCPU; h++) {
     struct schedhart *c = &st.hart[h];
-    printf("%-4d %-10lu %-10lu %-12lu %-10lu %-10lu %-10lu %-10lu %lu/%lu %lu/%lu\n", h,
-           c->ticks, c->idle_ticks, c->idle_waiting_ticks, c->waiting_ticks, c->picks,
-           c->idle_picks, c->migrations, c->preempt_ipis_sent, c->preempt_ipis_rcvd,
+    printf("%-4d %-10lu %-10lu %-12lu %-10lu %-10lu %-10lu %-10lu %-8lu %-8lu %lu/%lu %lu/%lu\n",
+           h, c->ticks, c->idle_ticks, c->idle_waiting_ticks, c->waiting_ticks, c->picks,
+           c->idle_picks, c->migrations, c->steals, c->balanced, c->preempt_ipis_sent,
+           c->preempt_ipis_rcvd,
            c->kicks_sent, c->kicks_rcvd);
   }
   return 0;
