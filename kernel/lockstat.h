@@ -39,5 +39,13 @@ struct lockstat_report {
                              // Needs the system-control capability with
                              // CAP_R_WRITE (kernel/sysctl.h; the grant policy
                              // gives it to lockstat): else -E_NOCAP/-E_NORIGHT
+#define LOCKCHECK_BCACHE_SEEN 3   // disk transfers since boot that found their block
+                                  // in another buffer in use (kernel/fs/bufcheck.c):
+                                  // a block cached twice, caught while both copies
+                                  // were in use
+#define LOCKCHECK_SLOW_BCACHE 4   // from now on the caller's own acquires of
+                                  // "bcache*" locks each wait 100 us first: wider
+                                  // race windows in the block cache (a test aid,
+                                  // kernel/lib/lockslow.c; returns 0)
 
 #endif

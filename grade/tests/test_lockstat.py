@@ -56,7 +56,7 @@ def _locktest_all(run_zenith, **boot):
         res.fail(f"locktest all: {e}")
     failing = [f"  {case}: {why}" for case, (verdict, why) in results.items()
                if verdict != "PASS"]
-    if failing or len(results) < 5:
+    if failing or len(results) < 7:
         res.fail(f"locktest all: {len(results)} cases, failing:\n" + "\n".join(failing))
     if "lockdep:" in res.output:
         res.fail("the lock-order checker printed a report during locktest")

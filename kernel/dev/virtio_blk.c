@@ -258,6 +258,7 @@ void virtio_blk_rw(struct buf *b, int write)
   uint64 sectors = BSIZE / VIRTIO_BLK_SECTOR_SIZE;
   if ((uint64)b->blockno * sectors + sectors > disk.capacity)
     panic("virtio_blk: block beyond the end of the disk");
+  bcache_check_transfer(b);   // no other buffer in use holds this block
 
   acquire(&disk.lock);
   if (write && cut_in > 0 && --cut_in == 0) {

@@ -30,9 +30,14 @@ void brelse(struct buf *b);
 void bpin(struct buf *b);
 void bunpin(struct buf *b);
 
-// The NBUF buffers bio.c caches blocks in (bufcheck.c), and the check that
-// no block is in two of them: the number of blocks that are (lockcheck()).
+// The NBUF buffers bio.c caches blocks in (bufcheck.c), and the checks
+// that no block is in two of them, outside bio.c so that they do not depend
+// on it: the number of blocks that are now (lockcheck()); the disk driver's
+// check before each transfer, and how many transfers since boot found
+// their block in another buffer in use.
 extern struct buf bcache_bufs[NBUF];
 int bcache_cached_twice(void);
+void bcache_check_transfer(struct buf *b);
+uint64 bcache_twice_in_use(void);
 
 #endif

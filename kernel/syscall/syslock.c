@@ -8,6 +8,7 @@
 #include "lockstat.h"
 #include "lib/lockclass.h"
 #include "lib/lockdep.h"
+#include "lib/lockslow.h"
 #include "mm/vm.h"
 #include "proc/proc.h"
 #include "fs/bio.h"
@@ -49,7 +50,11 @@ uint64 sys_lockstat(void)
   return n;
 }
 
-// lockcheck(op): LOCKCHECK_BCACHE returns how many blocks are cached twice;
+#define BCACHE_SLOW_WAIT 1000   // rdtime units (10 MHz): 100 us per acquire
+
+// lockcheck(op): LOCKCHECK_BCACHE returns how many blocks are cached twice
+// now, LOCKCHECK_BCACHE_SEEN how many disk transfers since boot found one;
+// LOCKCHECK_SLOW_BCACHE slows the caller's own block-cache lock acquires;
 // LOCKCHECK_INVERT makes the lock-order checker report a test pair: 0, or
 // the system-control capability's error (sysctl.h: -E_NOCAP when the caller
 // holds none, -E_NORIGHT without CAP_R_WRITE), or -E_INVAL when the checker
@@ -59,6 +64,11 @@ uint64 sys_lockcheck(void)
   switch (argint(0)) {
   case LOCKCHECK_BCACHE:
     return bcache_cached_twice();
+  case LOCKCHECK_BCACHE_SEEN:
+    return bcache_twice_in_use();
+  case LOCKCHECK_SLOW_BCACHE:   // slows only the caller: no capability needed
+    lockslow_me("bcache", BCACHE_SLOW_WAIT);
+    return 0;
   case LOCKCHECK_INVERT: {
     int err = sysctl_check(myproc(), CAP_R_WRITE);
     if (err < 0)
