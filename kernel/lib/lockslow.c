@@ -2,8 +2,8 @@
 // own acquires of the locks whose name starts with a prefix first wait a
 // while, before acquire() turns interrupts off. Every window between two
 // lock operations of the code it runs then lasts at least that long, so a
-// race that needs a second hart (or, on one hart, a timer switch) to come
-// in between within microseconds shows up on a loaded host too: the locks
+// race that needs a second hart to come in between within microseconds
+// shows up on a loaded host too (on one hart it still rarely does): the locks
 // lab's `shared` case (user/tests/locktest.c) uses it to make two misses
 // on one block meet. Only the asking process is slowed; the entry dies
 // with it (a later process in its slot has another pid).

@@ -397,8 +397,8 @@ static int case_mixed(void)
 // inode lock, and so does a lookup in one shared directory.) Each reader
 // also has the kernel slow its own acquires of the cache's locks
 // (LOCKCHECK_SLOW_BCACHE, lockslow.c): a miss then takes milliseconds, not
-// microseconds, so the others' lookups land inside it on any host, and on
-// one hart too (the timer switches readers inside the wait). A cache whose
+// microseconds, so on several harts the others' lookups land inside it,
+// even on a loaded host (on one hart they rarely do). A cache whose
 // miss path does not look for the block again, under the lock that
 // serialises misses, gives several of them a buffer each.
 #define NSHARE 6                  // two per hart on the grader's three
