@@ -174,6 +174,7 @@ def boot(_machines):
             return None   # pytest_runtest_call fails the test before it runs
         name, log = _machines.next_name()
         vm = zenith.VM(name, zenith.BootOptions(cpus=cpus, append=append, icount=icount,
+                                                icount_shift=zenith.TEST_ICOUNT_SHIFT,
                                                 extra=list(extra)),
                        _machines.tmp, log)
         _machines.vms.append(vm)
@@ -194,7 +195,8 @@ def run_zenith(_machines):
         if _build_error is not None:
             return None
         name, log = _machines.next_name()
-        opts = zenith.BootOptions(cpus=cpus, append=append, icount=icount, extra=list(extra))
+        opts = zenith.BootOptions(cpus=cpus, append=append, icount=icount,
+                                  icount_shift=zenith.TEST_ICOUNT_SHIFT, extra=list(extra))
         _machines.disks.append((_machines.tmp / f"{name}-fs.img", zenith.FS_IMG))
         # ZENITH_RECORD=1: record every boot QEMU can replay (grade/replay.py).
         record = replay.REPLAY_DIR / log.stem if os.environ.get("ZENITH_RECORD") == "1" \

@@ -193,7 +193,8 @@ def crash_round(seed, writers, cpus, image, workdir, log, delay, kept=None):
     `fuzzcrash SEED WRITERS`, SIGKILL QEMU `delay` seconds after CR-READY,
     then check the disk. kept: {path: bytes} earlier rounds left, which the
     recovery must not change. Raises zenith's failures (a panic...)."""
-    opts = zenith.BootOptions(cpus=cpus, icount=cpus == 1, extra=SLOW_WRITES,
+    opts = zenith.BootOptions(cpus=cpus, icount=cpus == 1,
+                              icount_shift=zenith.TEST_ICOUNT_SHIFT, extra=SLOW_WRITES,
                               append=f"run=fuzzcrash {seed} {writers}")
     vm = zenith.VM(f"crash{seed}", opts, workdir, log, image=image)
     try:

@@ -44,11 +44,17 @@ def _without_icount(argv):
     return out
 
 
+def icount_of(argv):
+    """The value of argv's -icount option (the boot's shift is kept)."""
+    return argv[argv.index("-icount") + 1] if "-icount" in argv else ""
+
+
 def rr_argv(argv, folder, mode):
     """`argv` (zenith.qemu_command's) made to record or replay (mode
     "record" | "replay") with the recording in `folder`."""
     folder = Path(folder).resolve()
     out, i = [], 0
+    shift = [o for o in icount_of(argv).split(",") if o.startswith("shift=")]
     argv = _without_icount(argv)
     while i < len(argv):
         a = argv[i]
@@ -61,7 +67,6 @@ def rr_argv(argv, folder, mode):
         i += 1
     # The grader's -icount without sleep=off (with it QEMU 7.2 stops for good
     # at the first idle wfi while recording): an idle guest waits real time.
-    shift = [o for o in zenith.ICOUNT_ARGS[1].split(",") if o.startswith("shift=")]
     icount = ",".join(shift + [f"rr={mode}", f"rrfile={folder / 'events.rr'}"])
     return out + ["-icount", icount]
 
@@ -76,9 +81,10 @@ def prepare(folder, disk):
 
 
 def finish(folder, argv, console):
-    """Keep what the replay needs: the plain QEMU arguments and the console."""
+    """Keep what the replay needs: the plain QEMU arguments (with their
+    -icount, whose shift the replay must repeat) and the console."""
     folder = Path(folder)
-    (folder / "qemu.json").write_text(json.dumps(_without_icount(argv)) + "\n")
+    (folder / "qemu.json").write_text(json.dumps(argv) + "\n")
     (folder / "console.txt").write_text(console)
 
 

@@ -73,7 +73,8 @@ class Cut:
 
 
 def _boot(name, append, workdir, log, cpus, image=None, timeout=120):
-    opts = zenith.BootOptions(cpus=cpus, icount=cpus == 1, append=append)
+    opts = zenith.BootOptions(cpus=cpus, icount=cpus == 1,
+                              icount_shift=zenith.TEST_ICOUNT_SHIFT, append=append)
     vm = zenith.VM(name, opts, workdir, log, image=image)
     try:
         vm.spawn()

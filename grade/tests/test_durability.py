@@ -47,7 +47,8 @@ def crash_after_fsync(seed, cpus, image, tmp, stem):
     """Boot a copy of image (recovering from the last crash), run durable
     SEED, kill QEMU at its marker. Returns the synced state it printed and
     the disk as the kill left it."""
-    opts = zenith.BootOptions(cpus=cpus, icount=cpus == 1, append=f"run=durable {seed}",
+    opts = zenith.BootOptions(cpus=cpus, icount=cpus == 1,
+                              icount_shift=zenith.TEST_ICOUNT_SHIFT, append=f"run=durable {seed}",
                               extra=SLOW_WRITES)
     vm = zenith.VM(f"crash{seed}", opts, tmp, zenith.LOG_DIR / f"{stem}-{seed}.log", image=image)
     try:
