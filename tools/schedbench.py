@@ -493,15 +493,22 @@ def write_report(res, args, outdir, elapsed):
              "(QEMU completes disk requests in host time; while the guest idles, -icount "
              "sleep=off jumps its clock to the next timer). Only W3 writes files: it runs "
              f"with seeds 1..{args.seeds} on 1 hart too, and its cells show median [min-max].")
-    L.append(f"- Multi-hart runs: {res.harts} harts, seeds 1..{res.seeds}, in real time (no icount), "
-             "one at a time; cells show median [min-max] over the seeds. They cannot use "
-             "-icount: QEMU then runs the harts in turn on one virtual clock, so 2 harts do one "
-             "hart's work in total and each waits up to hundreds of ms for its turn (measured "
-             "on 2 harts with 4 hogs under rr: hog throughput 17406 iter/s, less than one "
-             "hart's 19439, and echo latencies near 300 ms); with -icount on 2 harts QEMU also "
-             "hung for good in 6 of 10 boots (one hart spinning on the disk lock in an "
-             "interrupt handler while the holder never got its turn). Real-time runs on this "
-             "shared host are noisy: read the spread.")
+    if res.harts == 1:
+        L.append("- Multi-hart runs: none in this run (`--harts 1`): every figure on this page "
+                 "is from one hart under -icount. Multi-hart runs cannot use -icount (QEMU runs "
+                 "the harts in turn on one virtual clock, book 7.10) and on a loaded host their "
+                 "real-time figures measure the host; balance across harts is judged by counts "
+                 "instead (book 7.9.1).")
+    else:
+        L.append(f"- Multi-hart runs: {res.harts} harts, seeds 1..{res.seeds}, in real time (no icount), "
+                 "one at a time; cells show median [min-max] over the seeds. They cannot use "
+                 "-icount: QEMU then runs the harts in turn on one virtual clock, so 2 harts do one "
+                 "hart's work in total and each waits up to hundreds of ms for its turn (measured "
+                 "on 2 harts with 4 hogs under rr: hog throughput 17406 iter/s, less than one "
+                 "hart's 19439, and echo latencies near 300 ms); with -icount on 2 harts QEMU also "
+                 "hung for good in 6 of 10 boots (one hart spinning on the disk lock in an "
+                 "interrupt handler while the holder never got its turn). Real-time runs on this "
+                 "shared host are noisy: read the spread.")
     L.append(f"- Duration scale: {args.scale}% of each workload's nominal length.")
     retries = sum(r.boot_retries for r in res.runs)
     loads = [r.load for r in res.runs if r.harts > 1 and r.load is not None]
@@ -575,7 +582,8 @@ def write_report(res, args, outdir, elapsed):
   fair) print "never". "Latency settled" is user-visible: the first time 5 wakes in
   a row ran within 1 ms.
 - Decision cost: instructions retired in the policy's pick_next (kernel counters,
-  exact under -icount) averaged over the W4 build; the SandCells' CPU-share check
+  exact under -icount: the kernel divides instret by the virtual nanoseconds per
+  instruction it measures at boot, book 7.9) averaged over the W4 build; the SandCells' CPU-share check
   each decision also passes through is the next column, counted apart.
 - Multi-hart figures ran in real time on a host shared with other jobs: their spread
   is mostly the host's. When the host is overloaded, the guest loses timer ticks and
