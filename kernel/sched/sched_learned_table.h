@@ -6,7 +6,7 @@
 // 54 cells had samples (the rest follow score_classify at their lower corner).
 // Training accuracy 100.0% (score_classify on the same samples: 61.1%).
 // Held-out accuracy 57.6% on 4060 samples of other task shapes (score_classify: 58.6%).
-// Inputs digest: d2094d9e8aa161da
+// Inputs digest: fd5d6d2d674c0262
 #ifndef ZENITH_SCHED_LEARNED_TABLE_H
 #define ZENITH_SCHED_LEARNED_TABLE_H
 
