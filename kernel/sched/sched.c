@@ -86,15 +86,10 @@ static const char *const rq_lock_names[] = {
 };
 _Static_assert(NELEM(rq_lock_names) == NCPU, "a lock name per hart");
 
-// The queue the hooks called by hart h work on (sched_rq).
-static int hook_rq[NCPU];
+// The queue the hooks called by hart h work on (sched_rq, inline in sched.h).
+int sched_hook_rq[NCPU];
 
 static uint64 nswitches, npreempt_ipis, nboosts;   // atomic adds
-
-int sched_rq(void)
-{
-  return hook_rq[cpuid()];
-}
 
 void sched_count_boost(void)
 {
@@ -105,7 +100,7 @@ void sched_count_boost(void)
 static void lock_rq(int q)
 {
   acquire(&rqs[q].lock);
-  hook_rq[cpuid()] = q;
+  sched_hook_rq[cpuid()] = q;
 }
 
 static void unlock_rq(int q)
@@ -142,7 +137,7 @@ static int lock_rq_of(struct proc *p)
     int q = rq_of(p);
     acquire(&rqs[q].lock);
     if (p->se.rq == q) {
-      hook_rq[cpuid()] = q;
+      sched_hook_rq[cpuid()] = q;
       return q;
     }
     release(&rqs[q].lock);
@@ -262,7 +257,7 @@ static void hook_end(int q, uint64 i0)
 static void unpark_all(int q)
 {
   struct runq *rq = &rqs[q];
-  hook_rq[cpuid()] = q;
+  sched_hook_rq[cpuid()] = q;
   for (int i = 0; i < rq->nparked; i++)
     active->enqueue(rq->parked[i], 0);
   rq->nparked = 0;
@@ -313,7 +308,7 @@ static struct proc *pick_within_shares(int q, uint64 *instr)
 {
   struct runq *rq = &rqs[q];
   uint64 now = r_time();
-  hook_rq[cpuid()] = q;
+  sched_hook_rq[cpuid()] = q;
   if (rq->nparked && cell_cpu_window(now) != rq->parked_window)
     unpark_all(q);
   if (rq->nparked)
@@ -340,13 +335,13 @@ static void migrate(struct proc *p, int from, int to)
 {
   int waiting = p->se.waiting;
   count_not_waiting(p);
-  hook_rq[cpuid()] = from;
+  sched_hook_rq[cpuid()] = from;
   if (active->depart)
     active->depart(p);
   else
     active->dequeue(p);
   __atomic_store_n(&p->se.rq, to, __ATOMIC_RELAXED);
-  hook_rq[cpuid()] = to;
+  sched_hook_rq[cpuid()] = to;
   if (active->arrive)
     active->arrive(p);
   else
@@ -359,7 +354,7 @@ static void migrate(struct proc *p, int from, int to)
 // parked processes stay). Both locks held. Returns it, or 0.
 static struct proc *pull_one(int from, int to)
 {
-  hook_rq[cpuid()] = from;
+  sched_hook_rq[cpuid()] = from;
   struct proc *p = active->pick_next(from);
   if (p)
     migrate(p, from, to);
@@ -479,22 +474,22 @@ int sched_switch(int id)
   // sleeping ones when they wake.
   struct proc *p;
   for (int q = 0; q < NCPU; q++) {
-    hook_rq[me] = q;
+    sched_hook_rq[me] = q;
     while (n < NPROC && (p = active->pick_next(q)) != 0)
       queued[n++] = p;
   }
   active_id = id;
   for (int q = 0; q < NCPU; q++) {
-    hook_rq[me] = q;
+    sched_hook_rq[me] = q;
     active->init();
   }
   for (p = proc; p < &proc[NPROC]; p++) {
     p->se.cls = SCLASS_NONE;
-    hook_rq[me] = p->se.rq;
+    sched_hook_rq[me] = p->se.rq;
     active->attach(p);
   }
   for (int i = 0; i < n; i++) {
-    hook_rq[me] = queued[i]->se.rq;
+    sched_hook_rq[me] = queued[i]->se.rq;
     queued[i]->se.on_queue = 0;
     active->enqueue(queued[i], 0);
   }
@@ -557,7 +552,7 @@ static void resched_hart(int h)
 static void wake_preempt(struct proc *p, int t)
 {
   struct proc *r = cpus[t].proc;
-  hook_rq[cpuid()] = t;
+  sched_hook_rq[cpuid()] = t;
   if (r && r != p && r->state == RUNNING && r->se.rq == t && active->preempts(p, r))
     resched_hart(t);
 }
@@ -567,7 +562,7 @@ void sched_enqueue(struct proc *p)
   int q = rq_of(p);   // new: nobody else can move it yet
   int t = place(q);
   lock_two(q, t);
-  hook_rq[cpuid()] = q;
+  sched_hook_rq[cpuid()] = q;
   uint64 i0 = hook_begin();
   p->se.runnable_since = r_time();
   active->enqueue(p, 0);
@@ -645,7 +640,7 @@ static struct proc *steal(int cpu, uint64 *instr)
     p = pick_within_shares(cpu, instr);
   }
   release(&rqs[b].lock);
-  hook_rq[cpuid()] = cpu;
+  sched_hook_rq[cpuid()] = cpu;
   return p;
 }
 
@@ -735,7 +730,7 @@ void sched_wake(struct proc *p)
   int q = rq_of(p);   // asleep: nobody moves it
   int t = place(q);
   lock_two(q, t);
-  hook_rq[cpuid()] = q;
+  sched_hook_rq[cpuid()] = q;
   uint64 i0 = hook_begin();
   int old_cls = p->se.cls;
   p->se.runnable_since = r_time();

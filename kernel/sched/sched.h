@@ -21,6 +21,7 @@
 #define ZENITH_SCHED_H
 
 #include "types.h"
+#include "riscv.h"
 #include "schedctl.h"
 
 struct proc;
@@ -88,8 +89,15 @@ struct sched_policy {
   void (*arrive)(struct proc *p);
 };
 
-// The run queue (a hart id) the hook being called works on.
-int sched_rq(void);
+// The run queue (a hart id) the hook being called works on: sched.c sets
+// sched_hook_rq[hart] before each call. Inline, because a policy asks for
+// it in every helper: as a call (with cpuid()) it cost about 21
+// instructions each time and tripled the cost of a pick (book 7.9).
+extern int sched_hook_rq[];
+static inline int sched_rq(void)
+{
+  return sched_hook_rq[r_tp()];
+}
 // mlfq counts its boosts here (statistics; any queue's lock).
 void sched_count_boost(void);
 
