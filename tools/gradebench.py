@@ -76,7 +76,7 @@ def main():
             f"at a time, with {args.jobs} pytest\nworkers (QEMUs at once). Wall time is what a "
             "student waits; the tests' own time\nadded up is what a single worker would take. "
             f"Host: {os.cpu_count()} cores, shared with whatever else runs on it (the "
-            "figures are\nupper bounds on a loaded host).\n\n{text}\n")
+            f"figures are\nupper bounds on a loaded host).\n\n{text}\n")
         print(f"gradebench: wrote {PAGE}")
     if any(r[2] < r[3] for _, r in rows):
         sys.exit("gradebench: the reference lost points (see `make grade`): figures invalid")
