@@ -30,7 +30,7 @@ import shutil
 import signal
 import subprocess
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pexpect
@@ -537,8 +537,7 @@ def run_to_exit(command, opts, workdir, log_path=None, timeout=EXIT_TIMEOUT, nam
     With `record` (a folder; one hart under -icount only) QEMU records the
     boot there for grade/replay.py."""
     append = (opts.append + " " if opts.append else "") + f"run={command}"
-    run_opts = BootOptions(cpus=opts.cpus, append=append, icount=opts.icount,
-                           icount_shift=opts.icount_shift, extra=list(opts.extra))
+    run_opts = replace(opts, append=append, extra=list(opts.extra))
     vm = VM(name, run_opts, workdir, log_path, record=record)
     try:
         vm.spawn()

@@ -50,7 +50,7 @@ import zenith  # noqa: E402  (grade/zenith.py: boots QEMU, reads the console)
 import schedstats as st  # noqa: E402
 import schedbench_publish as publish  # noqa: E402
 
-ICOUNT = ["-icount", "shift=1,align=off,sleep=off"]
+ICOUNT = zenith.icount_args(1)
 POLICIES = ["rr", "mlfq", "fair", "adaptive", "learned"]
 WORKLOADS = ["w1", "w2", "w3", "w4", "w5", "w6", "w7"]
 BOOT_WAIT = 20      # seconds (before ZENITH_TIMEOUT_SCALE) for a boot to reach init
